@@ -1,0 +1,76 @@
+package dev.pontoon.s3dest.event;
+
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A model column's type, as SPEC §3 lists them. Precision and scale are meaningful for {@link Kind#DECIMAL} only.
+ */
+public record ColumnType(Kind kind, int precision, int scale) {
+
+    public enum Kind {
+        BOOLEAN, INT, BIGINT, FLOAT, DOUBLE, DECIMAL, STRING, JSON, BINARY, DATE, TIME, TIMESTAMP, TIMESTAMP_NTZ
+    }
+
+    /** Parquet's widest common decimal; engines such as Athena and Spark stop at 38 too. */
+    public static final int MAX_DECIMAL_PRECISION = 38;
+
+    private static final Pattern DECIMAL = Pattern.compile("(?:decimal|numeric)\\s*\\(\\s*(\\d{1,3})\\s*(?:,\\s*(\\d{1,3})\\s*)?\\)");
+    private static final Pattern VARCHAR = Pattern.compile("(?:varchar|char)\\s*\\(\\s*\\d{1,9}\\s*\\)");
+
+    public static ColumnType of(Kind kind) {
+        return new ColumnType(kind, 0, 0);
+    }
+
+    public static ColumnType decimal(int precision, int scale) {
+        return new ColumnType(Kind.DECIMAL, precision, scale);
+    }
+
+    /** Parses a type name of the model; {@code field} names the place for the error message. */
+    public static ColumnType parse(String field, String text) {
+        String t = text.trim().toLowerCase(Locale.ROOT);
+        Kind simple = switch (t) {
+            case "boolean", "bool" -> Kind.BOOLEAN;
+            case "int", "integer" -> Kind.INT;
+            case "bigint", "long" -> Kind.BIGINT;
+            case "float", "real" -> Kind.FLOAT;
+            case "double" -> Kind.DOUBLE;
+            case "string", "text", "varchar", "uuid" -> Kind.STRING;
+            case "json" -> Kind.JSON;
+            case "binary", "bytes" -> Kind.BINARY;
+            case "date" -> Kind.DATE;
+            case "time" -> Kind.TIME;
+            case "timestamp", "timestamptz" -> Kind.TIMESTAMP;
+            case "timestamp_ntz" -> Kind.TIMESTAMP_NTZ;
+            default -> null;
+        };
+        if (simple != null) {
+            return of(simple);
+        }
+        if (VARCHAR.matcher(t).matches()) {
+            return of(Kind.STRING);
+        }
+        Matcher m = DECIMAL.matcher(t);
+        if (m.matches()) {
+            int p = Integer.parseInt(m.group(1));
+            int s = m.group(2) == null ? 0 : Integer.parseInt(m.group(2));
+            if (p < 1 || p > MAX_DECIMAL_PRECISION) {
+                throw new InvalidEventException(field + ": decimal precision " + p + " is outside 1.." + MAX_DECIMAL_PRECISION);
+            }
+            if (s > p) {
+                throw new InvalidEventException(field + ": decimal scale " + s + " is greater than precision " + p);
+            }
+            return decimal(p, s);
+        }
+        if (t.equals("decimal") || t.equals("numeric")) {
+            throw new InvalidEventException(field + ": decimal needs a precision and scale, e.g. decimal(12,2)");
+        }
+        throw new InvalidEventException(field + ": unknown column type '" + text + "'");
+    }
+
+    @Override
+    public String toString() {
+        return kind == Kind.DECIMAL ? "decimal(" + precision + "," + scale + ")" : kind.name().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,48 @@
+package dev.pontoon.s3dest.event;
+
+import java.net.URI;
+import java.util.Objects;
+
+/**
+ * Where and how to write: the {@code destination} object of the transfer and connection-test events.
+ * Validated once, where the event enters; {@link #toString()} never shows a secret.
+ *
+ * @param bucket bucket name, already stripped of a literal {@code s3://}
+ * @param prefix key prefix without leading or trailing slash; empty for none
+ * @param region region, or null to use the function's own
+ * @param endpoint S3-compatible endpoint (path-style addressing), or null for AWS
+ */
+public record DestinationConfig(
+        String bucket,
+        String prefix,
+        String region,
+        String accessKeyId,
+        String secretAccessKey,
+        String sessionToken,
+        Compression compression,
+        URI endpoint) {
+
+    public DestinationConfig {
+        Objects.requireNonNull(bucket, "bucket is null");
+        Objects.requireNonNull(prefix, "prefix is null");
+        Objects.requireNonNull(compression, "compression is null");
+    }
+
+    public boolean hasStaticKeys() {
+        return accessKeyId != null;
+    }
+
+    @Override
+    public String toString() {
+        return "DestinationConfig[bucket=" + bucket + ", prefix=" + prefix + ", region=" + region
+                + ", accessKeyId=" + (accessKeyId == null ? null : mask(accessKeyId))
+                + ", secretAccessKey=" + (secretAccessKey == null ? null : "****")
+                + ", sessionToken=" + (sessionToken == null ? null : "****")
+                + ", compression=" + compression + ", endpoint=" + endpoint + "]";
+    }
+
+    /** Key ids are not secret, but showing only the tail is enough to tell two apart. */
+    private static String mask(String keyId) {
+        return keyId.length() <= 4 ? "****" : "****" + keyId.substring(keyId.length() - 4);
+    }
+}

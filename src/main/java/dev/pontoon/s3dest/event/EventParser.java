@@ -1,0 +1,254 @@
+package dev.pontoon.s3dest.event;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.pontoon.s3dest.s3.ObjectKeys;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Turns the JSON of a transfer or connection-test event into validated records. This is the edge: every check of
+ * the event happens here, once, and each failure is one {@link InvalidEventException} naming the field.
+ */
+public final class EventParser {
+    /** Names reserved for the columns every file gets (SPEC §3). */
+    public static final String BATCH_ID_COLUMN = "pontoon__batch_id";
+    public static final String SYNCED_AT_COLUMN = "pontoon__last_synced_at";
+
+    private static final Pattern REGION = Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
+
+    private EventParser() {
+    }
+
+    public static TransferEvent transferEvent(JsonNode root) {
+        requireObject("event", root);
+        Instant startedAt = instant("transfer_started_at", required(root, "transfer_started_at"));
+        String batchId = optionalScalar(root, "batch_id");
+        batchId = batchId == null ? ObjectKeys.defaultBatchId(startedAt) : ObjectKeys.checkBatchId("batch_id", batchId);
+        int fileIndexStart = 0;
+        JsonNode fis = root.get("file_index_start");
+        if (fis != null && !fis.isNull()) {
+            if (!fis.canConvertToInt() || !fis.isIntegralNumber() || fis.intValue() < 0) {
+                throw new InvalidEventException("file_index_start: must be a non-negative integer, got " + describe(fis));
+            }
+            fileIndexStart = fis.intValue();
+        }
+        DestinationConfig destination = destination(required(root, "destination"));
+        ModelSpec model = model(required(root, "model"));
+
+        JsonNode rows = root.get("rows");
+        JsonNode source = root.get("source");
+        boolean hasRows = rows != null && !rows.isNull();
+        boolean hasSource = source != null && !source.isNull();
+        if (hasRows == hasSource) {
+            throw new InvalidEventException("rows/source: exactly one of 'rows' (inline) and 'source' (staged files) must be given");
+        }
+        ArrayNode rowArray = null;
+        SourceSpec sourceSpec = null;
+        if (hasRows) {
+            if (!rows.isArray()) {
+                throw new InvalidEventException("rows: must be an array of objects, got " + describe(rows));
+            }
+            rowArray = (ArrayNode) rows;
+            if (model.columns().isEmpty() && rowArray.isEmpty()) {
+                throw new InvalidEventException("model.columns: no columns declared and no rows to infer them from");
+            }
+        } else {
+            sourceSpec = source(source);
+            if (model.columns().isEmpty()) {
+                throw new InvalidEventException("model.columns: must be declared for a 'source' transfer");
+            }
+        }
+        return new TransferEvent(optionalScalar(root, "transfer_id"), batchId, startedAt, fileIndexStart,
+                destination, model, rowArray, sourceSpec);
+    }
+
+    public static DestinationConfig destination(JsonNode node) {
+        requireObject("destination", node);
+        String bucket = ObjectKeys.normalizeBucket("destination.s3_bucket", optionalText(node, "destination", "s3_bucket"));
+        String prefix = ObjectKeys.normalizePrefix("destination.s3_prefix", optionalText(node, "destination", "s3_prefix"));
+        String region = optionalText(node, "destination", "s3_region");
+        if (region != null && !REGION.matcher(region).matches()) {
+            throw new InvalidEventException("destination.s3_region: '" + region + "' is not a region name (e.g. us-east-1)");
+        }
+        String keyId = optionalText(node, "destination", "aws_access_key_id");
+        String secret = optionalText(node, "destination", "aws_secret_access_key");
+        String token = optionalText(node, "destination", "aws_session_token");
+        if ((keyId == null) != (secret == null)) {
+            throw new InvalidEventException(keyId == null
+                    ? "destination.aws_access_key_id: is required when aws_secret_access_key is given"
+                    : "destination.aws_secret_access_key: is required when aws_access_key_id is given");
+        }
+        if (token != null && keyId == null) {
+            throw new InvalidEventException("destination.aws_session_token: needs aws_access_key_id and aws_secret_access_key");
+        }
+        Compression compression = Compression.parse("destination.compression", optionalText(node, "destination", "compression"));
+        String endpointText = optionalText(node, "destination", "endpoint_url");
+        URI endpoint = endpointText == null ? null : endpoint("destination.endpoint_url", endpointText);
+        return new DestinationConfig(bucket, prefix, region, keyId, secret, token, compression, endpoint);
+    }
+
+    static URI endpoint(String field, String text) {
+        try {
+            URI uri = new URI(text.trim());
+            if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))
+                    || uri.getHost() == null) {
+                throw new InvalidEventException(field + ": must be an http:// or https:// URL with a host");
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            throw new InvalidEventException(field + ": is not a URL");
+        }
+    }
+
+    static ModelSpec model(JsonNode node) {
+        requireObject("model", node);
+        String name = ObjectKeys.checkModelName("model.name", optionalText(node, "model", "name"));
+        List<ColumnSpec> columns = new ArrayList<>();
+        JsonNode cols = node.get("columns");
+        if (cols != null && !cols.isNull()) {
+            if (!cols.isArray()) {
+                throw new InvalidEventException("model.columns: must be an array, got " + describe(cols));
+            }
+            Set<String> seen = new HashSet<>();
+            for (int i = 0; i < cols.size(); i++) {
+                String field = "model.columns[" + i + "]";
+                JsonNode col = cols.get(i);
+                requireObject(field, col);
+                String colName = optionalText(col, field, "name");
+                if (colName == null || colName.isEmpty()) {
+                    throw new InvalidEventException(field + ".name: is required");
+                }
+                if (colName.equals(BATCH_ID_COLUMN) || colName.equals(SYNCED_AT_COLUMN)) {
+                    throw new InvalidEventException(field + ".name: '" + colName + "' is reserved for the column every file gets");
+                }
+                if (!seen.add(colName)) {
+                    throw new InvalidEventException(field + ".name: duplicate column name '" + colName + "'");
+                }
+                for (int c = 0; c < colName.length(); c++) {
+                    if (Character.isISOControl(colName.charAt(c))) {
+                        throw new InvalidEventException(field + ".name: contains a control character");
+                    }
+                }
+                String typeText = optionalText(col, field, "type");
+                if (typeText == null) {
+                    throw new InvalidEventException(field + ".type: is required (column '" + colName + "')");
+                }
+                ColumnType type = ColumnType.parse(field + ".type", typeText);
+                JsonNode nullable = col.get("nullable");
+                if (nullable != null && !nullable.isNull() && !nullable.isBoolean()) {
+                    throw new InvalidEventException(field + ".nullable: must be true or false, got " + describe(nullable));
+                }
+                columns.add(new ColumnSpec(colName, type, nullable == null || nullable.isNull() || nullable.booleanValue()));
+            }
+        }
+        String primaryKey = optionalText(node, "model", "primary_key");
+        return new ModelSpec(name, columns, primaryKey);
+    }
+
+    static SourceSpec source(JsonNode node) {
+        requireObject("source", node);
+        JsonNode uris = node.get("uris");
+        if (uris == null || !uris.isArray() || uris.isEmpty()) {
+            throw new InvalidEventException("source.uris: must be a non-empty array of s3://bucket/key strings");
+        }
+        List<String> list = new ArrayList<>();
+        for (int i = 0; i < uris.size(); i++) {
+            JsonNode u = uris.get(i);
+            if (!u.isTextual() || !u.textValue().startsWith("s3://") || u.textValue().indexOf('/', 5) < 0) {
+                throw new InvalidEventException("source.uris[" + i + "]: must be an s3://bucket/key string, got " + describe(u));
+            }
+            list.add(u.textValue());
+        }
+        String format = optionalText(node, "source", "format");
+        if (format == null) {
+            throw new InvalidEventException("source.format: is required (jsonl or csv)");
+        }
+        return new SourceSpec(list, format, optionalText(node, "source", "compression"));
+    }
+
+    private static Instant instant(String field, JsonNode node) {
+        if (!node.isTextual()) {
+            throw new InvalidEventException(field + ": must be an ISO-8601 string with offset, got " + describe(node));
+        }
+        try {
+            return OffsetDateTime.parse(node.textValue()).toInstant();
+        } catch (DateTimeParseException e) {
+            throw new InvalidEventException(field + ": '" + node.textValue()
+                    + "' is not an ISO-8601 instant with offset, e.g. 2025-09-25T13:22:33.123Z");
+        }
+    }
+
+    private static JsonNode required(JsonNode parent, String name) {
+        JsonNode node = parent.get(name);
+        if (node == null || node.isNull()) {
+            throw new InvalidEventException(name + ": is required");
+        }
+        return node;
+    }
+
+    private static void requireObject(String field, JsonNode node) {
+        if (node == null || !node.isObject()) {
+            throw new InvalidEventException(field + ": must be a JSON object, got " + describe(node));
+        }
+    }
+
+    /** A string field; null when absent, JSON null or blank. */
+    private static String optionalText(JsonNode parent, String parentField, String name) {
+        JsonNode node = parent.get(name);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isTextual()) {
+            // Never echo the value: this may be a secret field.
+            throw new InvalidEventException(parentField + "." + name + ": must be a string, got " + kind(node));
+        }
+        String text = node.textValue();
+        return text.isBlank() ? null : text;
+    }
+
+    /** A string or integer field at the top level (batch ids are often numbers). */
+    private static String optionalScalar(JsonNode parent, String name) {
+        JsonNode node = parent.get(name);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (node.isTextual() || node.isIntegralNumber()) {
+            String text = node.asText();
+            return text.isBlank() ? null : text;
+        }
+        throw new InvalidEventException(name + ": must be a string, got " + describe(node));
+    }
+
+    static String describe(JsonNode node) {
+        if (node == null || node.isMissingNode()) {
+            return "nothing";
+        }
+        if (node.isContainerNode()) {
+            return kind(node);
+        }
+        String text = node.toString();
+        return kind(node) + " " + (text.length() > 40 ? text.substring(0, 40) + "…" : text);
+    }
+
+    /** "a string", "an object", …: the JSON kind of a value, for messages that must not echo it. */
+    public static String kind(JsonNode node) {
+        return switch (node.getNodeType()) {
+            case ARRAY -> "an array";
+            case OBJECT -> "an object";
+            case STRING -> "a string";
+            case NUMBER -> "a number";
+            case BOOLEAN -> "a boolean";
+            case NULL -> "null";
+            default -> node.getNodeType().name().toLowerCase();
+        };
+    }
+}

@@ -1,0 +1,28 @@
+package dev.pontoon.s3dest.handler;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import dev.pontoon.s3dest.event.EventParser;
+import dev.pontoon.s3dest.event.TransferResult;
+import dev.pontoon.s3dest.transfer.TransferService;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+
+/**
+ * The {@code transfer} function: decodes the event (SPEC §4), runs the transfer, writes the result. A stream
+ * handler, so the event is read with the project's own exact-number JSON mapper.
+ */
+@Named("transfer")
+public class TransferHandler implements RequestStreamHandler {
+    @Inject
+    TransferService transfers;
+
+    @Override
+    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        TransferResult result = transfers.transfer(EventParser.transferEvent(Json.read(input)));
+        Json.MAPPER.writeValue(output, result);
+    }
+}

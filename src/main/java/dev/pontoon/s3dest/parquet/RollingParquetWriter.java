@@ -1,0 +1,164 @@
+package dev.pontoon.s3dest.parquet;
+
+import dev.pontoon.s3dest.event.ColumnSpec;
+import dev.pontoon.s3dest.event.Compression;
+import dev.pontoon.s3dest.event.FileResult;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntFunction;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.column.ParquetProperties;
+import org.apache.parquet.conf.ParquetConfiguration;
+import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.parquet.hadoop.ParquetFileWriter;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.api.WriteSupport;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.io.OutputFile;
+import org.apache.parquet.schema.MessageType;
+
+/**
+ * Writes rows into a sequence of Parquet files, starting a new file when the current one reaches the target size
+ * or row count. Each file is committed only once its footer is written; {@link #abort(Throwable)} discards the file
+ * in progress. It knows nothing of S3: files come from a {@link CommittableFile.Factory}.
+ */
+public final class RollingParquetWriter {
+    /** Checking the size costs a pass over the column writers, so it is done every this many rows. */
+    private static final int SIZE_CHECK_INTERVAL = 256;
+
+    private final MessageType schema;
+    private final List<ColumnSpec> columns;
+    private final WriterSettings settings;
+    private final CompressionCodecName codec;
+    private final Map<String, String> metadata;
+    private final IntFunction<String> keyForIndex;
+    private final CommittableFile.Factory files;
+    private final Codecs codecs = new Codecs();
+    private final List<FileResult> done = new ArrayList<>();
+
+    private int nextIndex;
+    private CommittableFile file;
+    private ParquetWriter<Row> writer;
+    private String key;
+    private long fileRows;
+
+    /**
+     * @param columns every column of the file, the pontoon columns included, in the order of the row's slots
+     * @param keyForIndex the object key of the file with a given index
+     */
+    public RollingParquetWriter(String model, List<ColumnSpec> columns, WriterSettings settings, Compression compression,
+            Map<String, String> metadata, int firstIndex, IntFunction<String> keyForIndex, CommittableFile.Factory files) {
+        this.columns = List.copyOf(columns);
+        this.schema = ParquetSchema.messageType(model, this.columns);
+        this.settings = settings;
+        this.codec = CompressionCodecName.valueOf(compression.name());
+        this.metadata = Map.copyOf(metadata);
+        this.nextIndex = firstIndex;
+        this.keyForIndex = keyForIndex;
+        this.files = files;
+    }
+
+    public MessageType schema() {
+        return schema;
+    }
+
+    public void write(Row row) throws IOException {
+        if (writer == null) {
+            open();
+        }
+        writer.write(row);
+        fileRows++;
+        if ((settings.maxFileRows() > 0 && fileRows >= settings.maxFileRows())
+                || (fileRows % SIZE_CHECK_INTERVAL == 0 && writer.getDataSize() >= settings.targetFileBytes())) {
+            finishFile();
+        }
+    }
+
+    /** Completes the file in progress, if any, and returns every file written, in order. */
+    public List<FileResult> finish() throws IOException {
+        if (writer != null) {
+            finishFile();
+        }
+        return List.copyOf(done);
+    }
+
+    /** Files completed so far (all of them visible). */
+    public List<FileResult> completed() {
+        return List.copyOf(done);
+    }
+
+    /** The index the next file would get. */
+    public int nextIndex() {
+        return nextIndex;
+    }
+
+    /** Discards the file in progress; errors while discarding are added to {@code cause}. */
+    public void abort(Throwable cause) {
+        CommittableFile f = file;
+        // The Parquet writer is dropped, not closed: closing it would write a footer nobody will read.
+        writer = null;
+        file = null;
+        if (f != null) {
+            try {
+                f.close();
+            } catch (Exception e) {
+                cause.addSuppressed(e);
+            }
+        }
+    }
+
+    private void open() throws IOException {
+        key = keyForIndex.apply(nextIndex);
+        file = files.open(key);
+        writer = new Builder(file, new RowWriteSupport(schema, columns, metadata))
+                .withConf(new PlainParquetConfiguration())
+                .withCodecFactory(codecs)
+                .withCompressionCodec(codec)
+                .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
+                .withRowGroupSize(settings.rowGroupBytes())
+                .withPageSize(settings.pageBytes())
+                .withDictionaryPageSize(settings.pageBytes())
+                .withMaxPaddingSize(0)
+                .withWriterVersion(ParquetProperties.WriterVersion.PARQUET_1_0)
+                .withValidation(false)
+                .build();
+        fileRows = 0;
+    }
+
+    private void finishFile() throws IOException {
+        writer.close();
+        writer = null;
+        file.commit();
+        done.add(new FileResult(key, fileRows, file.bytesWritten()));
+        file.close();
+        file = null;
+        nextIndex++;
+    }
+
+    private static final class Builder extends ParquetWriter.Builder<Row, Builder> {
+        private final RowWriteSupport writeSupport;
+
+        Builder(OutputFile file, RowWriteSupport writeSupport) {
+            super(file);
+            this.writeSupport = writeSupport;
+        }
+
+        @Override
+        protected Builder self() {
+            return this;
+        }
+
+        @Override
+        protected WriteSupport<Row> getWriteSupport(ParquetConfiguration conf) {
+            return writeSupport;
+        }
+
+        /** Never called: the writer is built with a ParquetConfiguration, so Hadoop stays off the class path. */
+        @Override
+        protected WriteSupport<Row> getWriteSupport(Configuration conf) {
+            return writeSupport;
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package dev.pontoon.s3dest.s3;
+
+import dev.pontoon.s3dest.event.DestinationConfig;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
+
+/**
+ * Builds the S3 client for a destination: its static keys or the function's role, its region, and its endpoint
+ * (the destination's {@code endpoint_url}, else {@code AWS_ENDPOINT_URL_S3} / {@code AWS_ENDPOINT_URL}), with
+ * path-style addressing on any custom endpoint. Retries are the SDK's standard strategy (exponential backoff with
+ * jitter), bounded by {@link Settings#maxAttempts()}.
+ */
+public final class S3ClientFactory {
+    /** Used when neither the destination nor the environment names a region. */
+    static final String FALLBACK_REGION = "us-east-1";
+
+    /**
+     * @param connectTimeout how long to wait for a TCP connection (an unreachable endpoint fails this fast)
+     * @param socketTimeout how long a read may block on an open connection
+     * @param attemptTimeout one try of one API call, a part upload included
+     * @param maxAttempts tries per API call, the first included
+     */
+    public record Settings(Duration connectTimeout, Duration socketTimeout, Duration attemptTimeout, int maxAttempts) {
+        public static Settings defaults() {
+            return new Settings(Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(120), 5);
+        }
+    }
+
+    private final Settings settings;
+    private final Map<String, String> env;
+
+    public S3ClientFactory(Settings settings, Map<String, String> env) {
+        this.settings = settings;
+        this.env = Map.copyOf(env);
+    }
+
+    public S3Client create(DestinationConfig destination) {
+        S3ClientBuilder builder = S3Client.builder()
+                .httpClientBuilder(UrlConnectionHttpClient.builder()
+                        .connectionTimeout(settings.connectTimeout())
+                        .socketTimeout(settings.socketTimeout()))
+                .region(Region.of(region(destination)))
+                .credentialsProvider(credentials(destination))
+                .overrideConfiguration(c -> c
+                        .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
+                                .maxAttempts(settings.maxAttempts())
+                                .build())
+                        .apiCallAttemptTimeout(settings.attemptTimeout()));
+        URI endpoint = endpoint(destination);
+        if (endpoint != null) {
+            builder.endpointOverride(endpoint).forcePathStyle(true);
+        }
+        return builder.build();
+    }
+
+    /** The destination's region, else the function's ({@code AWS_REGION}), else us-east-1. */
+    public String region(DestinationConfig destination) {
+        if (destination.region() != null) {
+            return destination.region();
+        }
+        String fromEnv = env.getOrDefault("AWS_REGION", env.get("AWS_DEFAULT_REGION"));
+        return fromEnv == null || fromEnv.isBlank() ? FALLBACK_REGION : fromEnv;
+    }
+
+    /** The destination's endpoint, else the standard environment variables; null for AWS itself. */
+    public URI endpoint(DestinationConfig destination) {
+        if (destination.endpoint() != null) {
+            return destination.endpoint();
+        }
+        for (String name : new String[] {"AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"}) {
+            String value = env.get(name);
+            if (value != null && !value.isBlank()) {
+                return URI.create(value.trim());
+            }
+        }
+        return null;
+    }
+
+    private static AwsCredentialsProvider credentials(DestinationConfig destination) {
+        if (!destination.hasStaticKeys()) {
+            return DefaultCredentialsProvider.builder().build();
+        }
+        if (destination.sessionToken() != null) {
+            return StaticCredentialsProvider.create(AwsSessionCredentials.create(
+                    destination.accessKeyId(), destination.secretAccessKey(), destination.sessionToken()));
+        }
+        return StaticCredentialsProvider.create(AwsBasicCredentials.create(destination.accessKeyId(), destination.secretAccessKey()));
+    }
+}

@@ -1,0 +1,231 @@
+package dev.pontoon.s3dest.s3;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import org.apache.parquet.io.PositionOutputStream;
+import org.jboss.logging.Logger;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+
+/**
+ * An output stream to one S3 object that uploads it in parts while it is written.
+ *
+ * <ul>
+ *   <li>Bytes fill a buffer of one part; a full part is uploaded on a background thread while the next fills.
+ *       At most one part is in flight, so memory is about two parts whatever the object's size.</li>
+ *   <li>An object that ends within its first part is written with one PutObject and no multipart upload.</li>
+ *   <li>The object becomes visible only on {@link #commit()}; {@link #close()} without a commit aborts the
+ *       multipart upload, so a failure never leaves a partial object or orphan parts behind.</li>
+ * </ul>
+ */
+public final class S3MultipartOutputStream extends PositionOutputStream {
+    private static final Logger LOG = Logger.getLogger(S3MultipartOutputStream.class);
+    /** S3 allows only the last part of a multipart upload to be smaller than 5 MiB. */
+    public static final int MIN_PART_SIZE = 5 * 1024 * 1024;
+    /** Small files are common; the buffer starts small and doubles up to the part size. */
+    private static final int INITIAL_BUFFER = 64 * 1024;
+
+    private final S3Client s3;
+    private final ObjectTarget target;
+    private final int partSize;
+    private final ExecutorService uploader;
+    private final List<CompletedPart> parts = new ArrayList<>();
+
+    private byte[] buffer;
+    private byte[] spare;
+    private int count;
+    private long position;
+    private String uploadId;
+    private Future<CompletedPart> inFlight;
+    private boolean committed;
+    private boolean closed;
+
+    public S3MultipartOutputStream(S3Client s3, ObjectTarget target, int partSize, ExecutorService uploader) {
+        this.s3 = s3;
+        this.target = target;
+        this.partSize = partSize;
+        this.uploader = uploader;
+        this.buffer = new byte[Math.min(INITIAL_BUFFER, partSize)];
+    }
+
+    @Override
+    public long getPos() {
+        return position;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+        ensureOpen();
+        if (count == buffer.length) {
+            makeRoom();
+        }
+        buffer[count++] = (byte) b;
+        position++;
+    }
+
+    @Override
+    public void write(byte[] bytes, int offset, int length) throws IOException {
+        ensureOpen();
+        while (length > 0) {
+            if (count == buffer.length) {
+                makeRoom();
+            }
+            int n = Math.min(length, buffer.length - count);
+            System.arraycopy(bytes, offset, buffer, count, n);
+            count += n;
+            offset += n;
+            length -= n;
+            position += n;
+        }
+    }
+
+    /** Parts go out only when full; there is nothing to flush early. */
+    @Override
+    public void flush() {
+    }
+
+    /** Uploads what remains and makes the object visible. */
+    public void commit() throws IOException {
+        ensureOpen();
+        if (uploadId == null) {
+            putWhole();
+        } else {
+            if (count > 0) {
+                uploadPart();
+            }
+            awaitInFlight();
+            String op = "CompleteMultipartUpload";
+            try {
+                s3.completeMultipartUpload(r -> r.bucket(target.bucket()).key(target.key()).uploadId(uploadId)
+                        .multipartUpload(CompletedMultipartUpload.builder().parts(parts).build()));
+            } catch (RuntimeException e) {
+                throw S3Errors.map(e, op, target.bucket(), target.key());
+            }
+        }
+        committed = true;
+        buffer = null;
+        spare = null;
+    }
+
+    /** Aborts the multipart upload unless the object was committed. Idempotent. */
+    @Override
+    public void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        buffer = null;
+        spare = null;
+        if (committed || uploadId == null) {
+            return;
+        }
+        // A part still uploading could land after the abort and keep storage alive: let it finish first.
+        if (inFlight != null) {
+            try {
+                inFlight.get();
+            } catch (ExecutionException | CancellationException ignored) {
+                // The part's failure is already the reason we are aborting.
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            inFlight = null;
+        }
+        try {
+            s3.abortMultipartUpload(r -> r.bucket(target.bucket()).key(target.key()).uploadId(uploadId));
+        } catch (RuntimeException e) {
+            LOG.errorf("could not abort multipart upload %s of s3://%s/%s: %s", uploadId, target.bucket(), target.key(),
+                    e.getMessage());
+            throw S3Errors.map(e, "AbortMultipartUpload (upload " + uploadId + ")", target.bucket(), target.key());
+        }
+    }
+
+    public boolean isCommitted() {
+        return committed;
+    }
+
+    private void makeRoom() throws IOException {
+        if (buffer.length < partSize) {
+            buffer = Arrays.copyOf(buffer, Math.min(partSize, buffer.length * 2));
+            return;
+        }
+        if (uploadId == null) {
+            try {
+                uploadId = s3.createMultipartUpload(target::applyTo).uploadId();
+            } catch (RuntimeException e) {
+                throw S3Errors.map(e, "CreateMultipartUpload", target.bucket(), target.key());
+            }
+        }
+        uploadPart();
+    }
+
+    /** Hands the filled buffer to the uploader and continues in the spare one. */
+    private void uploadPart() throws IOException {
+        awaitInFlight();
+        byte[] data = buffer;
+        int length = count;
+        int partNumber = parts.size() + 1;
+        inFlight = uploader.submit(() -> {
+            try {
+                String etag = s3.uploadPart(r -> r.bucket(target.bucket()).key(target.key()).uploadId(uploadId)
+                                .partNumber(partNumber).contentLength((long) length),
+                        body(data, length)).eTag();
+                return CompletedPart.builder().partNumber(partNumber).eTag(etag).build();
+            } catch (RuntimeException e) {
+                throw S3Errors.map(e, "UploadPart " + partNumber, target.bucket(), target.key());
+            }
+        });
+        buffer = spare != null ? spare : new byte[partSize];
+        spare = data;
+        count = 0;
+    }
+
+    private void awaitInFlight() throws IOException {
+        if (inFlight == null) {
+            return;
+        }
+        try {
+            parts.add(inFlight.get());
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IOException(cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while uploading s3://" + target.bucket() + "/" + target.key(), e);
+        } finally {
+            inFlight = null;
+        }
+    }
+
+    private void putWhole() {
+        try {
+            s3.putObject(r -> target.applyTo(r).contentLength((long) count), body(buffer, count));
+        } catch (RuntimeException e) {
+            throw S3Errors.map(e, "PutObject", target.bucket(), target.key());
+        }
+    }
+
+    /** A body over the buffer without copying it; the SDK may read it more than once when it retries. */
+    private static RequestBody body(byte[] data, int length) {
+        return RequestBody.fromContentProvider(() -> new ByteArrayInputStream(data, 0, length), length,
+                "application/octet-stream");
+    }
+
+    private void ensureOpen() throws IOException {
+        if (closed || committed) {
+            throw new IOException("stream to s3://" + target.bucket() + "/" + target.key() + " is "
+                    + (committed ? "committed" : "closed"));
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package dev.pontoon.s3dest.source;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pontoon.s3dest.event.ColumnSpec;
+import dev.pontoon.s3dest.event.ColumnType;
+import dev.pontoon.s3dest.event.ColumnType.Kind;
+import dev.pontoon.s3dest.event.EventParser;
+import dev.pontoon.s3dest.event.InvalidEventException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Columns for a model that declared none, read off its inline rows (rules documented in the README): columns in the
+ * order their names are first seen, all nullable; the type holds every non-null value: booleans → boolean, integers
+ * → bigint, numbers with a fraction (or a mix with integers) → double, strings → string, objects and arrays → json;
+ * any other mix → json, which keeps every value as written; a column that is only ever null → string.
+ */
+public final class ColumnInference {
+    private ColumnInference() {
+    }
+
+    public static List<ColumnSpec> infer(Iterable<JsonNode> rows) {
+        Map<String, Kind> kinds = new LinkedHashMap<>();
+        int index = 0;
+        for (JsonNode row : rows) {
+            index++;
+            if (!row.isObject()) {
+                throw new InvalidEventException("rows[" + (index - 1) + "] (row " + index + "): must be a JSON object, got "
+                        + EventParser.kind(row));
+            }
+            for (var it = row.fields(); it.hasNext(); ) {
+                var field = it.next();
+                String name = field.getKey();
+                if (name.equals(EventParser.BATCH_ID_COLUMN) || name.equals(EventParser.SYNCED_AT_COLUMN)) {
+                    continue;
+                }
+                Kind seen = kindOf(field.getValue());
+                Kind before = kinds.get(name);
+                if (!kinds.containsKey(name)) {
+                    kinds.put(name, seen);
+                } else if (seen != null) {
+                    kinds.put(name, before == null ? seen : widen(before, seen));
+                }
+            }
+        }
+        List<ColumnSpec> columns = new ArrayList<>();
+        kinds.forEach((name, kind) -> columns.add(new ColumnSpec(name, ColumnType.of(kind == null ? Kind.STRING : kind), true)));
+        return columns;
+    }
+
+    private static Kind kindOf(JsonNode v) {
+        if (v.isNull()) {
+            return null;
+        }
+        if (v.isBoolean()) {
+            return Kind.BOOLEAN;
+        }
+        if (v.isIntegralNumber()) {
+            return Kind.BIGINT;
+        }
+        if (v.isNumber()) {
+            return Kind.DOUBLE;
+        }
+        if (v.isTextual()) {
+            return Kind.STRING;
+        }
+        return Kind.JSON;
+    }
+
+    private static Kind widen(Kind a, Kind b) {
+        if (a == b) {
+            return a;
+        }
+        if ((a == Kind.BIGINT && b == Kind.DOUBLE) || (a == Kind.DOUBLE && b == Kind.BIGINT)) {
+            return Kind.DOUBLE;
+        }
+        return Kind.JSON;
+    }
+}

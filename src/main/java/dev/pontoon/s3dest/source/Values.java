@@ -1,0 +1,113 @@
+package dev.pontoon.s3dest.source;
+
+import dev.pontoon.s3dest.event.ColumnType;
+import dev.pontoon.s3dest.parquet.ParquetSchema;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.math.RoundingMode;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoField;
+
+/**
+ * Conversions from text and numbers to the stored form of SPEC §3, shared by every source format. Each throws
+ * {@link IllegalArgumentException} with a short reason; callers add the row and column.
+ */
+public final class Values {
+    private Values() {
+    }
+
+    /** {@code yyyy-MM-dd} to days since 1970-01-01. */
+    public static int date(String text) {
+        try {
+            return Math.toIntExact(LocalDate.parse(text, DateTimeFormatter.ISO_LOCAL_DATE).toEpochDay());
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("'" + clip(text) + "' is not a date (yyyy-MM-dd)");
+        }
+    }
+
+    /** {@code HH:mm:ss[.ffffff]} to microseconds since midnight. */
+    public static long time(String text) {
+        try {
+            return LocalTime.parse(text, DateTimeFormatter.ISO_LOCAL_TIME).getLong(ChronoField.MICRO_OF_DAY);
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("'" + clip(text) + "' is not a time (HH:mm:ss[.ffffff])");
+        }
+    }
+
+    /** ISO-8601 with an offset ({@code Z}, {@code +02:00}) to microseconds since the epoch in UTC. */
+    public static long timestampUtc(String text) {
+        try {
+            return micros(OffsetDateTime.parse(withT(text), DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant());
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("'" + clip(text)
+                    + "' is not an ISO-8601 timestamp with offset (e.g. 2025-09-25T13:22:33.123Z)");
+        }
+    }
+
+    /** ISO-8601 without an offset to microseconds since the epoch of that wall-clock time read as UTC. */
+    public static long timestampNtz(String text) {
+        try {
+            return micros(LocalDateTime.parse(withT(text), DateTimeFormatter.ISO_LOCAL_DATE_TIME).toInstant(ZoneOffset.UTC));
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("'" + clip(text)
+                    + "' is not an ISO-8601 timestamp without offset (e.g. 2025-09-25T13:22:33.123456)");
+        }
+    }
+
+    /** Microseconds since the epoch; digits past the microsecond are dropped (Parquet stores micros). */
+    public static long micros(Instant instant) {
+        return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1000);
+    }
+
+    /**
+     * The unscaled value of {@code value} at the column's scale. Exact: a value with more fraction digits than the
+     * scale (other than trailing zeros) or more digits than the precision is rejected, never rounded.
+     */
+    public static BigInteger unscaled(BigDecimal value, ColumnType type) {
+        BigDecimal scaled;
+        try {
+            scaled = value.setScale(type.scale(), RoundingMode.UNNECESSARY);
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException(clip(value.toPlainString()) + " has more than " + type.scale()
+                    + " fraction digits");
+        }
+        if (scaled.precision() - scaled.scale() > type.precision() - type.scale()) {
+            throw new IllegalArgumentException(clip(value.toPlainString()) + " has more than "
+                    + (type.precision() - type.scale()) + " integer digits for " + type);
+        }
+        return scaled.unscaledValue();
+    }
+
+    /** Big-endian two's complement of {@code unscaled}, sign-extended to the fixed width of the precision. */
+    public static byte[] fixedDecimal(BigInteger unscaled, int precision) {
+        int width = ParquetSchema.decimalBytes(precision);
+        byte[] minimal = unscaled.toByteArray();
+        byte[] out = new byte[width];
+        byte pad = (byte) (unscaled.signum() < 0 ? 0xFF : 0x00);
+        int offset = width - minimal.length;
+        for (int i = 0; i < offset; i++) {
+            out[i] = pad;
+        }
+        System.arraycopy(minimal, 0, out, offset, minimal.length);
+        return out;
+    }
+
+    /** SQL engines print a space where ISO-8601 has the 'T'; both are accepted. */
+    private static String withT(String text) {
+        if (text.length() > 10 && text.charAt(10) == ' ') {
+            return text.substring(0, 10) + 'T' + text.substring(11);
+        }
+        return text;
+    }
+
+    static String clip(String text) {
+        return text.length() > 40 ? text.substring(0, 40) + "…" : text;
+    }
+}

@@ -1,0 +1,44 @@
+package dev.pontoon.s3dest.transfer;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pontoon.s3dest.handler.Json;
+import dev.pontoon.s3dest.parquet.WriterSettings;
+import dev.pontoon.s3dest.s3.S3ClientFactory;
+import dev.pontoon.s3dest.s3.S3MultipartOutputStream;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/** Wires the services from {@link TransferConfig}; the services themselves are plain classes. */
+@ApplicationScoped
+public class TransferBeans {
+
+    @Produces
+    @ApplicationScoped
+    S3ClientFactory clientFactory(TransferConfig config) {
+        return new S3ClientFactory(new S3ClientFactory.Settings(config.connectTimeout(), config.socketTimeout(),
+                config.attemptTimeout(), config.maxAttempts()), System.getenv());
+    }
+
+    @Produces
+    @ApplicationScoped
+    TransferService transferService(TransferConfig config, S3ClientFactory clients) {
+        if (config.partSize() < S3MultipartOutputStream.MIN_PART_SIZE && !config.allowSmallParts()) {
+            throw new IllegalArgumentException("s3dest.part-size: " + config.partSize()
+                    + " is below S3's minimum part size of 5 MiB (5242880)");
+        }
+        WriterSettings writer = new WriterSettings(config.targetFileBytes(), config.maxFileRows(), config.rowGroupBytes(),
+                config.pageBytes());
+        return new TransferService(writer, config.partSize(), clients, Json.MAPPER, uploader());
+    }
+
+    /** Part uploads run here; each stream keeps at most one in flight. Daemon threads never hold the JVM up. */
+    static ExecutorService uploader() {
+        return Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "s3-part-upload");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+}
