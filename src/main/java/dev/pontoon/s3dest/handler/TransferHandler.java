@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.pontoon.s3dest.event.EventParser;
 import dev.pontoon.s3dest.event.TransferResult;
+import dev.pontoon.s3dest.transfer.TransferBeans;
 import dev.pontoon.s3dest.transfer.TransferService;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
@@ -19,6 +20,13 @@ import java.io.OutputStream;
 public class TransferHandler implements RequestStreamHandler {
     @Inject
     TransferService transfers;
+
+    /** A handler outside the Quarkus container with default settings, for the sample and for embedding. */
+    public static TransferHandler standalone() {
+        TransferHandler handler = new TransferHandler();
+        handler.transfers = TransferBeans.defaultService();
+        return handler;
+    }
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {

@@ -33,6 +33,13 @@ public class TransferBeans {
         return new TransferService(writer, config.partSize(), clients, Json.MAPPER, uploader());
     }
 
+    /** The service with the defaults of {@link TransferConfig}, for use outside the container. */
+    public static TransferService defaultService() {
+        S3ClientFactory.Settings s3 = S3ClientFactory.Settings.defaults();
+        return new TransferService(new WriterSettings(128L << 20, 0, 32L << 20, 1 << 20), 16 << 20,
+                new S3ClientFactory(s3, System.getenv()), Json.MAPPER, uploader());
+    }
+
     /** Part uploads run here; each stream keeps at most one in flight. Daemon threads never hold the JVM up. */
     static ExecutorService uploader() {
         return Executors.newCachedThreadPool(r -> {
