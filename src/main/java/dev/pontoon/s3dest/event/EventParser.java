@@ -76,6 +76,11 @@ public final class EventParser {
         String bucket = ObjectKeys.normalizeBucket("destination.s3_bucket", optionalText(node, "destination", "s3_bucket"));
         String prefix = ObjectKeys.normalizePrefix("destination.s3_prefix", optionalText(node, "destination", "s3_prefix"));
         String region = optionalText(node, "destination", "s3_region");
+        String endpointText = optionalText(node, "destination", "endpoint_url");
+        if (region == null && endpointText == null) {
+            // Without it a bucket in another region fails late with a redirect; S3-compatible stores may not care.
+            throw new InvalidEventException("destination.s3_region: is required (the bucket's region, e.g. us-east-1)");
+        }
         if (region != null && !REGION.matcher(region).matches()) {
             throw new InvalidEventException("destination.s3_region: '" + region + "' is not a region name (e.g. us-east-1)");
         }
@@ -91,7 +96,6 @@ public final class EventParser {
             throw new InvalidEventException("destination.aws_session_token: needs aws_access_key_id and aws_secret_access_key");
         }
         Compression compression = Compression.parse("destination.compression", optionalText(node, "destination", "compression"));
-        String endpointText = optionalText(node, "destination", "endpoint_url");
         URI endpoint = endpointText == null ? null : endpoint("destination.endpoint_url", endpointText);
         return new DestinationConfig(bucket, prefix, region, keyId, secret, token, compression, endpoint);
     }

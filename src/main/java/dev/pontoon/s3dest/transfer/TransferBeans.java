@@ -1,12 +1,14 @@
 package dev.pontoon.s3dest.transfer;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pontoon.s3dest.connection.ConnectionTester;
 import dev.pontoon.s3dest.handler.Json;
 import dev.pontoon.s3dest.parquet.WriterSettings;
 import dev.pontoon.s3dest.s3.S3ClientFactory;
 import dev.pontoon.s3dest.s3.S3MultipartOutputStream;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
+import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -19,6 +21,17 @@ public class TransferBeans {
     S3ClientFactory clientFactory(TransferConfig config) {
         return new S3ClientFactory(new S3ClientFactory.Settings(config.connectTimeout(), config.socketTimeout(),
                 config.attemptTimeout(), config.maxAttempts()), System.getenv());
+    }
+
+    /**
+     * The connection test answers a person waiting on a form: short timeouts and one retry, so an unreachable or
+     * silent endpoint is reported within seconds instead of after the SDK's defaults.
+     */
+    @Produces
+    @ApplicationScoped
+    ConnectionTester connectionTester() {
+        return new ConnectionTester(new S3ClientFactory(new S3ClientFactory.Settings(Duration.ofSeconds(2),
+                Duration.ofSeconds(3), Duration.ofSeconds(4), 2), System.getenv()));
     }
 
     @Produces

@@ -81,12 +81,13 @@ class EventParserTest {
     @CsvSource(delimiter = '|', value = {
         "no bucket | {\"s3_region\": \"us-east-1\"} | destination.s3_bucket: is required",
         "bad region | {\"s3_bucket\": \"abc\", \"s3_region\": \"US East\"} | destination.s3_region:",
-        "key without secret | {\"s3_bucket\": \"abc\", \"aws_access_key_id\": \"AKIA1\"} | destination.aws_secret_access_key: is required",
-        "secret without key | {\"s3_bucket\": \"abc\", \"aws_secret_access_key\": \"shh-secret\"} | destination.aws_access_key_id: is required",
-        "secret not a string | {\"s3_bucket\": \"abc\", \"aws_access_key_id\": \"AKIA1\", \"aws_secret_access_key\": 12345} | destination.aws_secret_access_key: must be a string, got a number",
-        "bad compression | {\"s3_bucket\": \"abc\", \"compression\": \"lzo\"} | destination.compression: unknown compression 'lzo'",
+        "no region | {\"s3_bucket\": \"abc\"} | destination.s3_region: is required",
+        "key without secret | {\"s3_bucket\": \"abc\", \"s3_region\": \"us-east-1\", \"aws_access_key_id\": \"AKIA1\"} | destination.aws_secret_access_key: is required",
+        "secret without key | {\"s3_bucket\": \"abc\", \"s3_region\": \"us-east-1\", \"aws_secret_access_key\": \"shh-secret\"} | destination.aws_access_key_id: is required",
+        "secret not a string | {\"s3_bucket\": \"abc\", \"s3_region\": \"us-east-1\", \"aws_access_key_id\": \"AKIA1\", \"aws_secret_access_key\": 12345} | destination.aws_secret_access_key: must be a string, got a number",
+        "bad compression | {\"s3_bucket\": \"abc\", \"s3_region\": \"us-east-1\", \"compression\": \"lzo\"} | destination.compression: unknown compression 'lzo'",
         "bad endpoint | {\"s3_bucket\": \"abc\", \"endpoint_url\": \"ftp://x\"} | destination.endpoint_url: must be an http",
-        "unsafe prefix | {\"s3_bucket\": \"abc\", \"s3_prefix\": \"a/../b\"} | destination.s3_prefix:",
+        "unsafe prefix | {\"s3_bucket\": \"abc\", \"s3_region\": \"us-east-1\", \"s3_prefix\": \"a/../b\"} | destination.s3_prefix:",
     })
     void invalidDestinationsNameTheFieldAndNeverEchoASecret(String name, String destination, String expected) {
         assertThatThrownBy(() -> EventParser.destination(Json.read(destination)))

@@ -22,6 +22,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadResponse;
 import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.DeleteObjectRequest;
+import software.amazon.awssdk.services.s3.model.DeleteObjectResponse;
 import software.amazon.awssdk.services.s3.model.Part;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.PutObjectResponse;
@@ -117,7 +119,7 @@ public final class S3TestServer implements AutoCloseable {
     }
 
     /** Operations a fault can be injected into. */
-    public enum Op { CREATE_MULTIPART, UPLOAD_PART, COMPLETE_MULTIPART, PUT_OBJECT }
+    public enum Op { CREATE_MULTIPART, UPLOAD_PART, COMPLETE_MULTIPART, ABORT_MULTIPART, PUT_OBJECT, DELETE_OBJECT }
 
     /**
      * The store in front of the real one: each injected fault skips some calls of an operation, then fails the
@@ -205,6 +207,20 @@ public final class S3TestServer implements AutoCloseable {
                 return parts;
             }
             return parts.stream().map(p -> p.toBuilder().size(-1L).build()).toList();
+        }
+
+        @Override
+        public void abortMultipartUpload(MultipartUpload mpu) {
+            check(Op.ABORT_MULTIPART);
+            super.abortMultipartUpload(mpu);
+        }
+
+        @Override
+        public DeleteObjectResponse removeBlob(DeleteObjectRequest request) {
+            if (!request.key().startsWith(".s3proxy-")) {
+                check(Op.DELETE_OBJECT);
+            }
+            return super.removeBlob(request);
         }
 
         @Override

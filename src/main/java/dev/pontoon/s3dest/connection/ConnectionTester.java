@@ -1,0 +1,235 @@
+package dev.pontoon.s3dest.connection;
+
+import dev.pontoon.s3dest.connection.ConnectionResult.Check;
+import dev.pontoon.s3dest.event.DestinationConfig;
+import dev.pontoon.s3dest.s3.S3ClientFactory;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jboss.logging.Logger;
+import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/**
+ * Checks that a destination can take a transfer: puts a probe object under the prefix and deletes it, then
+ * creates and aborts a multipart upload (what a transfer does with files larger than a part). Every S3 failure
+ * becomes a message naming the cause a person can act on; nothing here throws for an S3 answer.
+ */
+public final class ConnectionTester {
+    private static final Logger LOG = Logger.getLogger(ConnectionTester.class);
+    private static final Pattern EXPECTED_REGION = Pattern.compile("expecting '([a-z0-9-]+)'");
+    static final String PUT = "put_object";
+    static final String DELETE = "delete_object";
+    static final String MULTIPART = "abort_multipart_upload";
+
+    private final S3ClientFactory clients;
+
+    public ConnectionTester(S3ClientFactory clients) {
+        this.clients = clients;
+    }
+
+    public ConnectionResult test(DestinationConfig destination) {
+        String probeKey = probeKey(destination.prefix());
+        List<Check> checks = new ArrayList<>();
+        try (S3Client s3 = clients.create(destination)) {
+            Optional<String> putFailure = attempt(() -> s3.putObject(r -> r.bucket(destination.bucket()).key(probeKey)
+                            .contentType("text/plain"),
+                    RequestBody.fromString("Pontoon S3 destination connection test; safe to delete.\n")),
+                    destination, "s3:PutObject", probeKey);
+            if (putFailure.isPresent()) {
+                checks.add(Check.failed(PUT, putFailure.get()));
+                checks.add(Check.skipped(DELETE));
+                checks.add(Check.skipped(MULTIPART));
+                return finish(false, putFailure.get(), checks);
+            }
+            checks.add(Check.passed(PUT, "wrote s3://" + destination.bucket() + "/" + probeKey));
+
+            Optional<String> deleteFailure = attempt(() -> s3.deleteObject(r -> r.bucket(destination.bucket()).key(probeKey)),
+                    destination, "s3:DeleteObject", probeKey);
+            if (deleteFailure.isPresent()) {
+                String message = deleteFailure.get() + "; the probe object s3://" + destination.bucket() + "/" + probeKey
+                        + " was left behind: delete it by hand";
+                checks.add(Check.failed(DELETE, message));
+                checks.add(Check.skipped(MULTIPART));
+                return finish(false, message, checks);
+            }
+            checks.add(Check.passed(DELETE, "deleted the probe object"));
+
+            checks.add(multipart(s3, destination, probeKey + ".multipart"));
+            Check last = checks.get(checks.size() - 1);
+            String message = last.warning()
+                    ? "Connected: the function can write to s3://" + destination.bucket() + "/" + prefixPath(destination)
+                            + ", with a warning: " + last.message()
+                    : "Connected: the function can write to s3://" + destination.bucket() + "/" + prefixPath(destination);
+            return finish(true, message, checks);
+        } catch (RuntimeException e) {
+            // Client construction itself failed (e.g. no credentials in the environment).
+            String message = "Could not set up an S3 client: " + e.getMessage();
+            checks.add(Check.failed(PUT, message));
+            return finish(false, message, checks);
+        }
+    }
+
+    private Check multipart(S3Client s3, DestinationConfig destination, String key) {
+        String uploadId;
+        try {
+            uploadId = s3.createMultipartUpload(r -> r.bucket(destination.bucket()).key(key)).uploadId();
+        } catch (RuntimeException e) {
+            return Check.failed(MULTIPART, diagnose(e, destination, "s3:PutObject (CreateMultipartUpload)", key));
+        }
+        try {
+            s3.abortMultipartUpload(r -> r.bucket(destination.bucket()).key(key).uploadId(uploadId));
+            return Check.passed(MULTIPART, "created and aborted a multipart upload");
+        } catch (RuntimeException e) {
+            return Check.warned(MULTIPART, diagnose(e, destination, "s3:AbortMultipartUpload", key)
+                    + ". Transfers work, but a failed one cannot clean up its parts; grant s3:AbortMultipartUpload or add an "
+                    + "AbortIncompleteMultipartUpload lifecycle rule (the empty test upload " + uploadId + " stays until then)");
+        }
+    }
+
+    private Optional<String> attempt(Runnable call, DestinationConfig destination, String action, String key) {
+        try {
+            call.run();
+            return Optional.empty();
+        } catch (RuntimeException e) {
+            return Optional.of(diagnose(e, destination, action, key));
+        }
+    }
+
+    /** Turns an SDK failure into a cause a person can act on. Never includes a secret. */
+    String diagnose(RuntimeException e, DestinationConfig destination, String action, String key) {
+        String bucket = destination.bucket();
+        if (e instanceof S3Exception s3) {
+            String code = s3.awsErrorDetails() == null ? null : s3.awsErrorDetails().errorCode();
+            String detail = s3.awsErrorDetails() == null ? s3.getMessage() : s3.awsErrorDetails().errorMessage();
+            String region = bucketRegion(s3);
+            if (code == null) {
+                code = "HTTP " + s3.statusCode();
+            }
+            switch (code) {
+                case "InvalidAccessKeyId":
+                    return "The access key id " + maskedKeyId(destination) + " is not known to AWS (InvalidAccessKeyId): "
+                            + "check aws_access_key_id";
+                case "SignatureDoesNotMatch":
+                    return "The secret access key does not match the access key id " + maskedKeyId(destination)
+                            + " (SignatureDoesNotMatch): check aws_secret_access_key";
+                case "NoSuchBucket":
+                    return "Bucket '" + bucket + "' does not exist (NoSuchBucket): check s3_bucket";
+                case "PermanentRedirect", "AuthorizationHeaderMalformed", "IllegalLocationConstraintException":
+                    return wrongRegion(destination, code, region);
+                case "AccessDenied", "AllAccessDisabled":
+                    return "Access denied for " + action + " on arn:aws:s3:::" + bucket + "/" + prefixPath(destination) + "*"
+                            + " (" + code + "): grant " + action.replaceAll(" .*", "") + " on that resource to "
+                            + (destination.hasStaticKeys() ? "the access key's user or role" : "the function's role")
+                            + kmsHint(detail);
+                case "InvalidToken", "ExpiredToken", "TokenRefreshRequired":
+                    return "The session token was refused (" + code + "): refresh aws_session_token";
+                default:
+                    if (s3.statusCode() == 301 || region != null && s3.statusCode() == 400) {
+                        return wrongRegion(destination, code, region);
+                    }
+                    return "S3 refused " + action + " on s3://" + bucket + "/" + key + ": " + code
+                            + (detail == null ? "" : " (" + detail + ")");
+            }
+        }
+        if (e instanceof ApiCallTimeoutException || e instanceof ApiCallAttemptTimeoutException
+                || hasCause(e, SocketTimeoutException.class)) {
+            return "The S3 endpoint " + endpointName(destination) + " did not answer in time: check endpoint_url, "
+                    + "the network path (VPC endpoint, NAT, proxy) and that the service is up";
+        }
+        if (hasCause(e, UnknownHostException.class)) {
+            return "The S3 endpoint " + endpointName(destination) + " could not be resolved (unknown host): check "
+                    + "endpoint_url and s3_region, and DNS from the function's network";
+        }
+        if (hasCause(e, ConnectException.class) || hasCause(e, NoRouteToHostException.class)) {
+            return "The S3 endpoint " + endpointName(destination) + " is unreachable (connection refused or no route): "
+                    + "check endpoint_url and the network path from the function";
+        }
+        if (e instanceof SdkClientException) {
+            return "Could not talk to S3 at " + endpointName(destination) + ": " + e.getMessage();
+        }
+        LOG.warnf("unexpected failure in the connection test: %s", e.toString());
+        return "Unexpected failure: " + e.getClass().getSimpleName();
+    }
+
+    private String wrongRegion(DestinationConfig destination, String code, String region) {
+        String configured = clients.region(destination);
+        if (region != null) {
+            return "Bucket '" + destination.bucket() + "' is in region " + region + ", not " + configured + " (" + code
+                    + "): set s3_region to " + region;
+        }
+        return "Bucket '" + destination.bucket() + "' is not in region " + configured + " (" + code
+                + "): set s3_region to the bucket's region";
+    }
+
+    /** The region S3 names, from the {@code x-amz-bucket-region} header or the error message. */
+    private static String bucketRegion(S3Exception e) {
+        if (e.awsErrorDetails() != null && e.awsErrorDetails().sdkHttpResponse() != null) {
+            Optional<String> header = e.awsErrorDetails().sdkHttpResponse().firstMatchingHeader("x-amz-bucket-region");
+            if (header.isPresent()) {
+                return header.get();
+            }
+        }
+        String message = e.awsErrorDetails() == null ? e.getMessage() : e.awsErrorDetails().errorMessage();
+        if (message != null) {
+            Matcher m = EXPECTED_REGION.matcher(message);
+            if (m.find()) {
+                return m.group(1);
+            }
+        }
+        return null;
+    }
+
+    private static String kmsHint(String detail) {
+        return detail != null && detail.toLowerCase().contains("kms") ? " (S3 mentions KMS: " + detail + ")" : "";
+    }
+
+    private String endpointName(DestinationConfig destination) {
+        var endpoint = clients.endpoint(destination);
+        return endpoint != null ? endpoint.toString() : "s3." + clients.region(destination) + ".amazonaws.com";
+    }
+
+    private static String maskedKeyId(DestinationConfig destination) {
+        String id = destination.accessKeyId();
+        if (id == null) {
+            return "of the function's role";
+        }
+        return id.length() <= 4 ? "****" : "****" + id.substring(id.length() - 4);
+    }
+
+    private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (type.isInstance(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String prefixPath(DestinationConfig destination) {
+        return destination.prefix().isEmpty() ? "" : destination.prefix() + "/";
+    }
+
+    /** Under the prefix, so a policy scoped to it passes; the underscore keeps query engines from reading it. */
+    static String probeKey(String prefix) {
+        return (prefix.isEmpty() ? "" : prefix + "/") + "_pontoon_connection_test_" + Instant.now().toEpochMilli() + "_"
+                + UUID.randomUUID().toString().substring(0, 8) + ".txt";
+    }
+
+    private static ConnectionResult finish(boolean success, String message, List<Check> checks) {
+        LOG.infof("connection test: %s: %s", success ? "ok" : "failed", message);
+        return new ConnectionResult(success, message, checks);
+    }
+}
