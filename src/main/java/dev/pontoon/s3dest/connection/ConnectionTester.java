@@ -44,9 +44,11 @@ public final class ConnectionTester {
         String probeKey = probeKey(destination.prefix());
         List<Check> checks = new ArrayList<>();
         try (S3Client s3 = clients.create(destination)) {
+            // An empty body: a server that refuses the request answers before reading any body, and a client still
+            // writing one would see a broken connection instead of the answer that names the cause.
             Optional<String> putFailure = attempt(() -> s3.putObject(r -> r.bucket(destination.bucket()).key(probeKey)
-                            .contentType("text/plain"),
-                    RequestBody.fromString("Pontoon S3 destination connection test; safe to delete.\n")),
+                            .contentType("text/plain").metadata(java.util.Map.of("purpose", "pontoon-connection-test")),
+                    RequestBody.empty()),
                     destination, "s3:PutObject", probeKey);
             if (putFailure.isPresent()) {
                 checks.add(Check.failed(PUT, putFailure.get()));
