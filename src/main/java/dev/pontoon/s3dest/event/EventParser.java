@@ -167,16 +167,30 @@ public final class EventParser {
         List<String> list = new ArrayList<>();
         for (int i = 0; i < uris.size(); i++) {
             JsonNode u = uris.get(i);
-            if (!u.isTextual() || !u.textValue().startsWith("s3://") || u.textValue().indexOf('/', 5) < 0) {
-                throw new InvalidEventException("source.uris[" + i + "]: must be an s3://bucket/key string, got " + describe(u));
+            String field = "source.uris[" + i + "]";
+            if (!u.isTextual() || !u.textValue().startsWith("s3://")) {
+                throw new InvalidEventException(field + ": must be an s3://bucket/key string, got " + describe(u));
             }
+            String rest = u.textValue().substring("s3://".length());
+            int slash = rest.indexOf('/');
+            if (slash < 0 || slash == rest.length() - 1) {
+                throw new InvalidEventException(field + ": '" + u.textValue() + "' names no object key");
+            }
+            ObjectKeys.normalizeBucket(field, rest.substring(0, slash));
             list.add(u.textValue());
         }
         String format = optionalText(node, "source", "format");
         if (format == null) {
             throw new InvalidEventException("source.format: is required (jsonl or csv)");
         }
-        return new SourceSpec(list, format, optionalText(node, "source", "compression"));
+        String region = optionalText(node, "source", "s3_region");
+        if (region != null && !REGION.matcher(region).matches()) {
+            throw new InvalidEventException("source.s3_region: '" + region + "' is not a region name (e.g. us-east-1)");
+        }
+        String endpoint = optionalText(node, "source", "endpoint_url");
+        return new SourceSpec(list, SourceSpec.Format.parse("source.format", format),
+                SourceSpec.SourceCompression.parse("source.compression", optionalText(node, "source", "compression")),
+                region, endpoint == null ? null : endpoint("source.endpoint_url", endpoint));
     }
 
     private static Instant instant(String field, JsonNode node) {

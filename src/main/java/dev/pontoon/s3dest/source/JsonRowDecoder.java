@@ -90,12 +90,7 @@ public final class JsonRowDecoder {
                 } else {
                     throw wrong("a number or a numeric string", v);
                 }
-                BigInteger unscaled = Values.unscaled(d, type);
-                if (type.precision() <= 18) {
-                    row.setLong(i, unscaled.longValue());
-                } else {
-                    row.setBinary(i, Binary.fromConstantByteArray(Values.fixedDecimal(unscaled, type.precision())));
-                }
+                Values.setDecimal(row, i, type, d);
             }
             case STRING -> {
                 if (!v.isTextual()) {

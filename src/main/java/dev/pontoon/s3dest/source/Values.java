@@ -2,6 +2,7 @@ package dev.pontoon.s3dest.source;
 
 import dev.pontoon.s3dest.event.ColumnType;
 import dev.pontoon.s3dest.parquet.ParquetSchema;
+import dev.pontoon.s3dest.parquet.Row;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.RoundingMode;
@@ -14,6 +15,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoField;
+import org.apache.parquet.io.api.Binary;
 
 /**
  * Conversions from text and numbers to the stored form of SPEC §3, shared by every source format. Each throws
@@ -83,6 +85,16 @@ public final class Values {
                     + (type.precision() - type.scale()) + " integer digits for " + type);
         }
         return scaled.unscaledValue();
+    }
+
+    /** Stores an exact decimal in the slot its precision calls for: the unscaled long, or fixed-width bytes. */
+    public static void setDecimal(Row row, int column, ColumnType type, BigDecimal value) {
+        BigInteger unscaled = unscaled(value, type);
+        if (type.precision() <= 18) {
+            row.setLong(column, unscaled.longValue());
+        } else {
+            row.setBinary(column, Binary.fromConstantByteArray(fixedDecimal(unscaled, type.precision())));
+        }
     }
 
     /** Big-endian two's complement of {@code unscaled}, sign-extended to the fixed width of the precision. */

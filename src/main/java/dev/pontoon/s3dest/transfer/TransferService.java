@@ -5,6 +5,7 @@ import dev.pontoon.s3dest.event.ColumnSpec;
 import dev.pontoon.s3dest.event.DestinationConfig;
 import dev.pontoon.s3dest.event.FileResult;
 import dev.pontoon.s3dest.event.InvalidEventException;
+import dev.pontoon.s3dest.event.SourceSpec;
 import dev.pontoon.s3dest.event.TransferEvent;
 import dev.pontoon.s3dest.event.TransferResult;
 import dev.pontoon.s3dest.parquet.ParquetSchema;
@@ -19,6 +20,7 @@ import dev.pontoon.s3dest.s3.S3OutputFile;
 import dev.pontoon.s3dest.source.ColumnInference;
 import dev.pontoon.s3dest.source.InlineRowSource;
 import dev.pontoon.s3dest.source.RowSource;
+import dev.pontoon.s3dest.source.StagedRowSource;
 import dev.pontoon.s3dest.source.Values;
 import java.io.IOException;
 import java.util.List;
@@ -67,7 +69,8 @@ public final class TransferService {
         row.setLong(modelColumns.size() + 1, Values.micros(event.transferStartedAt()));
 
         try (S3Client s3 = clients.create(destination);
-                RowSource source = openSource(event, modelColumns)) {
+                S3Client sourceS3 = sourceClient(event, s3);
+                RowSource source = openSource(event, modelColumns, sourceS3)) {
             RollingParquetWriter writer = new RollingParquetWriter(model, fileColumns, writerSettings,
                     destination.compression(),
                     Map.of("pontoon.model", model, "pontoon.batch_id", event.batchId()),
@@ -95,10 +98,36 @@ public final class TransferService {
         }
     }
 
-    private RowSource openSource(TransferEvent event, List<ColumnSpec> modelColumns) {
+    private RowSource openSource(TransferEvent event, List<ColumnSpec> modelColumns, S3Client sourceS3) {
         if (event.rows() != null) {
             return new InlineRowSource(event.rows(), modelColumns, mapper);
         }
-        throw new InvalidEventException("source: staged source files are not supported yet; send inline 'rows'");
+        return new StagedRowSource(sourceS3, event.source(), modelColumns, mapper);
+    }
+
+    /**
+     * Staged files are read with the destination's credentials; a source that names its own region or endpoint
+     * gets a client of its own (closed with the transfer), else it shares the destination's.
+     */
+    private S3Client sourceClient(TransferEvent event, S3Client destinationClient) {
+        SourceSpec source = event.source();
+        if (source == null || (source.region() == null && source.endpoint() == null)) {
+            return new SharedClient(destinationClient);
+        }
+        DestinationConfig d = event.destination();
+        return clients.create(new DestinationConfig(d.bucket(), d.prefix(),
+                source.region() != null ? source.region() : d.region(), d.accessKeyId(), d.secretAccessKey(),
+                d.sessionToken(), d.compression(), source.endpoint() != null ? source.endpoint() : d.endpoint()));
+    }
+
+    /** The destination's client lent to the source: closing it is the destination's business. */
+    private static final class SharedClient extends software.amazon.awssdk.services.s3.DelegatingS3Client {
+        SharedClient(S3Client delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public void close() {
+        }
     }
 }

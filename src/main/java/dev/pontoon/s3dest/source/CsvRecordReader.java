@@ -1,0 +1,184 @@
+package dev.pontoon.s3dest.source;
+
+import dev.pontoon.s3dest.event.InvalidEventException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.MalformedInputException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Streams the records of an RFC 4180 CSV text: comma-separated, {@code "}-quoted fields, {@code ""} for a quote
+ * inside quotes, CRLF or LF between records, newlines allowed inside quotes. An empty unquoted field is null; a
+ * quoted empty field ({@code ""}) is the empty string. Reads through a fixed buffer, never a whole record list.
+ */
+final class CsvRecordReader {
+    private final InputStream in;
+    private final String where;
+    private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
+    private final ByteBuffer bytes = ByteBuffer.allocate(64 * 1024).flip();
+    private boolean endOfInput;
+    private boolean flushed;
+    private CharacterCodingException pendingError;
+    private final char[] buf = new char[64 * 1024];
+    private int pos;
+    private int len;
+    private int line = 1;
+    private int recordLine;
+    private final StringBuilder field = new StringBuilder();
+
+    /** @param in UTF-8 text; @param where the object's URI, for errors */
+    CsvRecordReader(InputStream in, String where) {
+        this.in = in;
+        this.where = where;
+    }
+
+    /** The physical line (from 1) where the last record returned started. */
+    int recordLine() {
+        return recordLine;
+    }
+
+    /** The physical line being read now (where a read failure happened). */
+    int currentLine() {
+        return line;
+    }
+
+    /** Fills {@code fields} with the next record; false at the end of the text. */
+    boolean next(List<String> fields) throws IOException {
+        fields.clear();
+        int c = read();
+        // Blank lines between records carry no data.
+        while (c == '\n' || c == '\r') {
+            if (c == '\r' && peek() == '\n') {
+                read();
+            }
+            line++;
+            c = read();
+        }
+        if (c < 0) {
+            return false;
+        }
+        recordLine = line;
+        while (true) {
+            field.setLength(0);
+            if (c == '"') {
+                c = quoted();
+                fields.add(field.toString());
+            } else {
+                while (c >= 0 && c != ',' && c != '\n' && c != '\r') {
+                    field.append((char) c);
+                    c = read();
+                }
+                fields.add(field.length() == 0 ? null : field.toString());
+            }
+            if (c == ',') {
+                c = read();
+                continue;
+            }
+            if (c == '\r' && peek() == '\n') {
+                read();
+            }
+            if (c == '\n' || c == '\r') {
+                line++;
+            }
+            return true;
+        }
+    }
+
+    /** Reads a quoted field after its opening quote; returns the character after the closing quote. */
+    private int quoted() throws IOException {
+        int startLine = line;
+        while (true) {
+            int c = read();
+            if (c < 0) {
+                throw new InvalidEventException(where + " line " + startLine + ": a quoted field is never closed");
+            }
+            if (c == '"') {
+                if (peek() == '"') {
+                    read();
+                    field.append('"');
+                    continue;
+                }
+                int after = read();
+                if (after >= 0 && after != ',' && after != '\n' && after != '\r') {
+                    throw new InvalidEventException(where + " line " + line + ": unexpected '" + (char) after
+                            + "' after a closing quote (a quote inside a quoted field is written \"\")");
+                }
+                return after;
+            }
+            if (c == '\n' || (c == '\r' && peek() != '\n')) {
+                line++;
+            }
+            field.append((char) c);
+        }
+    }
+
+    private int read() throws IOException {
+        if (pos == len && !fill()) {
+            return -1;
+        }
+        return buf[pos++];
+    }
+
+    private int peek() throws IOException {
+        if (pos == len && !fill()) {
+            return -1;
+        }
+        return buf[pos];
+    }
+
+    /**
+     * Decodes the next chunk of UTF-8. Decoding here rather than in an InputStreamReader keeps an invalid byte
+     * sequence at its place: the characters before it are returned first, so the error names the right line.
+     */
+    private boolean fill() throws IOException {
+        if (pendingError != null) {
+            throw pendingError;
+        }
+        if (flushed) {
+            return false;
+        }
+        CharBuffer out = CharBuffer.wrap(buf);
+        while (out.position() == 0) {
+            if (!endOfInput && bytes.remaining() < 4) {
+                bytes.compact();
+                int n = in.read(bytes.array(), bytes.position(), bytes.remaining());
+                if (n < 0) {
+                    endOfInput = true;
+                } else {
+                    bytes.position(bytes.position() + n);
+                }
+                bytes.flip();
+            }
+            CoderResult result = decoder.decode(bytes, out, endOfInput);
+            if (result.isError()) {
+                pendingError = new MalformedInputException(result.length());
+                if (out.position() == 0) {
+                    throw pendingError;
+                }
+                break;
+            }
+            if (endOfInput && !bytes.hasRemaining()) {
+                decoder.flush(out);
+                flushed = true;
+                break;
+            }
+        }
+        pos = 0;
+        len = out.position();
+        return len > 0;
+    }
+
+    static List<String> newRecord() {
+        return new ArrayList<>();
+    }
+}
