@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pontoon.s3dest.handler.Json;
 import dev.pontoon.s3dest.handler.TransferHandler;
 import dev.pontoon.s3dest.testing.Parquet;
+import dev.pontoon.s3dest.testing.StandaloneLogging;
 import dev.pontoon.s3dest.testing.S3TestServer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -21,6 +22,7 @@ import java.util.Map;
  */
 public final class SampleTransfer {
     public static void main(String[] args) throws Exception {
+        StandaloneLogging.configure();
         Path folder = Path.of(args.length > 0 ? args[0] : "target/sample-s3").toAbsolutePath();
         Path eventFile = Path.of(args.length > 1 ? args[1] : "events/transfer-inline.json");
         Files.createDirectories(folder);

@@ -1,0 +1,22 @@
+package dev.pontoon.s3dest.testing;
+
+import java.nio.file.Path;
+
+/**
+ * s3proxy in a process of its own, objects kept as files under the given folder: benchmarks run it beside the JVM
+ * they measure, so the server's memory is not counted. Prints {@code ENDPOINT <url>}, then serves until its standard
+ * input closes (the parent exiting closes it).
+ */
+public final class S3ServerMain {
+    public static void main(String[] args) throws Exception {
+        StandaloneLogging.configure();
+        S3TestServer server = S3TestServer.onFolder(Path.of(args[0]));
+        System.out.println("ENDPOINT " + server.endpoint());
+        System.out.flush();
+        while (System.in.read() >= 0) {
+            // wait for the parent to go away
+        }
+        server.close();
+        System.exit(0);
+    }
+}
