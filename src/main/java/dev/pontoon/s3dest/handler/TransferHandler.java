@@ -3,7 +3,7 @@ package dev.pontoon.s3dest.handler;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.pontoon.s3dest.event.EventParser;
-import dev.pontoon.s3dest.event.TransferResult;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.pontoon.s3dest.transfer.TransferBeans;
 import dev.pontoon.s3dest.transfer.TransferService;
 import jakarta.inject.Inject;
@@ -13,8 +13,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 
 /**
- * The {@code transfer} function: decodes the event (SPEC §4), runs the transfer, writes the result. A stream
- * handler, so the event is read with the project's own exact-number JSON mapper.
+ * The {@code transfer} function: decodes the event (SPEC §4) — or an SQS batch of them (§6) — runs the transfer and
+ * writes the result. A stream handler, so the event is read with the project's own exact-number JSON mapper.
  */
 @Named("transfer")
 public class TransferHandler implements RequestStreamHandler {
@@ -30,7 +30,10 @@ public class TransferHandler implements RequestStreamHandler {
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        TransferResult result = transfers.transfer(EventParser.transferEvent(Json.read(input)));
+        JsonNode event = Json.read(input);
+        Object result = SqsBatch.isSqsEvent(event)
+                ? SqsBatch.process(event, body -> transfers.transfer(EventParser.transferEvent(body)))
+                : transfers.transfer(EventParser.transferEvent(event));
         Json.MAPPER.writeValue(output, result);
     }
 }

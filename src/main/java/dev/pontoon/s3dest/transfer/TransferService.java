@@ -87,6 +87,7 @@ public final class TransferService {
                 writer.abort(t);
                 throw t;
             }
+            writeManifest(s3, event, fileColumns, writer, files);
             long millis = (System.nanoTime() - started) / 1_000_000;
             TransferResult result = TransferResult.ok(model, event.batchId(), files, writer.nextIndex(), millis);
             LOG.infof("transfer %s of model %s batch %s: %d rows, %d bytes, %d files to s3://%s in %d ms",
@@ -95,6 +96,19 @@ public final class TransferService {
             return result;
         } catch (IOException e) {
             throw S3Errors.map(e, "write", destination.bucket(), ObjectKeys.modelPath(destination.prefix(), model));
+        }
+    }
+
+    /** After every data file is complete: the manifest that tells readers the chunk is whole. */
+    private void writeManifest(S3Client s3, TransferEvent event, List<ColumnSpec> columns, RollingParquetWriter writer,
+            List<FileResult> files) {
+        String key = Manifest.key(event);
+        byte[] body = Manifest.content(mapper, event, columns, writer.schema(), files, writer.nextIndex());
+        try {
+            s3.putObject(r -> r.bucket(event.destination().bucket()).key(key).contentType("application/json"),
+                    software.amazon.awssdk.core.sync.RequestBody.fromBytes(body));
+        } catch (RuntimeException e) {
+            throw S3Errors.map(e, "PutObject (manifest)", event.destination().bucket(), key);
         }
     }
 

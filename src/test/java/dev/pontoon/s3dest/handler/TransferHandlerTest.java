@@ -92,7 +92,7 @@ class TransferHandlerTest {
         assertThat(result.at("/files/0/key").asText()).isEqualTo(key);
         assertThat(result.get("rows").asLong()).isEqualTo(3);
         assertThat(result.get("next_file_index").asInt()).isEqualTo(1);
-        assertThat(keys()).containsExactly(key);
+        assertThat(keys()).containsExactlyInAnyOrder(key, "exports/leads/_manifests/20250925132233_1758806553123_0.json");
         assertThat(result.at("/files/0/bytes").asLong()).isEqualTo(s3.headObject(r -> r.bucket(bucket).key(key)).contentLength());
 
         Path file = Parquet.download(s3, bucket, key);
@@ -199,7 +199,7 @@ class TransferHandlerTest {
         assertThat(total).isEqualTo(n);
         assertThat(result.get("rows").asLong()).isEqualTo(n);
         assertThat(result.get("next_file_index").asInt()).isEqualTo(7 + files.size());
-        assertThat(keys()).hasSize(files.size());
+        assertThat(keys()).hasSize(files.size() + 1); // the data files and the manifest
         assertThat(openUploads()).isZero();
     }
 
@@ -230,7 +230,8 @@ class TransferHandlerTest {
         assertThat(result.get("files")).isEmpty();
         assertThat(result.get("rows").asLong()).isZero();
         assertThat(result.get("next_file_index").asInt()).isEqualTo(4);
-        assertThat(keys()).isEmpty();
+        // No data file; the manifest still says this chunk is complete, with no files.
+        assertThat(keys()).containsExactly("x/m/_manifests/20250925132233_b_4.json");
     }
 
     @Test

@@ -1,0 +1,153 @@
+package dev.pontoon.s3dest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.AbstractConstruct;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
+
+/** template.yaml parses (CloudFormation tags included) and wires both functions, the queue and the state machine. */
+class TemplateTest {
+    private static Map<String, Object> resources;
+    private static Map<String, Object> globals;
+
+    /** Reads {@code !Ref x} as {@code {Ref: x}}, {@code !GetAtt a.b} as {@code {Fn::GetAtt: [a, b]}}, and so on. */
+    static final class CloudFormationConstructor extends SafeConstructor {
+        CloudFormationConstructor() {
+            super(new LoaderOptions());
+            for (String fn : List.of("Ref", "GetAtt", "Sub", "Join", "If", "Equals", "Select", "Split", "FindInMap",
+                    "ImportValue", "Not", "And", "Or", "Base64", "Cidr", "GetAZs")) {
+                String key = fn.equals("Ref") ? "Ref" : "Fn::" + fn;
+                yamlConstructors.put(new Tag("!" + fn), new AbstractConstruct() {
+                    @Override
+                    public Object construct(Node node) {
+                        Object value;
+                        if (node instanceof ScalarNode scalar) {
+                            value = fn.equals("GetAtt") ? List.of(scalar.getValue().split("\\.", 2)) : scalar.getValue();
+                        } else if (node instanceof SequenceNode seq) {
+                            value = constructSequence(seq);
+                        } else {
+                            value = constructMapping((org.yaml.snakeyaml.nodes.MappingNode) node);
+                        }
+                        Map<String, Object> m = new LinkedHashMap<>();
+                        m.put(key, value);
+                        return m;
+                    }
+                });
+            }
+        }
+    }
+
+    @BeforeAll
+    @SuppressWarnings("unchecked")
+    static void load() throws Exception {
+        try (Reader in = Files.newBufferedReader(Path.of("template.yaml"))) {
+            Map<String, Object> template = new Yaml(new CloudFormationConstructor()).load(in);
+            assertThat(template.get("Transform")).isEqualTo("AWS::Serverless-2016-10-31");
+            resources = (Map<String, Object>) template.get("Resources");
+            globals = (Map<String, Object>) ((Map<String, Object>) template.get("Globals")).get("Function");
+        }
+    }
+
+    @Test
+    void bothFunctionsRunTheOneArtifactOnTheManagedJavaRuntimeWithSnapStart() {
+        assertThat(globals).containsEntry("Runtime", "java17")
+                .containsEntry("Handler", "io.quarkus.amazon.lambda.runtime.QuarkusStreamHandler::handleRequest")
+                .containsEntry("CodeUri", "target/function.zip")
+                .containsEntry("SnapStart", Map.of("ApplyOn", "PublishedVersions"));
+        assertThat(env("TransferFunction")).containsEntry("QUARKUS_LAMBDA_HANDLER", "transfer");
+        assertThat(env("ConnectionTestFunction")).containsEntry("QUARKUS_LAMBDA_HANDLER", "connection-test");
+        // The names the template selects are the handlers that exist.
+        assertThat(dev.pontoon.s3dest.handler.TransferHandler.class.getAnnotation(jakarta.inject.Named.class).value())
+                .isEqualTo("transfer");
+        assertThat(dev.pontoon.s3dest.handler.ConnectionTestHandler.class.getAnnotation(jakarta.inject.Named.class).value())
+                .isEqualTo("connection-test");
+    }
+
+    @Test
+    void iamIsScopedToTheBucketAndPrefix() {
+        List<Map<String, Object>> statements = statements("TransferFunction");
+        assertThat(statements.get(0).get("Action")).isEqualTo(List.of("s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"));
+        assertThat(statements.get(0).get("Resource")).isEqualTo(Map.of("Fn::Sub", "arn:aws:s3:::${BucketName}/${Prefix}/*"));
+        assertThat(statements.get(1).get("Action")).isEqualTo(List.of("s3:GetObject"));
+        assertThat(statements.get(1).get("Resource"))
+                .isEqualTo(Map.of("Fn::Sub", "arn:aws:s3:::${StagingBucketName}/${StagingPrefix}/*"));
+        assertThat(statements("ConnectionTestFunction").get(0).get("Resource"))
+                .isEqualTo(Map.of("Fn::Sub", "arn:aws:s3:::${BucketName}/${Prefix}/*"));
+        assertThat(statements.toString()).doesNotContain("s3:ListBucket").doesNotContain("\"*\"");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theQueueReportsPartialFailuresAndHasADeadLetterQueue() {
+        Map<String, Object> events = (Map<String, Object>) props("TransferFunction").get("Events");
+        Map<String, Object> sqs = (Map<String, Object>) events.get("TransferQueue");
+        assertThat(sqs.get("Type")).isEqualTo("SQS");
+        Map<String, Object> p = (Map<String, Object>) sqs.get("Properties");
+        assertThat(p.get("Queue")).isEqualTo(Map.of("Fn::GetAtt", List.of("TransferQueue", "Arn")));
+        assertThat(p.get("FunctionResponseTypes")).isEqualTo(List.of("ReportBatchItemFailures"));
+        Map<String, Object> queue = props("TransferQueue");
+        Map<String, Object> redrive = (Map<String, Object>) queue.get("RedrivePolicy");
+        assertThat(redrive.get("deadLetterTargetArn")).isEqualTo(Map.of("Fn::GetAtt", List.of("TransferDeadLetterQueue", "Arn")));
+        int timeout = (Integer) props("TransferFunction").get("Timeout");
+        assertThat((Integer) queue.get("VisibilityTimeout")).isGreaterThanOrEqualTo(6 * timeout);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theStateMachineFansOutOverTheTransferFunctionWithRetryAndCatch() {
+        Map<String, Object> definition = (Map<String, Object>) props("TransferStateMachine").get("Definition");
+        Map<String, Object> map = (Map<String, Object>) ((Map<String, Object>) definition.get("States")).get(definition.get("StartAt"));
+        assertThat(map.get("Type")).isEqualTo("Map");
+        Map<String, Object> selector = (Map<String, Object>) map.get("ItemSelector");
+        assertThat(((Map<String, Object>) selector.get("overlay")).get("file_index_start.$"))
+                .isEqualTo("$$.Map.Item.Value.file_index_start");
+        Map<String, Object> inner = (Map<String, Object>) ((Map<String, Object>) map.get("ItemProcessor")).get("States");
+        Map<String, Object> task = (Map<String, Object>) inner.get("Transfer");
+        assertThat(task.get("Resource")).isEqualTo("arn:aws:states:::lambda:invoke");
+        Map<String, Object> params = (Map<String, Object>) task.get("Parameters");
+        assertThat(params.get("FunctionName")).isEqualTo(Map.of("Ref", "TransferFunction.Alias"));
+        assertThat(resources).containsKey("TransferFunction");
+        List<Map<String, Object>> retry = (List<Map<String, Object>>) task.get("Retry");
+        assertThat((List<String>) retry.get(0).get("ErrorEquals"))
+                .contains(dev.pontoon.s3dest.s3.S3TransientException.class.getName())
+                .doesNotContain(dev.pontoon.s3dest.s3.S3PermanentException.class.getName());
+        List<Map<String, Object>> catches = (List<Map<String, Object>>) task.get("Catch");
+        assertThat((List<String>) catches.get(0).get("ErrorEquals")).containsExactly(
+                dev.pontoon.s3dest.event.InvalidEventException.class.getName(),
+                dev.pontoon.s3dest.s3.S3PermanentException.class.getName());
+        // States.ALL may only stand alone.
+        assertThat((List<String>) catches.get(1).get("ErrorEquals")).containsExactly("States.ALL");
+        assertThat(inner.get((String) catches.get(0).get("Next"))).isNotNull();
+        assertThat(props("TransferStateMachine").get("Policies").toString()).contains("LambdaInvokePolicy", "TransferFunction");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> props(String resource) {
+        return (Map<String, Object>) ((Map<String, Object>) resources.get(resource)).get("Properties");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> env(String function) {
+        return (Map<String, Object>) ((Map<String, Object>) props(function).get("Environment")).get("Variables");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> statements(String function) {
+        List<Map<String, Object>> policies = (List<Map<String, Object>>) props(function).get("Policies");
+        return (List<Map<String, Object>>) policies.get(0).get("Statement");
+    }
+}
