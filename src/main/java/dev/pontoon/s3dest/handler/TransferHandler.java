@@ -4,7 +4,9 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.pontoon.s3dest.event.EventParser;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.pontoon.s3dest.transfer.Deadline;
 import dev.pontoon.s3dest.transfer.TransferBeans;
+import dev.pontoon.s3dest.transfer.TransferConfig;
 import dev.pontoon.s3dest.transfer.TransferService;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
@@ -21,6 +23,9 @@ public class TransferHandler implements RequestStreamHandler {
     @Inject
     TransferService transfers;
 
+    @Inject
+    TransferConfig config;
+
     /** A handler outside the Quarkus container with default settings, for the sample and for embedding. */
     public static TransferHandler standalone() {
         TransferHandler handler = new TransferHandler();
@@ -28,12 +33,18 @@ public class TransferHandler implements RequestStreamHandler {
         return handler;
     }
 
+    private java.time.Duration deadlineMargin() {
+        return config != null ? config.deadlineMargin() : TransferBeans.DEFAULT_DEADLINE_MARGIN;
+    }
+
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         JsonNode event = Json.read(input);
+        Deadline deadline = context == null ? Deadline.NONE
+                : Deadline.fromRemaining(context.getRemainingTimeInMillis(), deadlineMargin());
         Object result = SqsBatch.isSqsEvent(event)
-                ? SqsBatch.process(event, body -> transfers.transfer(EventParser.transferEvent(body)))
-                : transfers.transfer(EventParser.transferEvent(event));
+                ? SqsBatch.process(event, body -> transfers.transfer(EventParser.transferEvent(body), deadline))
+                : transfers.transfer(EventParser.transferEvent(event), deadline);
         Json.MAPPER.writeValue(output, result);
     }
 }

@@ -53,6 +53,7 @@ public final class S3ClientFactory {
                 .region(Region.of(region(destination)))
                 .credentialsProvider(credentials(destination))
                 .overrideConfiguration(c -> c
+                        .addExecutionInterceptor(new AttemptCounter())
                         .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
                                 .maxAttempts(settings.maxAttempts())
                                 .build())

@@ -9,12 +9,14 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.parquet.io.PositionOutputStream;
 import org.jboss.logging.Logger;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.MultipartUpload;
 
 /**
  * An output stream to one S3 object that uploads it in parts while it is written.
@@ -48,6 +50,8 @@ public final class S3MultipartOutputStream extends PositionOutputStream {
     private Future<CompletedPart> inFlight;
     private boolean committed;
     private boolean closed;
+    /** A CreateMultipartUpload was retried: an earlier try may have created an upload whose answer was lost. */
+    private boolean mayHaveOrphans;
 
     public S3MultipartOutputStream(S3Client s3, ObjectTarget target, int partSize, ExecutorService uploader) {
         this.s3 = s3;
@@ -114,6 +118,9 @@ public final class S3MultipartOutputStream extends PositionOutputStream {
         committed = true;
         buffer = null;
         spare = null;
+        if (mayHaveOrphans) {
+            sweepOrphans(null);
+        }
     }
 
     /** Aborts the multipart upload unless the object was committed. Idempotent. */
@@ -146,6 +153,35 @@ public final class S3MultipartOutputStream extends PositionOutputStream {
                     e.getMessage());
             throw S3Errors.map(e, "AbortMultipartUpload (upload " + uploadId + ")", target.bucket(), target.key());
         }
+        if (mayHaveOrphans) {
+            sweepOrphans(null);
+        }
+    }
+
+    /**
+     * Aborts the other open uploads of this very key: the key is this transfer's alone (a pure function of the
+     * event), so any such upload was created by a retried CreateMultipartUpload whose answer never arrived. Needs
+     * s3:ListBucketMultipartUploads; without it the bucket's AbortIncompleteMultipartUpload rule is the backstop.
+     * Failures are added to {@code cause} when there is one, else logged; never thrown over the real outcome.
+     */
+    private void sweepOrphans(RuntimeException cause) {
+        try {
+            for (MultipartUpload upload : s3.listMultipartUploadsPaginator(r -> r.bucket(target.bucket()).prefix(target.key()))
+                    .uploads()) {
+                if (upload.key().equals(target.key()) && !upload.uploadId().equals(uploadId)) {
+                    s3.abortMultipartUpload(r -> r.bucket(target.bucket()).key(target.key()).uploadId(upload.uploadId()));
+                    LOG.infof("aborted orphan multipart upload %s of s3://%s/%s left by a retried CreateMultipartUpload",
+                            upload.uploadId(), target.bucket(), target.key());
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf("could not sweep orphan multipart uploads of s3://%s/%s after a retried CreateMultipartUpload: %s; "
+                    + "the bucket's AbortIncompleteMultipartUpload rule will remove them", target.bucket(), target.key(),
+                    e.getMessage());
+            if (cause != null) {
+                cause.addSuppressed(e);
+            }
+        }
     }
 
     public boolean isCommitted() {
@@ -158,10 +194,18 @@ public final class S3MultipartOutputStream extends PositionOutputStream {
             return;
         }
         if (uploadId == null) {
+            AtomicInteger attempts = new AtomicInteger();
             try {
-                uploadId = s3.createMultipartUpload(target::applyTo).uploadId();
+                uploadId = s3.createMultipartUpload(r -> target.applyTo(r)
+                        .overrideConfiguration(o -> o.putExecutionAttribute(AttemptCounter.ATTEMPTS, attempts))).uploadId();
             } catch (RuntimeException e) {
-                throw S3Errors.map(e, "CreateMultipartUpload", target.bucket(), target.key());
+                RuntimeException mapped = S3Errors.map(e, "CreateMultipartUpload", target.bucket(), target.key());
+                if (attempts.get() > 0) {
+                    sweepOrphans(mapped);
+                }
+                throw mapped;
+            } finally {
+                mayHaveOrphans = attempts.get() > 1;
             }
         }
         uploadPart();

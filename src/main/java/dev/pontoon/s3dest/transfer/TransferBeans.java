@@ -15,6 +15,8 @@ import java.util.concurrent.Executors;
 /** Wires the services from {@link TransferConfig}; the services themselves are plain classes. */
 @ApplicationScoped
 public class TransferBeans {
+    /** Same as {@link TransferConfig#deadlineMargin()}'s default, for use outside the container. */
+    public static final Duration DEFAULT_DEADLINE_MARGIN = Duration.ofSeconds(30);
 
     @Produces
     @ApplicationScoped

@@ -42,6 +42,13 @@ public interface TransferConfig {
     @WithDefault("5")
     int maxAttempts();
 
+    /**
+     * How long before the Lambda deadline the transfer stops and aborts its upload. Covers the part upload or
+     * object read in flight when the deadline check runs, so keep it above a part's upload time.
+     */
+    @WithDefault("30s")
+    Duration deadlineMargin();
+
     /** Lets tests cut parts below S3's 5 MiB minimum, for servers that accept them. Never in production. */
     @WithDefault("false")
     boolean allowSmallParts();

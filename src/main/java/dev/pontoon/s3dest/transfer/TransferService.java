@@ -36,6 +36,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  */
 public final class TransferService {
     private static final Logger LOG = Logger.getLogger(TransferService.class);
+    /** Rows between two looks at the clock (a power of two). */
+    private static final int DEADLINE_CHECK_INTERVAL = 1024;
 
     private final WriterSettings writerSettings;
     private final int partSize;
@@ -53,6 +55,11 @@ public final class TransferService {
     }
 
     public TransferResult transfer(TransferEvent event) {
+        return transfer(event, Deadline.NONE);
+    }
+
+    /** Runs the transfer, stopping cleanly (uploads aborted) if {@code deadline} passes first. */
+    public TransferResult transfer(TransferEvent event, Deadline deadline) {
         long started = System.nanoTime();
         DestinationConfig destination = event.destination();
         String model = event.model().name();
@@ -78,14 +85,23 @@ public final class TransferService {
                     index -> ObjectKeys.dataKey(destination.prefix(), model, event.transferStartedAt(), event.batchId(), index),
                     key -> new S3OutputFile(s3, new ObjectTarget(destination.bucket(), key, ObjectTarget.PARQUET), partSize, uploader));
             List<FileResult> files;
+            long rows = 0;
             try {
                 while (source.next(row)) {
                     writer.write(row);
+                    if ((++rows & (DEADLINE_CHECK_INTERVAL - 1)) == 0 && deadline.passed()) {
+                        throw new DeadlineExceededException("stopped before the Lambda deadline after " + rows
+                                + " rows; the file in progress was aborted");
+                    }
+                }
+                if (deadline.passed()) {
+                    throw new DeadlineExceededException("stopped before the Lambda deadline after " + rows
+                            + " rows, before completing the last file; it was aborted");
                 }
                 files = writer.finish();
             } catch (Throwable t) {
                 writer.abort(t);
-                throw t;
+                throw Failures.withCompletedFiles(t, writer.completed());
             }
             writeManifest(s3, event, fileColumns, writer, files);
             long millis = (System.nanoTime() - started) / 1_000_000;
