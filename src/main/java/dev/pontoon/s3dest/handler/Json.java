@@ -15,7 +15,15 @@ import java.io.InputStream;
  * {@code double} (SPEC §3), so the tree holds {@code BigDecimal}s exactly as written.
  */
 public final class Json {
-    public static final ObjectMapper MAPPER = JsonMapper.builder()
+    /** The longest string value accepted (a "huge row" fails with a message rather than exhausting memory). */
+    public static final int MAX_STRING_LENGTH = 16 * 1024 * 1024;
+
+    public static final ObjectMapper MAPPER = JsonMapper.builder(com.fasterxml.jackson.core.JsonFactory.builder()
+                    .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder()
+                            .maxStringLength(MAX_STRING_LENGTH)
+                            .maxNestingDepth(200)
+                            .build())
+                    .build())
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
             // The Lambda runtime owns the output stream; it is not ours to close.
