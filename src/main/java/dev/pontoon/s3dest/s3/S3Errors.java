@@ -43,6 +43,9 @@ public final class S3Errors {
     }
 
     static boolean isRetryable(int status, String code) {
+        if (status == 501) {
+            return false; // NotImplemented: the same request fails the same way
+        }
         if (status >= 500 || status == 429) {
             return true;
         }
