@@ -34,6 +34,11 @@ public final class ExportTable {
 
     /** Writes rows until the uncompressed text reaches {@code bytes}; returns the row count. */
     static long writeJsonl(Path file, long bytes, boolean gzip) throws IOException {
+        return writeJsonl(file, bytes, Long.MAX_VALUE, gzip);
+    }
+
+    /** Writes {@code maxRows} rows, or fewer if the text reaches {@code bytes} first; returns the row count. */
+    static long writeJsonl(Path file, long bytes, long maxRows, boolean gzip) throws IOException {
         long rows = 0;
         long written = 0;
         SplittableRandom random = new SplittableRandom(20250925);
@@ -45,7 +50,7 @@ public final class ExportTable {
                         def.setLevel(Deflater.BEST_SPEED);
                     }
                 } : raw, 1 << 16)) {
-            while (written < bytes) {
+            while (written < bytes && rows < maxRows) {
                 sb.setLength(0);
                 long id = rows + 1;
                 long created = base + random.nextLong(300L * 86400);

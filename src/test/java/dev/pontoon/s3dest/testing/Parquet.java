@@ -3,7 +3,6 @@ package dev.pontoon.s3dest.testing;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
@@ -30,7 +29,9 @@ public final class Parquet {
 
     /** Every row of the query, each as column label → value (JDBC objects as DuckDB returns them). */
     public static List<Map<String, Object>> query(String sql) throws SQLException {
-        try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+        // The driver directly, not DriverManager: after a @QuarkusTest the driver may be registered from Quarkus's
+        // class loader, which DriverManager then hides from tests running in the application class loader.
+        try (Connection c = new org.duckdb.DuckDBDriver().connect("jdbc:duckdb:", new java.util.Properties());
                 Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery(sql)) {
             ResultSetMetaData md = rs.getMetaData();

@@ -1,0 +1,108 @@
+package dev.pontoon.s3dest.bench;
+
+import dev.pontoon.s3dest.testing.S3TestServer;
+import dev.pontoon.s3dest.testing.StandaloneLogging;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * The transfer beside DuckDB in the same run (README "Benchmarks"): the standard export table as JSONL at each row
+ * count, each codec; the transfer path (staged JSONL → Parquet → multipart upload to s3proxy in its own process) and
+ * DuckDB's {@code COPY … TO … (FORMAT PARQUET)} each run in a child JVM of their own so peak RSS is theirs alone.
+ * Args: row counts (comma-separated, default 1000000,5000000), codecs (default snappy,zstd), JVM heap for the
+ * transfer (default 512m).
+ */
+public final class ThroughputBenchmark {
+    public static void main(String[] args) throws Exception {
+        StandaloneLogging.configure();
+        String[] counts = (args.length > 0 ? args[0] : "1000000,5000000").split(",");
+        String[] codecs = (args.length > 1 ? args[1] : "snappy,zstd").split(",");
+        String heap = args.length > 2 ? args[2] : "512m";
+        Path work = Path.of("target/bench").toAbsolutePath();
+        Path store = work.resolve("s3-throughput");
+        Files.createDirectories(store);
+
+        Process server = java("-Xmx1g", "dev.pontoon.s3dest.testing.S3ServerMain", store.toString());
+        List<String> table = new ArrayList<>();
+        try {
+            String endpoint = awaitLine(server, "ENDPOINT ").substring("ENDPOINT ".length());
+            try (S3Client s3 = S3Client.builder().endpointOverride(java.net.URI.create(endpoint)).forcePathStyle(true)
+                    .region(Region.of(S3TestServer.REGION)).credentialsProvider(StaticCredentialsProvider.create(
+                            AwsBasicCredentials.create(S3TestServer.ACCESS_KEY, S3TestServer.SECRET_KEY))).build()) {
+                for (String b : List.of("staging", "exports")) {
+                    if (!Files.isDirectory(store.resolve(b))) {
+                        s3.createBucket(r -> r.bucket(b));
+                    }
+                }
+                for (String count : counts) {
+                    long rows = Long.parseLong(count);
+                    Path input = work.resolve("export-" + rows + ".jsonl");
+                    if (!Files.exists(input)) {
+                        System.out.printf("generating %,d rows of JSONL into %s …%n", rows, input);
+                        ExportTable.writeJsonl(input, Long.MAX_VALUE, rows, false);
+                    }
+                    long inputBytes = Files.size(input);
+                    String key = "export-" + rows + ".jsonl";
+                    s3.putObject(r -> r.bucket("staging").key(key), input);
+                    for (String codec : codecs) {
+                        BenchResult ours = BenchResult.parse(awaitLine(java("-Xmx" + heap,
+                                "dev.pontoon.s3dest.bench.TransferSide", endpoint, "s3://staging/" + key, codec), BenchResult.PREFIX));
+                        BenchResult duck = BenchResult.parse(awaitLine(java("-Xmx512m",
+                                "dev.pontoon.s3dest.bench.DuckDbSide", input.toString(), codec,
+                                work.resolve("duckdb-" + rows + "-" + codec + ".parquet").toString()), BenchResult.PREFIX));
+                        if (ours.rows() != rows || duck.rows() != rows) {
+                            throw new IllegalStateException("row counts differ: transfer " + ours.rows() + ", DuckDB " + duck.rows());
+                        }
+                        table.add(row(rows, codec, "transfer", ours, inputBytes));
+                        table.add(row(rows, codec, "DuckDB", duck, inputBytes));
+                        table.add(String.format("| %,d | %s | **ratio** | **%.2f×** rows/s | | **%.3f×** size | | **%.2f×** RSS |",
+                                rows, codec, (ours.rows() / ours.seconds()) / (duck.rows() / duck.seconds()),
+                                (double) ours.outputBytes() / duck.outputBytes(),
+                                (double) ours.peakRssBytes() / duck.peakRssBytes()));
+                    }
+                }
+            }
+        } finally {
+            server.getOutputStream().close();
+            server.waitFor();
+        }
+        System.out.println();
+        System.out.println("| rows | codec | writer | rows/s | input MB/s | output bytes | peak heap MiB | peak RSS MiB |");
+        System.out.println("| --- | --- | --- | --- | --- | --- | --- | --- |");
+        table.forEach(System.out::println);
+    }
+
+    private static String row(long rows, String codec, String who, BenchResult r, long inputBytes) {
+        return String.format("| %,d | %s | %s | %,.0f | %.1f | %,d | %.0f | %.0f |", rows, codec, who, r.rows() / r.seconds(),
+                inputBytes / 1e6 / r.seconds(), r.outputBytes(), r.peakHeapBytes() / 1048576.0, r.peakRssBytes() / 1048576.0);
+    }
+
+    private static Process java(String heap, String main, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), heap,
+                "-Djava.util.logging.manager=org.jboss.logmanager.LogManager", "-cp", System.getProperty("java.class.path"), main));
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    }
+
+    /** Echoes the child's output until a line starts with {@code prefix}, and returns that line. */
+    private static String awaitLine(Process p, String prefix) throws Exception {
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream()));
+        for (String line; (line = out.readLine()) != null; ) {
+            if (line.startsWith(prefix)) {
+                return line;
+            }
+            if (!line.isBlank() && !line.contains("LogManager")) {
+                System.out.println("  [" + p.pid() + "] " + line);
+            }
+        }
+        throw new IllegalStateException("child process ended without '" + prefix.trim() + "' (exit " + p.waitFor() + ")");
+    }
+}

@@ -1,0 +1,35 @@
+package dev.pontoon.s3dest.bench;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pontoon.s3dest.event.EventParser;
+import dev.pontoon.s3dest.event.TransferResult;
+import dev.pontoon.s3dest.handler.Json;
+import dev.pontoon.s3dest.testing.Events;
+import dev.pontoon.s3dest.testing.S3TestServer;
+import dev.pontoon.s3dest.testing.StandaloneLogging;
+import dev.pontoon.s3dest.transfer.TransferBeans;
+
+/** Child process of {@link ThroughputBenchmark}: one staged transfer, measured. Args: endpoint, uri, codec. */
+public final class TransferSide {
+    public static void main(String[] args) throws Exception {
+        StandaloneLogging.configure();
+        ObjectNode destination = (ObjectNode) Json.read("{}");
+        destination.put("s3_bucket", "exports");
+        destination.put("s3_prefix", "bench-" + args[2]);
+        destination.put("s3_region", S3TestServer.REGION);
+        destination.put("endpoint_url", args[0]);
+        destination.put("aws_access_key_id", S3TestServer.ACCESS_KEY);
+        destination.put("aws_secret_access_key", S3TestServer.SECRET_KEY);
+        destination.put("compression", args[2]);
+        ObjectNode event = Events.transfer(destination, "export", "2025-09-25T13:22:33.123Z", "bench", ExportTable.COLUMNS);
+        event.remove("rows");
+        event.putObject("source").put("format", "jsonl").putArray("uris").add(args[1]);
+
+        BenchResult.HeapSampler heap = new BenchResult.HeapSampler();
+        long start = System.nanoTime();
+        TransferResult result = TransferBeans.defaultService().transfer(EventParser.transferEvent(event));
+        double seconds = (System.nanoTime() - start) / 1e9;
+        System.out.println(new BenchResult(result.rows(), seconds, result.bytes(), heap.stop(),
+                SourceMemoryBenchmark.vmHwmBytes()).line());
+    }
+}
