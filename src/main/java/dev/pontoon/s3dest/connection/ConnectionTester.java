@@ -31,6 +31,8 @@ public final class ConnectionTester {
     private static final Logger LOG = Logger.getLogger(ConnectionTester.class);
     private static final Pattern EXPECTED_REGION = Pattern.compile("expecting '([a-z0-9-]+)'");
     static final String PUT = "put_object";
+    /** How a failure without an S3 answer starts; such a put is diagnosed again with a body-less request. */
+    private static final String LOST_ANSWER = "Could not talk to S3 at ";
     static final String DELETE = "delete_object";
     static final String MULTIPART = "abort_multipart_upload";
 
@@ -50,6 +52,9 @@ public final class ConnectionTester {
                             .contentType("text/plain").metadata(java.util.Map.of("purpose", "pontoon-connection-test")),
                     RequestBody.empty()),
                     destination, "s3:PutObject", probeKey);
+            if (putFailure.isPresent() && putFailure.get().startsWith(LOST_ANSWER)) {
+                putFailure = Optional.of(rediagnose(s3, destination, probeKey).orElse(putFailure.get()));
+            }
             if (putFailure.isPresent()) {
                 checks.add(Check.failed(PUT, putFailure.get()));
                 checks.add(Check.skipped(DELETE));
@@ -81,6 +86,31 @@ public final class ConnectionTester {
             String message = "Could not set up an S3 client: " + e.getMessage();
             checks.add(Check.failed(PUT, message));
             return finish(false, message, checks);
+        }
+    }
+
+    /**
+     * A server that refuses a request may answer and close before the client has sent the body, so the client sees a
+     * broken connection instead of the answer. A request without a body (GetObject of the probe key) then gets the
+     * answer that names the cause: a bad key, secret or token, a missing bucket, a wrong region. Anything else keeps
+     * the original message.
+     */
+    private Optional<String> rediagnose(S3Client s3, DestinationConfig destination, String probeKey) {
+        try {
+            s3.getObject(r -> r.bucket(destination.bucket()).key(probeKey)).abort();
+            return Optional.empty();
+        } catch (S3Exception e) {
+            String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+            if (code != null && switch (code) {
+                case "InvalidAccessKeyId", "SignatureDoesNotMatch", "NoSuchBucket", "PermanentRedirect",
+                        "AuthorizationHeaderMalformed", "InvalidToken", "ExpiredToken" -> true;
+                default -> false;
+            }) {
+                return Optional.of(diagnose(e, destination, "s3:PutObject", probeKey));
+            }
+            return Optional.empty();
+        } catch (RuntimeException e) {
+            return Optional.empty();
         }
     }
 
@@ -160,7 +190,7 @@ public final class ConnectionTester {
                     + "check endpoint_url and the network path from the function";
         }
         if (e instanceof SdkClientException) {
-            return "Could not talk to S3 at " + endpointName(destination) + ": " + e.getMessage();
+            return LOST_ANSWER + endpointName(destination) + ": " + e.getMessage();
         }
         LOG.warnf("unexpected failure in the connection test: %s", e.toString());
         return "Unexpected failure: " + e.getClass().getSimpleName();

@@ -136,6 +136,15 @@ public final class FaultProxy implements AutoCloseable {
                 OutputStream uout = up.getOutputStream();
                 uout.write(withConnectionClose(head).getBytes(StandardCharsets.ISO_8859_1));
                 uout.flush();
+                if (fault == Fault.RESET) {
+                    // Half the body, then a reset: the server may or may not have acted on the request; the client
+                    // never sees an answer.
+                    copy(cin, uout, length / 2);
+                    uout.flush();
+                    client.setSoLinger(true, 0);
+                    up.setSoLinger(true, 0);
+                    return;
+                }
                 Thread back = new Thread(() -> {
                     try {
                         if (fault == Fault.SLOW) {
@@ -149,12 +158,6 @@ public final class FaultProxy implements AutoCloseable {
                 }, "fault-proxy-back");
                 back.setDaemon(true);
                 back.start();
-                if (fault == Fault.RESET) {
-                    copy(cin, uout, length / 2);
-                    client.setSoLinger(true, 0);
-                    up.setSoLinger(true, 0);
-                    return; // closing with linger 0 sends a TCP reset to both sides
-                }
                 copy(cin, uout, length);
                 uout.flush();
                 back.join(fault == Fault.SLOW ? slowMillis + 30_000 : 60_000);
