@@ -1,6 +1,8 @@
 package dev.pontoon.s3dest.source;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pontoon.s3dest.event.ColumnSpec;
@@ -8,166 +10,236 @@ import dev.pontoon.s3dest.event.ColumnType;
 import dev.pontoon.s3dest.event.EventParser;
 import dev.pontoon.s3dest.event.InvalidEventException;
 import dev.pontoon.s3dest.parquet.Row;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.parquet.io.api.Binary;
 
 /**
- * Decodes one JSON object into a {@link Row} by the model's columns (SPEC §3, "input accepted in JSON"). Fields
- * the model does not name are ignored; a column the object lacks is null.
+ * Decodes one JSON object into a {@link Row} by the model's columns (SPEC §3, "input accepted in JSON"), straight
+ * from the parser's tokens: no tree per row, numbers read as the column needs them (a double never goes through
+ * BigDecimal, a decimal never through double). Fields the model does not name are skipped; a column the object
+ * lacks is null. Inline rows, already a tree, are read through a parser over that tree, so both paths share the
+ * rules and the messages.
  */
 public final class JsonRowDecoder {
     private final ColumnSpec[] columns;
+    private final Map<String, Integer> index = new HashMap<>();
+    private final boolean[] seen;
     private final ObjectMapper mapper;
 
     public JsonRowDecoder(List<ColumnSpec> modelColumns, ObjectMapper mapper) {
         this.columns = modelColumns.toArray(ColumnSpec[]::new);
+        for (int i = 0; i < columns.length; i++) {
+            index.put(columns[i].name(), i);
+        }
+        this.seen = new boolean[columns.length];
         this.mapper = mapper;
     }
 
     /**
-     * @param where names the row for errors, e.g. {@code "row 3"} or {@code "s3://b/k line 7"}
+     * @param where names the row for errors, e.g. {@code "rows[2] (row 3)"} or {@code "s3://b/k line 7"}
      */
     public void decode(JsonNode object, Row row, String where) {
         if (!object.isObject()) {
             throw new InvalidEventException(where + ": must be a JSON object, got " + EventParser.kind(object));
         }
-        for (int i = 0; i < columns.length; i++) {
+        try (JsonParser p = object.traverse(mapper)) {
+            p.nextToken();
+            decode(p, row, where);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Reads the object the parser stands on (its START_OBJECT) up to its END_OBJECT. */
+    public void decode(JsonParser p, Row row, String where) throws IOException {
+        Arrays.fill(seen, false);
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            Integer i = index.get(p.currentName());
+            JsonToken token = p.nextToken();
+            if (i == null) {
+                p.skipChildren();
+                continue;
+            }
+            seen[i] = true;
             ColumnSpec column = columns[i];
-            JsonNode value = object.get(column.name());
-            if (value == null || value.isNull()) {
-                if (!column.nullable()) {
-                    throw new InvalidEventException(where + ", column " + column.name() + ": null in a non-nullable column");
-                }
-                row.setNull(i);
+            if (token == JsonToken.VALUE_NULL) {
+                setNull(row, i, where);
                 continue;
             }
             try {
-                set(row, i, column.type(), value);
+                set(row, i, column.type(), p, token);
             } catch (IllegalArgumentException | ArithmeticException e) {
                 throw new InvalidEventException(where + ", column " + column.name() + " (" + column.type() + "): "
                         + e.getMessage());
             }
         }
+        for (int i = 0; i < seen.length; i++) {
+            if (!seen[i]) {
+                setNull(row, i, where);
+            }
+        }
     }
 
-    private void set(Row row, int i, ColumnType type, JsonNode v) {
+    private void setNull(Row row, int i, String where) {
+        if (!columns[i].nullable()) {
+            throw new InvalidEventException(where + ", column " + columns[i].name() + ": null in a non-nullable column");
+        }
+        row.setNull(i);
+    }
+
+    private void set(Row row, int i, ColumnType type, JsonParser p, JsonToken t) throws IOException {
         switch (type.kind()) {
             case BOOLEAN -> {
-                if (!v.isBoolean()) {
-                    throw wrong("true or false", v);
+                if (t != JsonToken.VALUE_TRUE && t != JsonToken.VALUE_FALSE) {
+                    throw wrong("true or false", p, t);
                 }
-                row.setLong(i, v.booleanValue() ? 1 : 0);
+                row.setLong(i, t == JsonToken.VALUE_TRUE ? 1 : 0);
             }
             case INT -> {
-                BigInteger n = integer(v);
-                if (n.bitLength() > 31) {
+                long n = integer(p, t, "int");
+                if (n < Integer.MIN_VALUE || n > Integer.MAX_VALUE) {
                     throw new IllegalArgumentException(n + " is out of range for int (-2147483648..2147483647)");
                 }
-                row.setLong(i, n.intValue());
+                row.setLong(i, n);
             }
-            case BIGINT -> {
-                BigInteger n = integer(v);
-                if (n.bitLength() > 63) {
-                    throw new IllegalArgumentException(n + " is out of range for bigint");
-                }
-                row.setLong(i, n.longValue());
-            }
-            case FLOAT -> row.setDouble(i, (float) floating(v));
-            case DOUBLE -> row.setDouble(i, floating(v));
+            case BIGINT -> row.setLong(i, integer(p, t, "bigint"));
+            case FLOAT -> row.setDouble(i, (float) floating(p, t));
+            case DOUBLE -> row.setDouble(i, floating(p, t));
             case DECIMAL -> {
                 BigDecimal d;
-                if (v.isNumber()) {
-                    d = v.decimalValue();
-                } else if (v.isTextual()) {
+                if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT) {
+                    d = p.getDecimalValue();
+                } else if (t == JsonToken.VALUE_STRING) {
                     try {
-                        d = new BigDecimal(v.textValue().trim());
+                        d = new BigDecimal(p.getText().trim());
                     } catch (NumberFormatException e) {
-                        throw wrong("a decimal number", v);
+                        throw wrong("a decimal number", p, t);
                     }
                 } else {
-                    throw wrong("a number or a numeric string", v);
+                    throw wrong("a number or a numeric string", p, t);
                 }
                 Values.setDecimal(row, i, type, d);
             }
             case STRING -> {
-                if (!v.isTextual()) {
-                    throw wrong("a string", v);
+                if (t != JsonToken.VALUE_STRING) {
+                    throw wrong("a string", p, t);
                 }
-                row.setBinary(i, Binary.fromString(v.textValue()));
+                row.setBinary(i, Binary.fromString(p.getText()));
             }
             case JSON -> {
+                JsonNode value = mapper.readTree(p);
                 try {
-                    row.setBinary(i, Binary.fromString(mapper.writeValueAsString(v)));
+                    row.setBinary(i, Binary.fromString(mapper.writeValueAsString(value)));
                 } catch (JsonProcessingException e) {
                     throw new IllegalArgumentException("cannot be written as JSON text");
                 }
             }
             case BINARY -> {
-                if (!v.isTextual()) {
-                    throw wrong("a base64 string", v);
+                if (t != JsonToken.VALUE_STRING) {
+                    throw wrong("a base64 string", p, t);
                 }
                 try {
-                    row.setBinary(i, Binary.fromConstantByteArray(Base64.getDecoder().decode(v.textValue())));
+                    row.setBinary(i, Binary.fromConstantByteArray(Base64.getDecoder().decode(p.getText())));
                 } catch (IllegalArgumentException e) {
                     throw new IllegalArgumentException("is not valid base64");
                 }
             }
-            case DATE -> row.setLong(i, Values.date(text(v, "a date string yyyy-MM-dd")));
-            case TIME -> row.setLong(i, Values.time(text(v, "a time string HH:mm:ss[.ffffff]")));
-            case TIMESTAMP -> row.setLong(i, Values.timestampUtc(text(v, "an ISO-8601 timestamp string with offset")));
-            case TIMESTAMP_NTZ -> row.setLong(i, Values.timestampNtz(text(v, "an ISO-8601 timestamp string")));
+            case DATE -> row.setLong(i, Values.date(text(p, t, "a date string yyyy-MM-dd")));
+            case TIME -> row.setLong(i, Values.time(text(p, t, "a time string HH:mm:ss[.ffffff]")));
+            case TIMESTAMP -> row.setLong(i, Values.timestampUtc(text(p, t, "an ISO-8601 timestamp string with offset")));
+            case TIMESTAMP_NTZ -> row.setLong(i, Values.timestampNtz(text(p, t, "an ISO-8601 timestamp string")));
         }
     }
 
-    /** An integral JSON number, or a string of digits (64-bit ids often travel as strings to survive JavaScript). */
-    private static BigInteger integer(JsonNode v) {
-        if (v.isIntegralNumber()) {
-            return v.bigIntegerValue();
-        }
-        if (v.isNumber()) {
-            BigDecimal d = v.decimalValue();
+    /**
+     * An integral JSON number in range, a number with a zero fraction, or a string of digits (64-bit ids often
+     * travel as strings to survive JavaScript).
+     */
+    private static long integer(JsonParser p, JsonToken t, String type) throws IOException {
+        BigInteger n;
+        if (t == JsonToken.VALUE_NUMBER_INT) {
+            JsonParser.NumberType nt = p.getNumberType();
+            if (nt == JsonParser.NumberType.INT || nt == JsonParser.NumberType.LONG) {
+                return p.getLongValue();
+            }
+            n = p.getBigIntegerValue();
+        } else if (t == JsonToken.VALUE_NUMBER_FLOAT) {
+            BigDecimal d = p.getDecimalValue();
             try {
-                return d.toBigIntegerExact();
+                n = d.toBigIntegerExact();
             } catch (ArithmeticException e) {
                 throw new IllegalArgumentException(Values.clip(d.toPlainString()) + " is not an integer");
             }
+        } else if (t == JsonToken.VALUE_STRING && isDigits(p.getText().trim())) {
+            n = new BigInteger(p.getText().trim());
+        } else {
+            throw wrong("an integer", p, t);
         }
-        if (v.isTextual()) {
-            String t = v.textValue().trim();
-            if (!t.isEmpty() && t.length() < 40 && t.matches("[+-]?\\d+")) {
-                return new BigInteger(t);
-            }
+        if (n.bitLength() > 63) {
+            throw new IllegalArgumentException(Values.clip(n.toString()) + " is out of range for " + type);
         }
-        throw wrong("an integer", v);
+        return n.longValue();
     }
 
-    private static double floating(JsonNode v) {
-        if (v.isNumber()) {
-            return v.doubleValue();
+    private static boolean isDigits(String s) {
+        int start = !s.isEmpty() && (s.charAt(0) == '-' || s.charAt(0) == '+') ? 1 : 0;
+        if (s.length() == start || s.length() > 40) {
+            return false;
         }
-        if (v.isTextual()) {
-            switch (v.textValue()) {
+        for (int i = start; i < s.length(); i++) {
+            if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static double floating(JsonParser p, JsonToken t) throws IOException {
+        if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT) {
+            return p.getDoubleValue();
+        }
+        if (t == JsonToken.VALUE_STRING) {
+            switch (p.getText()) {
                 case "NaN": return Double.NaN;
                 case "Infinity": return Double.POSITIVE_INFINITY;
                 case "-Infinity": return Double.NEGATIVE_INFINITY;
                 default: break;
             }
         }
-        throw wrong("a number", v);
+        throw wrong("a number", p, t);
     }
 
-    private static String text(JsonNode v, String expected) {
-        if (!v.isTextual()) {
-            throw wrong(expected, v);
+    private static String text(JsonParser p, JsonToken t, String expected) throws IOException {
+        if (t != JsonToken.VALUE_STRING) {
+            throw wrong(expected, p, t);
         }
-        return v.textValue();
+        return p.getText();
     }
 
-    private static IllegalArgumentException wrong(String expected, JsonNode v) {
-        String shown = v.isContainerNode() ? EventParser.kind(v) : EventParser.kind(v) + " " + Values.clip(v.toString());
+    /** "expected X, got a string "abc"" — the value shown as JSON, clipped; containers only by kind. */
+    private static IllegalArgumentException wrong(String expected, JsonParser p, JsonToken t) throws IOException {
+        String shown = switch (t) {
+            case START_OBJECT -> "an object";
+            case START_ARRAY -> "an array";
+            case VALUE_STRING -> "a string " + Values.clip(quoted(p.getText()));
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number " + Values.clip(p.getText());
+            case VALUE_TRUE, VALUE_FALSE -> "a boolean " + p.getText();
+            default -> t.asString();
+        };
         return new IllegalArgumentException("expected " + expected + ", got " + shown);
+    }
+
+    private static String quoted(String text) {
+        StringBuilder sb = new StringBuilder(text.length() + 2).append('"');
+        com.fasterxml.jackson.core.io.JsonStringEncoder.getInstance().quoteAsString(text, sb);
+        return sb.append('"').toString();
     }
 }

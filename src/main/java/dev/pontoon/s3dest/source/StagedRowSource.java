@@ -3,7 +3,6 @@ package dev.pontoon.s3dest.source;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pontoon.s3dest.event.ColumnSpec;
 import dev.pontoon.s3dest.event.InvalidEventException;
@@ -196,8 +195,7 @@ public final class StagedRowSource implements RowSource {
                 if (token != JsonToken.START_OBJECT) {
                     throw new InvalidEventException(uri + " line " + line + ": expected a JSON object, got " + token.asString());
                 }
-                JsonNode object = mapper.readTree(parser);
-                decoder.decode(object, row, uri + " line " + line);
+                decoder.decode(parser, row, uri + " line " + line);
                 return true;
             } catch (JsonProcessingException e) {
                 if (e.getCause() instanceof IOException io && !(io instanceof JsonProcessingException)) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pontoon.s3dest.handler.Json;
 import dev.pontoon.s3dest.testing.Events;
+import dev.pontoon.s3dest.testing.FaultProxy;
 import dev.pontoon.s3dest.testing.Parquet;
 import dev.pontoon.s3dest.testing.S3TestServer;
 import io.airlift.compress.zstd.ZstdOutputStream;
@@ -155,6 +156,20 @@ class StagedSourceTransferTest {
             Parquet.count(Parquet.download(s3, bucket, key)); // every visible file reads whole
         }
         assertThat(s3.listMultipartUploads(r -> r.bucket(bucket)).uploads()).isEmpty();
+    }
+
+    @Test
+    void aSourceWithItsOwnEndpointIsReadThereNotThroughTheDestinations() throws Exception {
+        put("own/part-0.jsonl", jsonl(0, 100).getBytes(StandardCharsets.UTF_8));
+        try (FaultProxy destinationPath = new FaultProxy(server.endpoint())) {
+            ObjectNode event = event("jsonl", null, "own/part-0.jsonl");
+            ((ObjectNode) event.get("destination")).put("endpoint_url", destinationPath.endpoint().toString());
+            ((ObjectNode) event.get("source")).put("endpoint_url", server.endpoint().toString()).put("s3_region", "us-east-1");
+            JsonNode result = invoke(event);
+            assertThat(result.get("rows").asLong()).isEqualTo(100);
+            // The destination's endpoint saw the writes and no read; the source was read at its own endpoint.
+            assertThat(destinationPath.log()).contains("PUT_OBJECT pass").noneMatch(l -> l.startsWith("GET_OBJECT"));
+        }
     }
 
     private static String jsonl(int from, int to) {

@@ -42,6 +42,27 @@ class ValuesTest {
     }
 
     @Test
+    void theFastTimestampPathAgreesWithJavaTime() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+        for (int i = 0; i < 20_000; i++) {
+            java.time.Instant instant = java.time.Instant.ofEpochSecond(random.nextLong(-5_000_000_000L, 10_000_000_000L),
+                    random.nextInt(1_000_000_000));
+            int offsetMinutes = random.nextInt(-18 * 60, 18 * 60 + 1);
+            java.time.OffsetDateTime t = instant.atOffset(java.time.ZoneOffset.ofTotalSeconds(offsetMinutes * 60));
+            for (String text : new String[] {t.toString(), t.format(java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME)}) {
+                assertThat(Values.timestampUtc(text)).as(text).isEqualTo(Values.micros(instant));
+            }
+            String local = t.toLocalDateTime().format(java.time.format.DateTimeFormatter.ISO_LOCAL_DATE_TIME);
+            assertThat(Values.timestampNtz(local)).as(local)
+                    .isEqualTo(Values.micros(t.toLocalDateTime().toInstant(java.time.ZoneOffset.UTC)));
+        }
+        assertThat(Values.timestampUtc("2024-02-29T23:59:59.9999999+00:00")).isEqualTo(Values.timestampUtc("2024-02-29T23:59:59.999999Z"));
+        assertThatThrownBy(() -> Values.timestampUtc("2023-02-29T00:00:00Z")).hasMessageContaining("is not an ISO-8601");
+        assertThatThrownBy(() -> Values.timestampUtc("2023-01-01T24:00:00Z")).hasMessageContaining("is not an ISO-8601");
+        assertThatThrownBy(() -> Values.timestampNtz("2023-01-01T00:00:00+01:00")).hasMessageContaining("without offset");
+    }
+
+    @Test
     void naiveTimestampsDatesAndTimes() {
         assertThat(Values.timestampNtz("1970-01-02T00:00:00")).isEqualTo(86_400_000_000L);
         assertThatThrownBy(() -> Values.timestampNtz("2025-09-25T13:22:33Z")).hasMessageContaining("without offset");
