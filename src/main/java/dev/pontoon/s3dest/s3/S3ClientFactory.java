@@ -10,7 +10,7 @@ import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
@@ -47,9 +47,10 @@ public final class S3ClientFactory {
 
     public S3Client create(DestinationConfig destination) {
         S3ClientBuilder builder = S3Client.builder()
-                .httpClientBuilder(UrlConnectionHttpClient.builder()
+                .httpClientBuilder(ApacheHttpClient.builder()
                         .connectionTimeout(settings.connectTimeout())
-                        .socketTimeout(settings.socketTimeout()))
+                        .socketTimeout(settings.socketTimeout())
+                        .expectContinueEnabled(true))
                 .region(Region.of(region(destination)))
                 .credentialsProvider(credentials(destination))
                 .overrideConfiguration(c -> c

@@ -38,11 +38,18 @@ class SecretsTest {
             outputs.add(post(ok, 200));
             // S3 refuses the session token (s3proxy: NotImplemented)
             outputs.add(post(event(bucket, S3TestServer.SECRET_KEY), 500));
-            // S3 refuses: a secret that does not match
-            outputs.add(post(event(bucket, "wrong-" + S3TestServer.SECRET_KEY), 500));
+            // S3 refuses: a secret that does not match (heard as such, not as a broken pipe)
+            ObjectNode wrongSecret = event(bucket, "wrong-" + S3TestServer.SECRET_KEY);
+            ((ObjectNode) wrongSecret.get("destination")).remove("aws_session_token");
+            String refused = post(wrongSecret, 500);
+            assertThat(refused).contains("S3PermanentException", "SignatureDoesNotMatch");
+            outputs.add(refused);
             // no such bucket
             ObjectNode missing = event("missing-" + bucket, S3TestServer.SECRET_KEY);
-            outputs.add(post(missing, 500));
+            ((ObjectNode) missing.get("destination")).remove("aws_session_token");
+            String noBucket = post(missing, 500);
+            assertThat(noBucket).contains("NoSuchBucket");
+            outputs.add(noBucket);
             // bad input, with the secrets present in the event
             ObjectNode bad = event(bucket, S3TestServer.SECRET_KEY);
             ((ArrayNode) bad.get("rows")).addObject().put("id", "not a number");
