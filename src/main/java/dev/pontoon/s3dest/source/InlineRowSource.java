@@ -11,6 +11,7 @@ public final class InlineRowSource implements RowSource {
     private final ArrayNode rows;
     private final JsonRowDecoder decoder;
     private int next;
+    private final java.util.function.Supplier<String> position = () -> "rows[" + next + "] (row " + (next + 1) + ")";
 
     public InlineRowSource(ArrayNode rows, List<ColumnSpec> modelColumns, ObjectMapper mapper) {
         this.rows = rows;
@@ -22,7 +23,7 @@ public final class InlineRowSource implements RowSource {
         if (next >= rows.size()) {
             return false;
         }
-        decoder.decode(rows.get(next), row, "rows[" + next + "] (row " + (next + 1) + ")");
+        decoder.decode(rows.get(next), row, position);
         next++;
         return true;
     }

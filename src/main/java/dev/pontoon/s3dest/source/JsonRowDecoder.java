@@ -19,6 +19,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.apache.parquet.io.api.Binary;
 
 /**
@@ -44,11 +45,12 @@ public final class JsonRowDecoder {
     }
 
     /**
-     * @param where names the row for errors, e.g. {@code "rows[2] (row 3)"} or {@code "s3://b/k line 7"}
+     * @param where names the row for errors, e.g. {@code "rows[2] (row 3)"} or {@code "s3://b/k line 7"}; asked
+     *     only when there is an error, so the per-row path builds no string
      */
-    public void decode(JsonNode object, Row row, String where) {
+    public void decode(JsonNode object, Row row, Supplier<String> where) {
         if (!object.isObject()) {
-            throw new InvalidEventException(where + ": must be a JSON object, got " + EventParser.kind(object));
+            throw new InvalidEventException(where.get() + ": must be a JSON object, got " + EventParser.kind(object));
         }
         try (JsonParser p = object.traverse(mapper)) {
             p.nextToken();
@@ -59,7 +61,7 @@ public final class JsonRowDecoder {
     }
 
     /** Reads the object the parser stands on (its START_OBJECT) up to its END_OBJECT. */
-    public void decode(JsonParser p, Row row, String where) throws IOException {
+    public void decode(JsonParser p, Row row, Supplier<String> where) throws IOException {
         Arrays.fill(seen, false);
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             Integer i = index.get(p.currentName());
@@ -77,7 +79,7 @@ public final class JsonRowDecoder {
             try {
                 set(row, i, column.type(), p, token);
             } catch (IllegalArgumentException | ArithmeticException e) {
-                throw new InvalidEventException(where + ", column " + column.name() + " (" + column.type() + "): "
+                throw new InvalidEventException(where.get() + ", column " + column.name() + " (" + column.type() + "): "
                         + e.getMessage());
             }
         }
@@ -88,9 +90,9 @@ public final class JsonRowDecoder {
         }
     }
 
-    private void setNull(Row row, int i, String where) {
+    private void setNull(Row row, int i, Supplier<String> where) {
         if (!columns[i].nullable()) {
-            throw new InvalidEventException(where + ", column " + columns[i].name() + ": null in a non-nullable column");
+            throw new InvalidEventException(where.get() + ", column " + columns[i].name() + ": null in a non-nullable column");
         }
         row.setNull(i);
     }

@@ -177,6 +177,7 @@ public final class StagedRowSource implements RowSource {
         private final JsonParser parser;
         private final JsonRowDecoder decoder = new JsonRowDecoder(columns, mapper);
         private int line;
+        private final java.util.function.Supplier<String> position = () -> uri + " line " + line;
 
         JsonlRows(ResponseInputStream<GetObjectResponse> object, InputStream in, String uri, String bucket, String key)
                 throws IOException {
@@ -195,7 +196,7 @@ public final class StagedRowSource implements RowSource {
                 if (token != JsonToken.START_OBJECT) {
                     throw new InvalidEventException(uri + " line " + line + ": expected a JSON object, got " + token.asString());
                 }
-                decoder.decode(parser, row, uri + " line " + line);
+                decoder.decode(parser, row, position);
                 return true;
             } catch (JsonProcessingException e) {
                 if (e.getCause() instanceof IOException io && !(io instanceof JsonProcessingException)) {
@@ -221,6 +222,7 @@ public final class StagedRowSource implements RowSource {
         private int[] modelIndexOfField;
         private int headerSize;
         private final String[] values = new String[columns.size()];
+        private final java.util.function.Supplier<String> position = () -> uri + " line " + reader.recordLine();
 
         CsvRows(ResponseInputStream<GetObjectResponse> object, InputStream in, String uri, String bucket, String key) {
             super(object, uri, bucket, key);
@@ -247,7 +249,7 @@ public final class StagedRowSource implements RowSource {
                         values[m] = record.get(f);
                     }
                 }
-                decoder.decode(values, row, uri + " line " + reader.recordLine());
+                decoder.decode(values, row, position);
                 return true;
             } catch (IOException | MalformedInputException e) {
                 throw readFailure(e);

@@ -10,6 +10,7 @@ import java.math.BigDecimal;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Supplier;
 import org.apache.parquet.io.api.Binary;
 
 /**
@@ -25,13 +26,13 @@ final class TextRowDecoder {
     }
 
     /** @param values one text value per model column, null where the field is null or absent from the file */
-    void decode(String[] values, Row row, String where) {
+    void decode(String[] values, Row row, Supplier<String> where) {
         for (int i = 0; i < columns.length; i++) {
             String v = values[i];
             ColumnSpec column = columns[i];
             if (v == null) {
                 if (!column.nullable()) {
-                    throw new InvalidEventException(where + ", column " + column.name() + ": null in a non-nullable column");
+                    throw new InvalidEventException(where.get() + ", column " + column.name() + ": null in a non-nullable column");
                 }
                 row.setNull(i);
                 continue;
@@ -39,7 +40,7 @@ final class TextRowDecoder {
             try {
                 set(row, i, column.type(), v);
             } catch (IllegalArgumentException | ArithmeticException e) {
-                throw new InvalidEventException(where + ", column " + column.name() + " (" + column.type() + "): "
+                throw new InvalidEventException(where.get() + ", column " + column.name() + " (" + column.type() + "): "
                         + e.getMessage());
             }
         }

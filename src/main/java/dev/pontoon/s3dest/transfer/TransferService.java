@@ -101,6 +101,9 @@ public final class TransferService {
                 files = writer.finish();
             } catch (Throwable t) {
                 writer.abort(t);
+                if (t instanceof Error error) {
+                    throw error;
+                }
                 throw Failures.withCompletedFiles(t, writer.completed());
             }
             writeManifest(s3, event, fileColumns, writer, files);
