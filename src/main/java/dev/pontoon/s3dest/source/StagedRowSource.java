@@ -222,7 +222,7 @@ public final class StagedRowSource implements RowSource {
         private int[] modelIndexOfField;
         private int headerSize;
         private final String[] values = new String[columns.size()];
-        private final java.util.function.Supplier<String> position = () -> uri + " line " + reader.recordLine();
+        private final java.util.function.Supplier<String> position = this::position;
 
         CsvRows(ResponseInputStream<GetObjectResponse> object, InputStream in, String uri, String bucket, String key) {
             super(object, uri, bucket, key);
@@ -254,6 +254,10 @@ public final class StagedRowSource implements RowSource {
             } catch (IOException | MalformedInputException e) {
                 throw readFailure(e);
             }
+        }
+
+        private String position() {
+            return uri + " line " + reader.recordLine();
         }
 
         /** Maps header names to model columns; header fields the model does not name are skipped. */

@@ -36,14 +36,18 @@ import software.amazon.awssdk.services.s3.S3Client;
  */
 public final class TransferService {
     private static final Logger LOG = Logger.getLogger(TransferService.class);
-    /** Rows between two looks at the clock (a power of two). */
-    private static final int DEADLINE_CHECK_INTERVAL = 1024;
 
     private final WriterSettings writerSettings;
     private final int partSize;
     private final S3ClientFactory clients;
     private final ObjectMapper mapper;
     private final ExecutorService uploader;
+    /** Runs each transfer's row decoding beside its encoding. */
+    private final ExecutorService decoder = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "row-decoder");
+        t.setDaemon(true);
+        return t;
+    });
 
     public TransferService(WriterSettings writerSettings, int partSize, S3ClientFactory clients, ObjectMapper mapper,
             ExecutorService uploader) {
@@ -70,10 +74,13 @@ public final class TransferService {
             throw new InvalidEventException("model.columns: none declared and none found in the rows");
         }
         List<ColumnSpec> fileColumns = ParquetSchema.withPontoonColumns(modelColumns);
-        Row row = new Row(fileColumns.size());
+        Binary batchId = Binary.fromString(event.batchId());
+        long syncedAt = Values.micros(event.transferStartedAt());
         // The two pontoon columns hold the same values in every row; sources fill only the model's slots.
-        row.setBinary(modelColumns.size(), Binary.fromString(event.batchId()));
-        row.setLong(modelColumns.size() + 1, Values.micros(event.transferStartedAt()));
+        java.util.function.Consumer<Row> pontoonColumns = row -> {
+            row.setBinary(modelColumns.size(), batchId);
+            row.setLong(modelColumns.size() + 1, syncedAt);
+        };
 
         try (S3Client s3 = clients.create(destination);
                 S3Client sourceS3 = sourceClient(event, s3);
@@ -86,10 +93,14 @@ public final class TransferService {
                     key -> new S3OutputFile(s3, new ObjectTarget(destination.bucket(), key, ObjectTarget.PARQUET), partSize, uploader));
             List<FileResult> files;
             long rows = 0;
-            try {
-                while (source.next(row)) {
-                    writer.write(row);
-                    if ((++rows & (DEADLINE_CHECK_INTERVAL - 1)) == 0 && deadline.passed()) {
+            try (RowPipeline pipeline = new RowPipeline(source, fileColumns.size(), pontoonColumns, decoder)) {
+                for (RowPipeline.Batch batch; (batch = pipeline.next()) != null; ) {
+                    for (int i = 0; i < batch.count(); i++) {
+                        writer.write(batch.rows()[i]);
+                    }
+                    rows += batch.count();
+                    pipeline.release(batch);
+                    if (deadline.passed()) {
                         throw new DeadlineExceededException("stopped before the Lambda deadline after " + rows
                                 + " rows; the file in progress was aborted");
                     }
@@ -100,6 +111,10 @@ public final class TransferService {
                 }
                 files = writer.finish();
             } catch (Throwable t) {
+                if (t instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                    t = new DeadlineExceededException("interrupted while transferring");
+                }
                 writer.abort(t);
                 if (t instanceof Error error) {
                     throw error;
