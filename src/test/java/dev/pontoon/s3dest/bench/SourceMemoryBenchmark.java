@@ -12,16 +12,9 @@ import dev.pontoon.s3dest.testing.S3TestServer;
 import dev.pontoon.s3dest.transfer.TransferBeans;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -65,9 +58,7 @@ public final class SourceMemoryBenchmark {
             if (endpoint == null) {
                 throw new IllegalStateException("the S3 server did not start");
             }
-            try (S3Client s3 = S3Client.builder().endpointOverride(java.net.URI.create(endpoint)).forcePathStyle(true)
-                    .region(Region.of(S3TestServer.REGION)).credentialsProvider(StaticCredentialsProvider.create(
-                            AwsBasicCredentials.create(S3TestServer.ACCESS_KEY, S3TestServer.SECRET_KEY))).build()) {
+            try (S3Client s3 = S3TestServer.clientFor(java.net.URI.create(endpoint))) {
                 for (String b : List.of("staging", "exports")) {
                     if (!Files.isDirectory(store.resolve(b))) {
                         s3.createBucket(r -> r.bucket(b));
@@ -95,37 +86,19 @@ public final class SourceMemoryBenchmark {
         event.putObject("source").put("format", "jsonl").putArray("uris").add("s3://staging/export.jsonl.gz");
 
         System.gc();
-        AtomicLong peakHeap = new AtomicLong();
-        Thread sampler = new Thread(() -> {
-            while (!Thread.currentThread().isInterrupted()) {
-                long used = 0;
-                for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-                    if (pool.getType() == MemoryType.HEAP) {
-                        used += pool.getUsage().getUsed();
-                    }
-                }
-                peakHeap.accumulateAndGet(used, Math::max);
-                try {
-                    Thread.sleep(20);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }, "heap-sampler");
-        sampler.setDaemon(true);
-        sampler.start();
+        BenchResult.HeapSampler heap = new BenchResult.HeapSampler();
 
         long start = System.nanoTime();
         TransferResult result = TransferBeans.defaultService().transfer(EventParser.transferEvent(event));
         double seconds = (System.nanoTime() - start) / 1e9;
-        sampler.interrupt();
+        long peakHeap = heap.stop();
         long rssPeak = vmHwmBytes();
         long maxHeap = Runtime.getRuntime().maxMemory();
 
         System.out.printf("%ntransfer: %,d rows in %.1f s: %,.0f rows/s, %.1f MB/s of JSONL, %d files, %,d bytes Parquet (SNAPPY)%n",
                 result.rows(), seconds, result.rows() / seconds, uncompressed / 1e6 / seconds, result.files().size(), result.bytes());
         System.out.printf("memory: peak heap used %.1f MiB (max heap %.0f MiB), peak RSS %.1f MiB%n",
-                peakHeap.get() / 1048576.0, maxHeap / 1048576.0, rssPeak / 1048576.0);
+                peakHeap / 1048576.0, maxHeap / 1048576.0, rssPeak / 1048576.0);
 
         long counted = 0;
         for (FileResult f : result.files()) {

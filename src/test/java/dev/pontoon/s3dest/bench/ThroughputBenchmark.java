@@ -8,9 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -34,9 +31,7 @@ public final class ThroughputBenchmark {
         List<String> table = new ArrayList<>();
         try {
             String endpoint = awaitLine(server, "ENDPOINT ").substring("ENDPOINT ".length());
-            try (S3Client s3 = S3Client.builder().endpointOverride(java.net.URI.create(endpoint)).forcePathStyle(true)
-                    .region(Region.of(S3TestServer.REGION)).credentialsProvider(StaticCredentialsProvider.create(
-                            AwsBasicCredentials.create(S3TestServer.ACCESS_KEY, S3TestServer.SECRET_KEY))).build()) {
+            try (S3Client s3 = S3TestServer.clientFor(java.net.URI.create(endpoint))) {
                 for (String b : List.of("staging", "exports")) {
                     if (!Files.isDirectory(store.resolve(b))) {
                         s3.createBucket(r -> r.bucket(b));

@@ -95,8 +95,13 @@ public final class S3TestServer implements AutoCloseable {
 
     /** A client with the server's credentials, for setting up and inspecting buckets. */
     public S3Client client() {
+        return clientFor(endpoint());
+    }
+
+    /** A client with the test credentials for a server at {@code endpoint} (e.g. one in another process). */
+    public static S3Client clientFor(URI endpoint) {
         return S3Client.builder()
-                .endpointOverride(endpoint())
+                .endpointOverride(endpoint)
                 .forcePathStyle(true)
                 .region(Region.of(REGION))
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
