@@ -2,6 +2,7 @@ package dev.pontoon.s3dest.connection;
 
 import dev.pontoon.s3dest.connection.ConnectionResult.Check;
 import dev.pontoon.s3dest.event.DestinationConfig;
+import dev.pontoon.s3dest.s3.ObjectTarget;
 import dev.pontoon.s3dest.s3.S3ClientFactory;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
@@ -35,6 +36,7 @@ public final class ConnectionTester {
     private static final String LOST_ANSWER = "Could not talk to S3 at ";
     static final String DELETE = "delete_object";
     static final String MULTIPART = "abort_multipart_upload";
+    static final String ENCRYPTION = "encryption";
 
     private final S3ClientFactory clients;
 
@@ -48,8 +50,9 @@ public final class ConnectionTester {
         try (S3Client s3 = clients.create(destination)) {
             // An empty body: a server that refuses the request answers before reading any body, and a client still
             // writing one would see a broken connection instead of the answer that names the cause.
-            Optional<String> putFailure = attempt(() -> s3.putObject(r -> r.bucket(destination.bucket()).key(probeKey)
-                            .contentType("text/plain").metadata(java.util.Map.of("purpose", "pontoon-connection-test")),
+            ObjectTarget probe = new ObjectTarget(destination.bucket(), probeKey, "text/plain", destination.objects());
+            Optional<String> putFailure = attempt(() -> s3.putObject(r -> probe.applyTo(r)
+                            .metadata(java.util.Map.of("purpose", "pontoon-connection-test")),
                     RequestBody.empty()),
                     destination, "s3:PutObject", probeKey);
             if (putFailure.isPresent() && putFailure.get().startsWith(LOST_ANSWER)) {
@@ -62,6 +65,9 @@ public final class ConnectionTester {
                 return finish(false, putFailure.get(), checks);
             }
             checks.add(Check.passed(PUT, "wrote s3://" + destination.bucket() + "/" + probeKey));
+            if (destination.objects().sse() != null) {
+                checks.add(encryption(s3, destination, probeKey));
+            }
 
             Optional<String> deleteFailure = attempt(() -> s3.deleteObject(r -> r.bucket(destination.bucket()).key(probeKey)),
                     destination, "s3:DeleteObject", probeKey);
@@ -75,11 +81,13 @@ public final class ConnectionTester {
             checks.add(Check.passed(DELETE, "deleted the probe object"));
 
             checks.add(multipart(s3, destination, probeKey + ".multipart"));
-            Check last = checks.get(checks.size() - 1);
-            String message = last.warning()
-                    ? "Connected: the function can write to s3://" + destination.bucket() + "/" + prefixPath(destination)
-                            + ", with a warning: " + last.message()
-                    : "Connected: the function can write to s3://" + destination.bucket() + "/" + prefixPath(destination);
+            List<Check> failed = checks.stream().filter(c -> !c.ok() && !c.warning()).toList();
+            if (!failed.isEmpty()) {
+                return finish(false, failed.get(0).message(), checks);
+            }
+            List<String> warnings = checks.stream().filter(Check::warning).map(Check::message).toList();
+            String message = "Connected: the function can write to s3://" + destination.bucket() + "/" + prefixPath(destination)
+                    + (warnings.isEmpty() ? "" : ", with a warning: " + String.join("; ", warnings));
             return finish(true, message, checks);
         } catch (RuntimeException e) {
             // Client construction itself failed (e.g. no credentials in the environment).
@@ -111,6 +119,28 @@ public final class ConnectionTester {
             return Optional.empty();
         } catch (RuntimeException e) {
             return Optional.empty();
+        }
+    }
+
+    /** Reads the probe's encryption back (HeadObject); a missing s3:GetObject only leaves it unconfirmed. */
+    private Check encryption(S3Client s3, DestinationConfig destination, String key) {
+        String wanted = destination.objects().sse();
+        try {
+            var head = s3.headObject(r -> r.bucket(destination.bucket()).key(key));
+            String stored = head.serverSideEncryptionAsString();
+            String storedKey = head.ssekmsKeyId();
+            boolean keyMatches = destination.objects().kmsKeyId() == null || storedKey == null
+                    || storedKey.endsWith(destination.objects().kmsKeyId());
+            if (wanted.equals(stored) && keyMatches) {
+                return Check.passed(ENCRYPTION, "the probe was stored with " + stored
+                        + (storedKey == null ? "" : " (key " + storedKey + ")"));
+            }
+            return Check.failed(ENCRYPTION, "the probe was stored with " + (stored == null ? "no server-side encryption" : stored)
+                    + (storedKey == null ? "" : " (key " + storedKey + ")") + ", not the requested " + wanted
+                    + (destination.objects().kmsKeyId() == null ? "" : " (key " + destination.objects().kmsKeyId() + ")"));
+        } catch (RuntimeException e) {
+            return Check.warned(ENCRYPTION, "could not read the probe's encryption back (" + diagnose(e, destination,
+                    "s3:GetObject (HeadObject)", key) + "); writes still work");
         }
     }
 

@@ -10,7 +10,10 @@ import java.util.Objects;
  * @param bucket bucket name, already stripped of a literal {@code s3://}
  * @param prefix key prefix without leading or trailing slash; empty for none
  * @param region region, or null to use the function's own
- * @param endpoint S3-compatible endpoint (path-style addressing), or null for AWS
+ * @param endpoint S3-compatible endpoint, or null for AWS
+ * @param pathStyle path-style addressing on a custom endpoint (the default there)
+ * @param role a role to assume first, or null
+ * @param objects encryption, storage class and tags of every object written
  */
 public record DestinationConfig(
         String bucket,
@@ -20,12 +23,23 @@ public record DestinationConfig(
         String secretAccessKey,
         String sessionToken,
         Compression compression,
-        URI endpoint) {
+        URI endpoint,
+        boolean pathStyle,
+        RoleSettings role,
+        ObjectSettings objects) {
 
     public DestinationConfig {
         Objects.requireNonNull(bucket, "bucket is null");
         Objects.requireNonNull(prefix, "prefix is null");
         Objects.requireNonNull(compression, "compression is null");
+        Objects.requireNonNull(objects, "objects is null");
+    }
+
+    /** The same destination reached at another region or endpoint (a staged source's bucket). */
+    public DestinationConfig at(String otherRegion, URI otherEndpoint) {
+        return new DestinationConfig(bucket, prefix, otherRegion != null ? otherRegion : region, accessKeyId,
+                secretAccessKey, sessionToken, compression, otherEndpoint != null ? otherEndpoint : endpoint, pathStyle, role,
+                objects);
     }
 
     public boolean hasStaticKeys() {
@@ -38,7 +52,8 @@ public record DestinationConfig(
                 + ", accessKeyId=" + (accessKeyId == null ? null : mask(accessKeyId))
                 + ", secretAccessKey=" + (secretAccessKey == null ? null : "****")
                 + ", sessionToken=" + (sessionToken == null ? null : "****")
-                + ", compression=" + compression + ", endpoint=" + endpoint + "]";
+                + ", compression=" + compression + ", endpoint=" + endpoint + ", pathStyle=" + pathStyle
+                + ", role=" + role + ", objects=" + objects + "]";
     }
 
     /** Key ids are not secret, but showing only the tail is enough to tell two apart. */

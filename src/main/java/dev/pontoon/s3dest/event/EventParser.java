@@ -96,8 +96,103 @@ public final class EventParser {
             throw new InvalidEventException("destination.aws_session_token: needs aws_access_key_id and aws_secret_access_key");
         }
         Compression compression = Compression.parse("destination.compression", optionalText(node, "destination", "compression"));
+        JsonNode pathStyleNode = node.get("path_style");
+        if (pathStyleNode != null && !pathStyleNode.isNull() && !pathStyleNode.isBoolean()) {
+            throw new InvalidEventException("destination.path_style: must be true or false, got " + describe(pathStyleNode));
+        }
+        boolean pathStyle = pathStyleNode == null || pathStyleNode.isNull() || pathStyleNode.booleanValue();
+        RoleSettings role = role(node);
+        ObjectSettings objects = objectSettings(node);
         URI endpoint = endpointText == null ? null : endpoint("destination.endpoint_url", endpointText);
-        return new DestinationConfig(bucket, prefix, region, keyId, secret, token, compression, endpoint);
+        return new DestinationConfig(bucket, prefix, region, keyId, secret, token, compression, endpoint, pathStyle, role,
+                objects);
+    }
+
+    private static final Pattern ROLE_ARN = Pattern.compile("arn:aws[a-z-]*:iam::\\d{12}:role/[\\w+=,.@/-]{1,512}");
+    private static final Pattern EXTERNAL_ID = Pattern.compile("[\\w+=,.@:/-]{2,1224}");
+    private static final Pattern SESSION_NAME = Pattern.compile("[\\w+=,.@-]{2,64}");
+    private static final java.util.Set<String> STORAGE_CLASSES = java.util.Set.of("STANDARD", "REDUCED_REDUNDANCY",
+            "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER", "DEEP_ARCHIVE", "GLACIER_IR", "EXPRESS_ONEZONE");
+
+    static RoleSettings role(JsonNode node) {
+        String arn = optionalText(node, "destination", "role_arn");
+        String externalId = optionalText(node, "destination", "external_id");
+        String sessionName = optionalText(node, "destination", "role_session_name");
+        if (arn == null) {
+            if (externalId != null || sessionName != null) {
+                throw new InvalidEventException("destination.role_arn: is required when "
+                        + (externalId != null ? "external_id" : "role_session_name") + " is given");
+            }
+            return null;
+        }
+        if (!ROLE_ARN.matcher(arn).matches()) {
+            throw new InvalidEventException("destination.role_arn: '" + arn
+                    + "' is not an IAM role ARN (arn:aws:iam::<12-digit account>:role/<name>)");
+        }
+        if (externalId != null && !EXTERNAL_ID.matcher(externalId).matches()) {
+            // Not echoed: some treat the external id as a shared secret.
+            throw new InvalidEventException("destination.external_id: must be 2-1224 letters, digits or +=,.@:/-_");
+        }
+        if (sessionName != null && !SESSION_NAME.matcher(sessionName).matches()) {
+            throw new InvalidEventException("destination.role_session_name: '" + sessionName
+                    + "' must be 2-64 letters, digits or +=,.@-_");
+        }
+        return new RoleSettings(arn, externalId, sessionName == null ? "pontoon-s3-destination" : sessionName);
+    }
+
+    static ObjectSettings objectSettings(JsonNode node) {
+        String sse = optionalText(node, "destination", "sse");
+        if (sse != null) {
+            sse = switch (sse.trim()) {
+                case "AES256", "aes256", "SSE-S3", "sse-s3" -> "AES256";
+                case "aws:kms", "AWS:KMS", "SSE-KMS", "sse-kms" -> "aws:kms";
+                default -> throw new InvalidEventException("destination.sse: unknown server-side encryption '" + sse
+                        + "' (expected AES256 or aws:kms)");
+            };
+        }
+        String kmsKeyId = optionalText(node, "destination", "kms_key_id");
+        if (kmsKeyId != null && !"aws:kms".equals(sse)) {
+            throw new InvalidEventException("destination.kms_key_id: needs sse aws:kms (sse is "
+                    + (sse == null ? "not set" : sse) + ")");
+        }
+        JsonNode bucketKey = node.get("bucket_key_enabled");
+        Boolean bucketKeyEnabled = null;
+        if (bucketKey != null && !bucketKey.isNull()) {
+            if (!bucketKey.isBoolean()) {
+                throw new InvalidEventException("destination.bucket_key_enabled: must be true or false, got " + describe(bucketKey));
+            }
+            if (!"aws:kms".equals(sse)) {
+                throw new InvalidEventException("destination.bucket_key_enabled: needs sse aws:kms");
+            }
+            bucketKeyEnabled = bucketKey.booleanValue();
+        }
+        String storageClass = optionalText(node, "destination", "storage_class");
+        if (storageClass != null && !STORAGE_CLASSES.contains(storageClass)) {
+            throw new InvalidEventException("destination.storage_class: unknown storage class '" + storageClass
+                    + "' (expected one of " + new java.util.TreeSet<>(STORAGE_CLASSES) + ")");
+        }
+        java.util.Map<String, String> tags = new java.util.LinkedHashMap<>();
+        JsonNode tagNode = node.get("tags");
+        if (tagNode != null && !tagNode.isNull()) {
+            if (!tagNode.isObject()) {
+                throw new InvalidEventException("destination.tags: must be an object of string values, got " + describe(tagNode));
+            }
+            if (tagNode.size() > 10) {
+                throw new InvalidEventException("destination.tags: S3 allows at most 10 tags per object, got " + tagNode.size());
+            }
+            for (var it = tagNode.fields(); it.hasNext(); ) {
+                var e = it.next();
+                if (!e.getValue().isTextual()) {
+                    throw new InvalidEventException("destination.tags." + e.getKey() + ": must be a string, got " + describe(e.getValue()));
+                }
+                if (e.getKey().isEmpty() || e.getKey().length() > 128 || e.getValue().textValue().length() > 256) {
+                    throw new InvalidEventException("destination.tags." + e.getKey()
+                            + ": keys are 1-128 characters and values at most 256");
+                }
+                tags.put(e.getKey(), e.getValue().textValue());
+            }
+        }
+        return new ObjectSettings(sse, kmsKeyId, bucketKeyEnabled, storageClass, tags);
     }
 
     static URI endpoint(String field, String text) {

@@ -1,6 +1,7 @@
 package dev.pontoon.s3dest.s3;
 
 import dev.pontoon.s3dest.event.DestinationConfig;
+import dev.pontoon.s3dest.event.RoleSettings;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
@@ -14,6 +15,9 @@ import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.sts.StsClient;
+import software.amazon.awssdk.services.sts.StsClientBuilder;
+import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
 
 /**
  * Builds the S3 client for a destination: its static keys or the function's role, its region, and its endpoint
@@ -52,7 +56,8 @@ public final class S3ClientFactory {
                         .socketTimeout(settings.socketTimeout())
                         .expectContinueEnabled(true))
                 .region(Region.of(region(destination)))
-                .credentialsProvider(credentials(destination))
+                .credentialsProvider(destination.role() == null ? credentials(destination)
+                        : assumeRole(destination, credentials(destination)))
                 .overrideConfiguration(c -> c
                         .addExecutionInterceptor(new AttemptCounter())
                         .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
@@ -61,9 +66,38 @@ public final class S3ClientFactory {
                         .apiCallAttemptTimeout(settings.attemptTimeout()));
         URI endpoint = endpoint(destination);
         if (endpoint != null) {
-            builder.endpointOverride(endpoint).forcePathStyle(true);
+            builder.endpointOverride(endpoint).forcePathStyle(destination.pathStyle());
         }
         return builder.build();
+    }
+
+    /**
+     * Assumes the destination's role with its base credentials, once, before any S3 call: a failure here says it
+     * was the assume-role that failed, not S3. The session is cached by the provider for the invocation.
+     */
+    private AwsCredentialsProvider assumeRole(DestinationConfig destination, AwsCredentialsProvider base) {
+        RoleSettings role = destination.role();
+        StsClientBuilder sts = StsClient.builder()
+                .httpClientBuilder(ApacheHttpClient.builder()
+                        .connectionTimeout(settings.connectTimeout())
+                        .socketTimeout(settings.socketTimeout()))
+                .region(Region.of(region(destination)))
+                .credentialsProvider(base);
+        String stsEndpoint = env.get("AWS_ENDPOINT_URL_STS");
+        if (stsEndpoint != null && !stsEndpoint.isBlank()) {
+            sts.endpointOverride(URI.create(stsEndpoint.trim()));
+        }
+        StsAssumeRoleCredentialsProvider provider = StsAssumeRoleCredentialsProvider.builder()
+                .stsClient(sts.build())
+                .refreshRequest(r -> r.roleArn(role.roleArn()).roleSessionName(role.sessionName())
+                        .externalId(role.externalId()))
+                .build();
+        try {
+            provider.resolveCredentials();
+        } catch (RuntimeException e) {
+            throw S3Errors.map(e, "AssumeRole " + role.roleArn() + " (before any S3 call)", destination.bucket(), null);
+        }
+        return provider;
     }
 
     /** The destination's region, else the function's ({@code AWS_REGION}), else us-east-1. */

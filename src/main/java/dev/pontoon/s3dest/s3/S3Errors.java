@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 
 /**
  * The one place SDK failures become the project's errors: the message names the operation, bucket and key, and
@@ -16,14 +16,14 @@ public final class S3Errors {
 
     /** Maps a failure of {@code operation} on {@code s3://bucket/key}; anything not from the SDK is returned as is. */
     public static RuntimeException map(Throwable failure, String operation, String bucket, String key) {
-        String where = operation + " on s3://" + bucket + (key == null ? "" : "/" + key);
+        String where = operation + (operation.startsWith("AssumeRole") ? "" : " on s3://" + bucket + (key == null ? "" : "/" + key));
         if (failure instanceof S3PermanentException p) {
             return p;
         }
         if (failure instanceof S3TransientException t) {
             return t;
         }
-        if (failure instanceof S3Exception s3) {
+        if (failure instanceof AwsServiceException s3) {
             String code = s3.awsErrorDetails() == null ? null : s3.awsErrorDetails().errorCode();
             String detail = s3.awsErrorDetails() == null ? null : s3.awsErrorDetails().errorMessage();
             String message = where + " failed: " + (code == null ? "HTTP " + s3.statusCode() : code)

@@ -90,7 +90,8 @@ public final class TransferService {
                     Map.of("pontoon.model", model, "pontoon.batch_id", event.batchId()),
                     event.fileIndexStart(),
                     index -> ObjectKeys.dataKey(destination.prefix(), model, event.transferStartedAt(), event.batchId(), index),
-                    key -> new S3OutputFile(s3, new ObjectTarget(destination.bucket(), key, ObjectTarget.PARQUET), partSize, uploader));
+                    key -> new S3OutputFile(s3, new ObjectTarget(destination.bucket(), key, ObjectTarget.PARQUET,
+                            destination.objects()), partSize, uploader));
             List<FileResult> files;
             long rows = 0;
             try (RowPipeline pipeline = new RowPipeline(source, fileColumns.size(), pontoonColumns, decoder)) {
@@ -139,8 +140,9 @@ public final class TransferService {
         String key = Manifest.key(event);
         byte[] body = Manifest.content(mapper, event, columns, writer.schema(), files, writer.nextIndex());
         try {
-            s3.putObject(r -> r.bucket(event.destination().bucket()).key(key).contentType("application/json"),
-                    software.amazon.awssdk.core.sync.RequestBody.fromBytes(body));
+            ObjectTarget target = new ObjectTarget(event.destination().bucket(), key, ObjectTarget.JSON,
+                    event.destination().objects());
+            s3.putObject(r -> target.applyTo(r), software.amazon.awssdk.core.sync.RequestBody.fromBytes(body));
         } catch (RuntimeException e) {
             throw S3Errors.map(e, "PutObject (manifest)", event.destination().bucket(), key);
         }
@@ -162,10 +164,7 @@ public final class TransferService {
         if (source == null || (source.region() == null && source.endpoint() == null)) {
             return new SharedClient(destinationClient);
         }
-        DestinationConfig d = event.destination();
-        return clients.create(new DestinationConfig(d.bucket(), d.prefix(),
-                source.region() != null ? source.region() : d.region(), d.accessKeyId(), d.secretAccessKey(),
-                d.sessionToken(), d.compression(), source.endpoint() != null ? source.endpoint() : d.endpoint()));
+        return clients.create(event.destination().at(source.region(), source.endpoint()));
     }
 
     /** The destination's client lent to the source: closing it is the destination's business. */

@@ -77,6 +77,20 @@ class EventParserTest {
                 .hasMessageStartingWith(expected.trim());
     }
 
+    @Test
+    void tooManyTagsAndAHiddenExternalId() {
+        StringBuilder tags = new StringBuilder();
+        for (int i = 0; i < 11; i++) {
+            tags.append(i == 0 ? "" : ", ").append("\"t").append(i).append("\": \"v\"");
+        }
+        assertThatThrownBy(() -> EventParser.destination(Json.read("{\"s3_bucket\": \"abc\", \"s3_region\": \"us-east-1\", "
+                + "\"tags\": {" + tags + "}}"))).hasMessage("destination.tags: S3 allows at most 10 tags per object, got 11");
+        DestinationConfig d = EventParser.destination(Json.read("{\"s3_bucket\": \"abc\", \"s3_region\": \"us-east-1\", "
+                + "\"role_arn\": \"arn:aws:iam::123456789012:role/drop-zone\", \"external_id\": \"ext-7c1d-secretish\"}"));
+        assertThat(d.role().sessionName()).isEqualTo("pontoon-s3-destination");
+        assertThat(d.toString()).contains("arn:aws:iam::123456789012:role/drop-zone").doesNotContain("ext-7c1d-secretish");
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
         "no bucket | {\"s3_region\": \"us-east-1\"} | destination.s3_bucket: is required",
@@ -87,6 +101,15 @@ class EventParserTest {
         "secret not a string | {\"s3_bucket\": \"abc\", \"s3_region\": \"us-east-1\", \"aws_access_key_id\": \"AKIA1\", \"aws_secret_access_key\": 12345} | destination.aws_secret_access_key: must be a string, got a number",
         "bad compression | {\"s3_bucket\": \"abc\", \"s3_region\": \"us-east-1\", \"compression\": \"lzo\"} | destination.compression: unknown compression 'lzo'",
         "bad endpoint | {\"s3_bucket\": \"abc\", \"endpoint_url\": \"ftp://x\"} | destination.endpoint_url: must be an http",
+        "unknown sse | {\"s3_bucket\": \"abc\", \"s3_region\": \"us-east-1\", \"sse\": \"aws:kms:dsse-x\"} | destination.sse: unknown server-side encryption 'aws:kms:dsse-x'",
+        "kms key without kms | {\"s3_bucket\": \"abc\", \"s3_region\": \"us-east-1\", \"sse\": \"AES256\", \"kms_key_id\": \"k1\"} | destination.kms_key_id: needs sse aws:kms (sse is AES256)",
+        "bucket key without kms | {\"s3_bucket\": \"abc\", \"s3_region\": \"us-east-1\", \"bucket_key_enabled\": true} | destination.bucket_key_enabled: needs sse aws:kms",
+        "malformed role arn | {\"s3_bucket\": \"abc\", \"s3_region\": \"us-east-1\", \"role_arn\": \"arn:aws:iam::12:user/x\"} | destination.role_arn: 'arn:aws:iam::12:user/x' is not an IAM role ARN",
+        "external id without role | {\"s3_bucket\": \"abc\", \"s3_region\": \"us-east-1\", \"external_id\": \"shh-secret\"} | destination.role_arn: is required when external_id is given",
+        "bad external id | {\"s3_bucket\": \"abc\", \"s3_region\": \"us-east-1\", \"role_arn\": \"arn:aws:iam::123456789012:role/r\", \"external_id\": \"shh-secret with spaces\"} | destination.external_id: must be 2-1224",
+        "unknown storage class | {\"s3_bucket\": \"abc\", \"s3_region\": \"us-east-1\", \"storage_class\": \"COLD\"} | destination.storage_class: unknown storage class 'COLD'",
+        "tag not a string | {\"s3_bucket\": \"abc\", \"s3_region\": \"us-east-1\", \"tags\": {\"a\": 1}} | destination.tags.a: must be a string, got a number",
+        "path style not boolean | {\"s3_bucket\": \"abc\", \"s3_region\": \"us-east-1\", \"path_style\": \"yes\"} | destination.path_style: must be true or false",
         "unsafe prefix | {\"s3_bucket\": \"abc\", \"s3_region\": \"us-east-1\", \"s3_prefix\": \"a/../b\"} | destination.s3_prefix:",
     })
     void invalidDestinationsNameTheFieldAndNeverEchoASecret(String name, String destination, String expected) {

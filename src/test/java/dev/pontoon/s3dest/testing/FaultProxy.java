@@ -34,6 +34,7 @@ public final class FaultProxy implements AutoCloseable {
     private final URI upstream;
     private final List<Plan> plans = Collections.synchronizedList(new ArrayList<>());
     private final List<String> log = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> heads = Collections.synchronizedList(new ArrayList<>());
     private volatile long slowMillis = 5_000;
 
     public FaultProxy(URI upstream) throws IOException {
@@ -63,12 +64,20 @@ public final class FaultProxy implements AutoCloseable {
     public void clear() {
         plans.clear();
         log.clear();
+        heads.clear();
     }
 
     /** "OP FAULT" or "OP pass" for each request seen, in order. */
     public List<String> log() {
         synchronized (log) {
             return List.copyOf(log);
+        }
+    }
+
+    /** Each request's operation and head (request line and headers), in order, for asserting what went on the wire. */
+    public List<String> heads() {
+        synchronized (heads) {
+            return List.copyOf(heads);
         }
     }
 
@@ -123,6 +132,7 @@ public final class FaultProxy implements AutoCloseable {
             boolean expectContinue = header(head, "expect").map(v -> v.equalsIgnoreCase("100-continue")).orElse(false);
             Fault fault = plan(op);
             log.add(op + " " + (fault == null ? "pass" : fault.name()));
+            heads.add(op + "\n" + head);
             if (fault == Fault.STATUS_500 || fault == Fault.STATUS_503) {
                 if (expectContinue) {
                     cout.write("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII));

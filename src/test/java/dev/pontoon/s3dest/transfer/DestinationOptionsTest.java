@@ -1,0 +1,190 @@
+package dev.pontoon.s3dest.transfer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pontoon.s3dest.connection.ConnectionResult;
+import dev.pontoon.s3dest.connection.ConnectionTester;
+import dev.pontoon.s3dest.event.EventParser;
+import dev.pontoon.s3dest.event.TransferResult;
+import dev.pontoon.s3dest.handler.Json;
+import dev.pontoon.s3dest.parquet.WriterSettings;
+import dev.pontoon.s3dest.s3.S3ClientFactory;
+import dev.pontoon.s3dest.s3.S3PermanentException;
+import dev.pontoon.s3dest.testing.Events;
+import dev.pontoon.s3dest.testing.FaultProxy;
+import dev.pontoon.s3dest.testing.S3TestServer;
+import dev.pontoon.s3dest.testing.StsStandIn;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * Destination options on the wire: encryption, storage class, tags and content type on every request that creates
+ * an object (recorded by a pass-through proxy where s3proxy does not implement the feature), and assume-role
+ * against a local STS stand-in.
+ */
+class DestinationOptionsTest {
+    private static final String TOKEN = "FwoGZXIvYXdzEBYaDH-assumed-session-token";
+    private static S3TestServer server;
+    private static FaultProxy proxy;
+    private static StsStandIn sts;
+    private static ExecutorService uploader;
+    private static TransferService service;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = S3TestServer.lenient();
+        proxy = new FaultProxy(server.endpoint());
+        sts = new StsStandIn(S3TestServer.ACCESS_KEY, S3TestServer.SECRET_KEY, TOKEN);
+        uploader = Executors.newCachedThreadPool();
+        service = new TransferService(new WriterSettings(64L << 20, 3000, 8L << 20, 1 << 20), 65536,
+                factory(), Json.MAPPER, uploader);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        proxy.close();
+        sts.close();
+        server.close();
+        uploader.shutdownNow();
+    }
+
+    private static S3ClientFactory factory() {
+        return new S3ClientFactory(S3ClientFactory.Settings.defaults(), Map.of("AWS_ENDPOINT_URL_STS", sts.endpoint().toString()));
+    }
+
+    @Test
+    void encryptionStorageClassTagsAndContentTypeGoOnEveryObjectCreated() throws Exception {
+        String bucket = bucket();
+        ObjectNode event = event(bucket, 6500);
+        ObjectNode d = (ObjectNode) event.get("destination");
+        d.put("sse", "AES256");
+        d.put("storage_class", "STANDARD_IA");
+        d.putObject("tags").put("team", "data").put("env", "prod & test");
+        proxy.clear();
+        TransferResult result = service.transfer(EventParser.transferEvent(event));
+        assertThat(result.files()).hasSize(3);
+
+        List<String> creates = heads("CREATE_MULTIPART");
+        List<String> puts = heads("PUT_OBJECT");
+        assertThat(creates).hasSize(2);
+        assertThat(puts).hasSize(2); // the last, small file and the manifest
+        for (String head : concat(creates, puts)) {
+            assertThat(head.toLowerCase()).contains("x-amz-server-side-encryption: aes256", "x-amz-storage-class: standard_ia",
+                    "x-amz-tagging: team=data&env=prod+%26+test");
+        }
+        assertThat(creates).allMatch(h -> h.contains("Content-Type: application/vnd.apache.parquet"));
+        assertThat(puts.get(0)).contains("Content-Type: application/vnd.apache.parquet");
+        assertThat(puts.get(1)).contains("/_manifests/").contains("Content-Type: application/json");
+        try (S3Client s3 = server.client()) {
+            assertThat(s3.headObject(r -> r.bucket(bucket).key(result.files().get(2).key())).contentType())
+                    .isEqualTo("application/vnd.apache.parquet");
+        }
+    }
+
+    @Test
+    void sseKmsSendsTheKeyAndTheBucketKeyFlag() throws Exception {
+        String bucket = bucket();
+        ObjectNode event = event(bucket, 10);
+        ObjectNode d = (ObjectNode) event.get("destination");
+        d.put("sse", "aws:kms");
+        d.put("kms_key_id", "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab");
+        d.put("bucket_key_enabled", true);
+        proxy.clear();
+        service.transfer(EventParser.transferEvent(event));
+        String put = heads("PUT_OBJECT").get(0).toLowerCase();
+        assertThat(put).contains("x-amz-server-side-encryption: aws:kms",
+                "x-amz-server-side-encryption-aws-kms-key-id: arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+                "x-amz-server-side-encryption-bucket-key-enabled: true");
+    }
+
+    @Test
+    void aRoleIsAssumedWithItsExternalIdBeforeWriting() throws Exception {
+        String bucket = bucket();
+        ObjectNode event = event(bucket, 10);
+        ObjectNode d = (ObjectNode) event.get("destination");
+        d.put("role_arn", "arn:aws:iam::123456789012:role/drop-zone");
+        d.put("external_id", "pontoon-7c1d");
+        d.put("role_session_name", "export-leads");
+        proxy.clear();
+        int before = sts.requests().size();
+        TransferResult result = service.transfer(EventParser.transferEvent(event));
+        assertThat(result.rows()).isEqualTo(10);
+        Map<String, String> assume = sts.requests().get(before);
+        assertThat(assume).containsEntry("Action", "AssumeRole").containsEntry("RoleArn", "arn:aws:iam::123456789012:role/drop-zone")
+                .containsEntry("ExternalId", "pontoon-7c1d").containsEntry("RoleSessionName", "export-leads");
+        // Cached for the invocation: one AssumeRole for all the writes.
+        assertThat(sts.requests()).hasSize(before + 1);
+        assertThat(heads("PUT_OBJECT")).isNotEmpty()
+                .allMatch(h -> h.toLowerCase().contains("x-amz-security-token: " + TOKEN.toLowerCase()));
+    }
+
+    @Test
+    void aFailedAssumeRoleSaysSoBeforeAnyS3Call() throws Exception {
+        try (StsStandIn denying = new StsStandIn("x", "y", "z")) {
+            denying.deny();
+            TransferService denied = new TransferService(new WriterSettings(64L << 20, 0, 8L << 20, 1 << 20), 65536,
+                    new S3ClientFactory(S3ClientFactory.Settings.defaults(), Map.of("AWS_ENDPOINT_URL_STS", denying.endpoint().toString())),
+                    Json.MAPPER, uploader);
+            String bucket = bucket();
+            ObjectNode event = event(bucket, 10);
+            ((ObjectNode) event.get("destination")).put("role_arn", "arn:aws:iam::123456789012:role/drop-zone");
+            proxy.clear();
+            assertThatThrownBy(() -> denied.transfer(EventParser.transferEvent(event)))
+                    .isInstanceOf(S3PermanentException.class)
+                    .hasMessageStartingWith("AssumeRole arn:aws:iam::123456789012:role/drop-zone (before any S3 call) failed: "
+                            + "AccessDenied (User: arn:aws:iam::111111111111:user/exporter is not authorized");
+            assertThat(proxy.log()).isEmpty();
+        }
+    }
+
+    @Test
+    void theConnectionTestConfirmsTheProbeWasEncrypted() {
+        String bucket = bucket();
+        ObjectNode d = Events.destination(server, bucket, "probe");
+        d.put("sse", "AES256");
+        ConnectionResult result = new ConnectionTester(factory()).test(EventParser.destination(d));
+        assertThat(result.success()).as(result.message()).isTrue();
+        assertThat(result.checks()).anySatisfy(c -> {
+            assertThat(c.name()).isEqualTo("encryption");
+            assertThat(c.ok()).isTrue();
+            assertThat(c.message()).isEqualTo("the probe was stored with AES256");
+        });
+    }
+
+    private static List<String> heads(String op) {
+        return proxy.heads().stream().filter(h -> h.startsWith(op + "\n")).toList();
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        return java.util.stream.Stream.concat(a.stream(), b.stream()).toList();
+    }
+
+    private static ObjectNode event(String bucket, int rows) {
+        ObjectNode dest = Events.destination(server, bucket, "opts");
+        dest.put("endpoint_url", proxy.endpoint().toString());
+        dest.put("compression", "uncompressed");
+        ObjectNode event = Events.transfer(dest, "m", "2025-09-25T13:22:33.123Z", "b", "id:bigint!", "payload:string");
+        ArrayNode array = (ArrayNode) event.get("rows");
+        for (int i = 0; i < rows; i++) {
+            array.addObject().put("id", i).put("payload", UUID.nameUUIDFromBytes(("p" + i).getBytes()) + "-"
+                    + UUID.nameUUIDFromBytes(("q" + i).getBytes()));
+        }
+        return event;
+    }
+
+    private static String bucket() {
+        String bucket = "opt-" + UUID.randomUUID().toString().substring(0, 8);
+        server.createBucket(bucket);
+        return bucket;
+    }
+}
