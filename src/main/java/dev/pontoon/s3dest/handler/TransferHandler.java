@@ -39,6 +39,9 @@ public class TransferHandler implements RequestStreamHandler {
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        if (context != null && context.getAwsRequestId() != null) {
+            org.jboss.logging.MDC.put("aws_request_id", context.getAwsRequestId());
+        }
         JsonNode event = Json.read(input);
         Deadline deadline = context == null ? Deadline.NONE
                 : Deadline.fromRemaining(context.getRemainingTimeInMillis(), deadlineMargin());

@@ -94,19 +94,25 @@ public final class RollingParquetWriter {
         return nextIndex;
     }
 
-    /** Discards the file in progress; errors while discarding are added to {@code cause}. */
-    public void abort(Throwable cause) {
+    /**
+     * Discards the file in progress; errors while discarding are added to {@code cause}.
+     *
+     * @return whether there was a file in progress to discard
+     */
+    public boolean abort(Throwable cause) {
         CommittableFile f = file;
         // The Parquet writer is dropped, not closed: closing it would write a footer nobody will read.
         writer = null;
         file = null;
-        if (f != null) {
-            try {
-                f.close();
-            } catch (Exception e) {
-                cause.addSuppressed(e);
-            }
+        if (f == null) {
+            return false;
         }
+        try {
+            f.close();
+        } catch (Exception e) {
+            cause.addSuppressed(e);
+        }
+        return true;
     }
 
     private void open() throws IOException {

@@ -50,6 +50,11 @@ public final class S3ClientFactory {
     }
 
     public S3Client create(DestinationConfig destination) {
+        return create(destination, null);
+    }
+
+    /** A client whose calls and retries are counted in {@code stats} (may be null). */
+    public S3Client create(DestinationConfig destination, S3CallStats stats) {
         S3ClientBuilder builder = S3Client.builder()
                 .httpClientBuilder(ApacheHttpClient.builder()
                         .connectionTimeout(settings.connectTimeout())
@@ -59,7 +64,8 @@ public final class S3ClientFactory {
                 .credentialsProvider(destination.role() == null ? credentials(destination)
                         : assumeRole(destination, credentials(destination)))
                 .overrideConfiguration(c -> c
-                        .addExecutionInterceptor(new AttemptCounter())
+                        .executionInterceptors(stats == null ? java.util.List.of(new AttemptCounter())
+                                : java.util.List.of(new AttemptCounter(), stats))
                         .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
                                 .maxAttempts(settings.maxAttempts())
                                 .build())

@@ -28,6 +28,8 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import org.apache.parquet.io.api.Binary;
 import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
+import dev.pontoon.s3dest.s3.S3CallStats;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -36,6 +38,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  */
 public final class TransferService {
     private static final Logger LOG = Logger.getLogger(TransferService.class);
+    /** A progress line at most this often during a long transfer. */
+    private static final long PROGRESS_INTERVAL_NANOS = 10_000_000_000L;
 
     private final WriterSettings writerSettings;
     private final int partSize;
@@ -49,13 +53,30 @@ public final class TransferService {
         return t;
     });
 
+    private final java.util.function.Consumer<String> metricsSink;
+
     public TransferService(WriterSettings writerSettings, int partSize, S3ClientFactory clients, ObjectMapper mapper,
             ExecutorService uploader) {
+        this(writerSettings, partSize, clients, mapper, uploader, System.out::println);
+    }
+
+    /** @param metricsSink receives the invocation's Embedded Metric Format line (stdout in Lambda) */
+    public TransferService(WriterSettings writerSettings, int partSize, S3ClientFactory clients, ObjectMapper mapper,
+            ExecutorService uploader, java.util.function.Consumer<String> metricsSink) {
         this.writerSettings = writerSettings;
         this.partSize = partSize;
         this.clients = clients;
         this.mapper = mapper;
         this.uploader = uploader;
+        this.metricsSink = metricsSink;
+    }
+
+    /** What one run did so far, for the metrics line whatever the outcome. */
+    private static final class Run {
+        final S3CallStats stats = new S3CallStats();
+        long rows;
+        List<FileResult> files = List.of();
+        int abortedUploads;
     }
 
     public TransferResult transfer(TransferEvent event) {
@@ -65,6 +86,28 @@ public final class TransferService {
     /** Runs the transfer, stopping cleanly (uploads aborted) if {@code deadline} passes first. */
     public TransferResult transfer(TransferEvent event, Deadline deadline) {
         long started = System.nanoTime();
+        MDC.put("transfer_id", String.valueOf(event.transferId()));
+        MDC.put("model", event.model().name());
+        MDC.put("batch_id", event.batchId());
+        Run run = new Run();
+        boolean failed = true;
+        try {
+            TransferResult result = run(event, deadline, run, started);
+            failed = false;
+            return result;
+        } finally {
+            long bytes = run.files.stream().mapToLong(FileResult::bytes).sum();
+            metricsSink.accept(TransferMetrics.emf(mapper, new TransferMetrics.Figures(event.model().name(),
+                    event.transferId(), event.batchId(), run.rows, bytes, run.files.size(),
+                    (System.nanoTime() - started) / 1_000_000, run.stats.retries(), run.abortedUploads, failed),
+                    System.currentTimeMillis()));
+            MDC.remove("transfer_id");
+            MDC.remove("model");
+            MDC.remove("batch_id");
+        }
+    }
+
+    private TransferResult run(TransferEvent event, Deadline deadline, Run run, long started) {
         DestinationConfig destination = event.destination();
         String model = event.model().name();
         List<ColumnSpec> modelColumns = event.model().columns().isEmpty()
@@ -82,7 +125,7 @@ public final class TransferService {
             row.setLong(modelColumns.size() + 1, syncedAt);
         };
 
-        try (S3Client s3 = clients.create(destination);
+        try (S3Client s3 = clients.create(destination, run.stats);
                 S3Client sourceS3 = sourceClient(event, s3);
                 RowSource source = openSource(event, modelColumns, sourceS3)) {
             RollingParquetWriter writer = new RollingParquetWriter(model, fileColumns, writerSettings,
@@ -95,12 +138,20 @@ public final class TransferService {
             List<FileResult> files;
             long rows = 0;
             try (RowPipeline pipeline = new RowPipeline(source, fileColumns.size(), pontoonColumns, decoder)) {
+                long lastProgress = System.nanoTime();
                 for (RowPipeline.Batch batch; (batch = pipeline.next()) != null; ) {
                     for (int i = 0; i < batch.count(); i++) {
                         writer.write(batch.rows()[i]);
                     }
                     rows += batch.count();
+                    run.rows = rows;
                     pipeline.release(batch);
+                    if (System.nanoTime() - lastProgress >= PROGRESS_INTERVAL_NANOS) {
+                        lastProgress = System.nanoTime();
+                        double seconds = (lastProgress - started) / 1e9;
+                        LOG.infof("progress: %d rows, %d files complete, %.0f rows/s", rows, writer.completed().size(),
+                                rows / seconds);
+                    }
                     if (deadline.passed()) {
                         throw new DeadlineExceededException("stopped before the Lambda deadline after " + rows
                                 + " rows; the file in progress was aborted");
@@ -116,18 +167,23 @@ public final class TransferService {
                     Thread.currentThread().interrupt();
                     t = new DeadlineExceededException("interrupted while transferring");
                 }
-                writer.abort(t);
+                if (writer.abort(t)) {
+                    run.abortedUploads++;
+                }
+                run.files = writer.completed();
                 if (t instanceof Error error) {
                     throw error;
                 }
                 throw Failures.withCompletedFiles(t, writer.completed());
             }
+            run.files = files;
             writeManifest(s3, event, fileColumns, writer, files);
             long millis = (System.nanoTime() - started) / 1_000_000;
             TransferResult result = TransferResult.ok(model, event.batchId(), files, writer.nextIndex(), millis);
-            LOG.infof("transfer %s of model %s batch %s: %d rows, %d bytes, %d files to s3://%s in %d ms",
+            LOG.infof("transfer %s of model %s batch %s: %d rows, %d bytes, %d files to s3://%s in %d ms (%.0f rows/s, %d retries)",
                     event.transferId() == null ? "-" : event.transferId(), model, event.batchId(), result.rows(),
-                    result.bytes(), files.size(), destination.bucket(), millis);
+                    result.bytes(), files.size(), destination.bucket(), millis, result.rows() * 1000.0 / Math.max(1, millis),
+                    run.stats.retries());
             return result;
         } catch (IOException e) {
             throw S3Errors.map(e, "write", destination.bucket(), ObjectKeys.modelPath(destination.prefix(), model));
