@@ -51,7 +51,18 @@ public final class Events {
         return e;
     }
 
-    public static ObjectNode row(ArrayNode rows) {
-        return rows.addObject();
+    /**
+     * A transfer of model {@code m} with {@code rows} rows of ({@code id} bigint, {@code payload} string of ~73
+     * incompressible characters), uncompressed: about 85 bytes a row, so sizes are predictable.
+     */
+    public static ObjectNode idPayload(ObjectNode destination, int rows) {
+        destination.put("compression", "uncompressed");
+        ObjectNode event = transfer(destination, "m", "2025-09-25T13:22:33.123Z", "b", "id:bigint!", "payload:string");
+        ArrayNode array = (ArrayNode) event.get("rows");
+        for (int i = 0; i < rows; i++) {
+            array.addObject().put("id", i).put("payload", java.util.UUID.nameUUIDFromBytes(("p" + i).getBytes()) + "-"
+                    + java.util.UUID.nameUUIDFromBytes(("q" + i).getBytes()));
+        }
+        return event;
     }
 }

@@ -3,7 +3,6 @@ package dev.pontoon.s3dest.transfer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pontoon.s3dest.connection.ConnectionResult;
 import dev.pontoon.s3dest.connection.ConnectionTester;
@@ -172,14 +171,7 @@ class DestinationOptionsTest {
     private static ObjectNode event(String bucket, int rows) {
         ObjectNode dest = Events.destination(server, bucket, "opts");
         dest.put("endpoint_url", proxy.endpoint().toString());
-        dest.put("compression", "uncompressed");
-        ObjectNode event = Events.transfer(dest, "m", "2025-09-25T13:22:33.123Z", "b", "id:bigint!", "payload:string");
-        ArrayNode array = (ArrayNode) event.get("rows");
-        for (int i = 0; i < rows; i++) {
-            array.addObject().put("id", i).put("payload", UUID.nameUUIDFromBytes(("p" + i).getBytes()) + "-"
-                    + UUID.nameUUIDFromBytes(("q" + i).getBytes()));
-        }
-        return event;
+        return Events.idPayload(dest, rows);
     }
 
     private static String bucket() {

@@ -3,7 +3,6 @@ package dev.pontoon.s3dest.transfer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pontoon.s3dest.event.EventParser;
 import dev.pontoon.s3dest.event.FileResult;
@@ -189,14 +188,7 @@ class FaultMatrixTest {
     private static ObjectNode event(String bucket) {
         ObjectNode dest = Events.destination(SERVER, bucket, "faults");
         dest.put("endpoint_url", proxy.endpoint().toString());
-        dest.put("compression", "uncompressed");
-        ObjectNode event = Events.transfer(dest, "m", "2025-09-25T13:22:33.123Z", "b", "id:bigint!", "payload:string");
-        ArrayNode rows = (ArrayNode) event.get("rows");
-        for (int i = 0; i < ROWS; i++) {
-            rows.addObject().put("id", i).put("payload", UUID.nameUUIDFromBytes(("p" + i).getBytes()) + "-"
-                    + UUID.nameUUIDFromBytes(("q" + i).getBytes()));
-        }
-        return event;
+        return Events.idPayload(dest, ROWS);
     }
 
     private static String bucket() {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pontoon.s3dest.event.EventParser;
 import dev.pontoon.s3dest.handler.Json;
@@ -100,13 +99,6 @@ class TransferMetricsTest {
         SERVER.createBucket(bucket);
         ObjectNode dest = Events.destination(SERVER, bucket, "metrics");
         dest.put("endpoint_url", proxy.endpoint().toString());
-        dest.put("compression", "uncompressed");
-        ObjectNode event = Events.transfer(dest, "m", "2025-09-25T13:22:33.123Z", "b", "id:bigint!", "payload:string");
-        ArrayNode array = (ArrayNode) event.get("rows");
-        for (int i = 0; i < rows; i++) {
-            array.addObject().put("id", i).put("payload", UUID.nameUUIDFromBytes(("p" + i).getBytes()) + "-"
-                    + UUID.nameUUIDFromBytes(("q" + i).getBytes()));
-        }
-        return event;
+        return Events.idPayload(dest, rows);
     }
 }
