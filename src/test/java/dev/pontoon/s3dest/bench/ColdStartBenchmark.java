@@ -1,0 +1,190 @@
+package dev.pontoon.s3dest.bench;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pontoon.s3dest.testing.Events;
+import dev.pontoon.s3dest.testing.S3TestServer;
+import dev.pontoon.s3dest.testing.StandaloneLogging;
+import java.io.File;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+
+/**
+ * Cold start as the managed Java runtime does it (README "Operating it"): {@code target/function.zip} unpacked as
+ * /var/task would be, the AWS Lambda Runtime Interface Client (from Maven Central) in a fresh JVM calling
+ * {@code QuarkusStreamHandler::handleRequest}, against a small local Runtime API on 127.0.0.1 that hands it one
+ * 10,000-row inline transfer (to s3proxy). Measures process launch → the response posted, per JVM option set.
+ * Run {@code ./mvnw package -DskipTests} first. Args: rows (default 10000), runs per variant (default 3).
+ */
+public final class ColdStartBenchmark {
+    public static void main(String[] args) throws Exception {
+        StandaloneLogging.configure();
+        int rows = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
+        int runs = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        Path zip = Path.of("target/function.zip");
+        if (!Files.exists(zip)) {
+            throw new IllegalStateException("build it first: ./mvnw package -DskipTests");
+        }
+        Path task = Path.of("target/coldstart/task").toAbsolutePath();
+        unzip(zip, task);
+        String ric = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .filter(e -> e.contains("aws-lambda-java-runtime-interface-client") || e.contains("aws-lambda-java-serialization"))
+                .reduce((a, b) -> a + File.pathSeparator + b).orElseThrow();
+        // As the managed runtime: the task folder itself (the runner's classes) and every jar in lib/.
+        String classpath = task + File.pathSeparator + task.resolve("lib") + File.separator + "*"
+                + File.pathSeparator + ric;
+
+        S3TestServer s3 = S3TestServer.shared();
+        s3.createBucket("coldstart");
+        ObjectNode event = Events.idPayload(Events.destination(s3, "coldstart", "cold"), rows);
+        byte[] body = event.toString().getBytes(StandardCharsets.UTF_8);
+        System.out.printf("function.zip: %,d bytes; event: %,d rows, %,d bytes%n", Files.size(zip), rows, body.length);
+
+        List<String[]> variants = List.of(
+                new String[] {"default JVM options"},
+                new String[] {"-XX:TieredStopAtLevel=1", "-XX:TieredStopAtLevel=1"},
+                new String[] {"-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto", "-XX:TieredStopAtLevel=1",
+                        "-XX:+UseSerialGC", "-Xshare:auto"});
+        for (String[] variant : variants) {
+            List<Long> millis = new ArrayList<>();
+            for (int run = 0; run < runs; run++) {
+                millis.add(once(classpath, Arrays.copyOfRange(variant, 1, variant.length), body));
+            }
+            millis.sort(null);
+            System.out.printf("%-55s launch → first response: median %d ms (runs: %s)%n", variant[0],
+                    millis.get(millis.size() / 2), millis);
+        }
+        s3.close();
+        System.exit(0);
+    }
+
+    /**
+     * One cold start: a new JVM, one invocation; the time from launch to the posted response. The Runtime API is
+     * served over a plain socket because the client matches header names exactly (the JDK's HttpServer would send
+     * them as "Lambda-runtime-aws-request-id").
+     */
+    private static long once(String classpath, String[] jvmOptions, byte[] event) throws Exception {
+        CompletableFuture<String> response = new CompletableFuture<>();
+        java.net.ServerSocket api = new java.net.ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"));
+        Thread server = new Thread(() -> serve(api, event, response), "runtime-api");
+        server.setDaemon(true);
+        server.start();
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(List.of(jvmOptions));
+        cmd.addAll(List.of("-Xmx400m", "-cp", classpath, "com.amazonaws.services.lambda.runtime.api.client.AWSLambda",
+                "io.quarkus.amazon.lambda.runtime.QuarkusStreamHandler::handleRequest"));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(Path.of("target/coldstart/function.log").toFile());
+        pb.environment().put("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:" + api.getLocalPort());
+        pb.environment().put("QUARKUS_LAMBDA_HANDLER", "transfer");
+        pb.environment().put("AWS_REGION", "us-east-1");
+        pb.environment().put("AWS_LAMBDA_FUNCTION_NAME", "transfer");
+        pb.environment().put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "512");
+        long start = System.nanoTime();
+        Process process = pb.start();
+        try {
+            String result = response.get(120, TimeUnit.SECONDS);
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            if (!result.contains("\"status\":\"ok\"")) {
+                throw new IllegalStateException("unexpected response: " + result);
+            }
+            return millis;
+        } finally {
+            process.destroyForcibly().waitFor();
+            api.close();
+        }
+    }
+
+    /** Hands out the event once, takes the response; a second poll for work is left waiting. */
+    private static void serve(java.net.ServerSocket api, byte[] event, CompletableFuture<String> response) {
+        boolean served = false;
+        while (!api.isClosed()) {
+            try {
+                java.net.Socket socket = api.accept();
+                java.io.BufferedInputStream in = new java.io.BufferedInputStream(socket.getInputStream());
+                OutputStream out = socket.getOutputStream();
+                while (true) {
+                    String head = readHead(in);
+                    if (head == null) {
+                        break;
+                    }
+                    String path = head.split(" ")[1];
+                    int length = 0;
+                    for (String line : head.split("\r\n")) {
+                        if (line.toLowerCase().startsWith("content-length:")) {
+                            length = Integer.parseInt(line.substring(15).trim());
+                        }
+                    }
+                    byte[] body = in.readNBytes(length);
+                    if (path.endsWith("/invocation/next")) {
+                        if (served) {
+                            break; // keep this connection open and silent
+                        }
+                        served = true;
+                        out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                                + "Lambda-Runtime-Aws-Request-Id: cold-1\r\n"
+                                + "Lambda-Runtime-Deadline-Ms: " + (System.currentTimeMillis() + 900_000) + "\r\n"
+                                + "Lambda-Runtime-Invoked-Function-Arn: arn:aws:lambda:us-east-1:123456789012:function:transfer\r\n"
+                                + "Lambda-Runtime-Trace-Id: Root=1-00000000-000000000000000000000000\r\n"
+                                + "Content-Length: " + event.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                        out.write(event);
+                        out.flush();
+                    } else {
+                        out.write("HTTP/1.1 202 Accepted\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                        out.flush();
+                        String text = new String(body, StandardCharsets.UTF_8);
+                        if (path.endsWith("/response")) {
+                            response.complete(text);
+                        } else {
+                            response.completeExceptionally(new IllegalStateException(path + ": " + text));
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+
+    private static String readHead(java.io.InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        int b;
+        while ((b = in.read()) >= 0) {
+            head.append((char) b);
+            if (head.length() >= 4 && head.substring(head.length() - 4).equals("\r\n\r\n")) {
+                return head.toString();
+            }
+        }
+        return null;
+    }
+
+    private static void unzip(Path zip, Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (var walk = Files.walk(dir)) {
+                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        Files.createDirectories(dir);
+        try (ZipInputStream in = new ZipInputStream(Files.newInputStream(zip))) {
+            for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
+                Path target = dir.resolve(e.getName()).normalize();
+                if (e.isDirectory()) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.createDirectories(target.getParent());
+                    Files.copy(in, target); // reads this entry only; the zip stream stays open
+                    in.closeEntry();
+                }
+            }
+        }
+    }
+}
