@@ -147,6 +147,20 @@ class DestinationOptionsTest {
     }
 
     @Test
+    void theStandardEndpointVariableIsUsedWhenTheDestinationNamesNone() throws Exception {
+        String bucket = bucket();
+        ObjectNode event = event(bucket, 10);
+        ((ObjectNode) event.get("destination")).remove("endpoint_url");
+        TransferService viaEnv = new TransferService(new WriterSettings(64L << 20, 0, 8L << 20, 1 << 20), 65536,
+                new S3ClientFactory(S3ClientFactory.Settings.defaults(), Map.of("AWS_ENDPOINT_URL_S3", proxy.endpoint().toString())),
+                Json.MAPPER, uploader);
+        proxy.clear();
+        assertThat(viaEnv.transfer(EventParser.transferEvent(event)).rows()).isEqualTo(10);
+        // Path-style on a custom endpoint: the bucket is in the path, not the host name.
+        assertThat(heads("PUT_OBJECT")).isNotEmpty().allMatch(h -> h.startsWith("PUT_OBJECT\nPUT /" + bucket + "/opts/m/"));
+    }
+
+    @Test
     void theConnectionTestConfirmsTheProbeWasEncrypted() {
         String bucket = bucket();
         ObjectNode d = Events.destination(server, bucket, "probe");
