@@ -12,8 +12,4 @@ public record ModelSpec(String name, List<ColumnSpec> columns, String primaryKey
         Objects.requireNonNull(name, "name is null");
         columns = List.copyOf(columns);
     }
-
-    public ModelSpec withColumns(List<ColumnSpec> inferred) {
-        return new ModelSpec(name, inferred, primaryKey);
-    }
 }

@@ -25,15 +25,6 @@ public final class Row {
         present = new boolean[columns];
     }
 
-    public int size() {
-        return present.length;
-    }
-
-    public void clear() {
-        java.util.Arrays.fill(present, false);
-        java.util.Arrays.fill(binaries, null);
-    }
-
     public void setNull(int column) {
         present[column] = false;
         binaries[column] = null;
@@ -52,9 +43,5 @@ public final class Row {
     public void setBinary(int column, Binary value) {
         binaries[column] = value;
         present[column] = true;
-    }
-
-    public boolean isNull(int column) {
-        return !present[column];
     }
 }

@@ -184,10 +184,6 @@ public final class S3MultipartOutputStream extends PositionOutputStream {
         }
     }
 
-    public boolean isCommitted() {
-        return committed;
-    }
-
     private void makeRoom() throws IOException {
         if (buffer.length < partSize) {
             buffer = Arrays.copyOf(buffer, Math.min(partSize, buffer.length * 2));

@@ -11,7 +11,6 @@ import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -176,9 +175,5 @@ final class CsvRecordReader {
         pos = 0;
         len = out.position();
         return len > 0;
-    }
-
-    static List<String> newRecord() {
-        return new ArrayList<>();
     }
 }

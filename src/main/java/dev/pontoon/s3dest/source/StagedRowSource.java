@@ -218,7 +218,7 @@ public final class StagedRowSource implements RowSource {
     private final class CsvRows extends ObjectRows {
         private final CsvRecordReader reader;
         private final TextRowDecoder decoder = new TextRowDecoder(columns, mapper);
-        private final List<String> record = CsvRecordReader.newRecord();
+        private final List<String> record = new java.util.ArrayList<>();
         private int[] modelIndexOfField;
         private int headerSize;
         private final String[] values = new String[columns.size()];

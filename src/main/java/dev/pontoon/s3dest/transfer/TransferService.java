@@ -136,29 +136,27 @@ public final class TransferService {
                     key -> new S3OutputFile(s3, new ObjectTarget(destination.bucket(), key, ObjectTarget.PARQUET,
                             destination.objects()), partSize, uploader));
             List<FileResult> files;
-            long rows = 0;
             try (RowPipeline pipeline = new RowPipeline(source, fileColumns.size(), pontoonColumns, decoder)) {
                 long lastProgress = System.nanoTime();
                 for (RowPipeline.Batch batch; (batch = pipeline.next()) != null; ) {
                     for (int i = 0; i < batch.count(); i++) {
                         writer.write(batch.rows()[i]);
                     }
-                    rows += batch.count();
-                    run.rows = rows;
+                    run.rows += batch.count();
                     pipeline.release(batch);
                     if (System.nanoTime() - lastProgress >= PROGRESS_INTERVAL_NANOS) {
                         lastProgress = System.nanoTime();
                         double seconds = (lastProgress - started) / 1e9;
-                        LOG.infof("progress: %d rows, %d files complete, %.0f rows/s", rows, writer.completed().size(),
-                                rows / seconds);
+                        LOG.infof("progress: %d rows, %d files complete, %.0f rows/s", run.rows,
+                                writer.completed().size(), run.rows / seconds);
                     }
                     if (deadline.passed()) {
-                        throw new DeadlineExceededException("stopped before the Lambda deadline after " + rows
+                        throw new DeadlineExceededException("stopped before the Lambda deadline after " + run.rows
                                 + " rows; the file in progress was aborted");
                     }
                 }
                 if (deadline.passed()) {
-                    throw new DeadlineExceededException("stopped before the Lambda deadline after " + rows
+                    throw new DeadlineExceededException("stopped before the Lambda deadline after " + run.rows
                             + " rows, before completing the last file; it was aborted");
                 }
                 files = writer.finish();
