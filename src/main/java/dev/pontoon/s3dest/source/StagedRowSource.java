@@ -173,39 +173,69 @@ public final class StagedRowSource implements RowSource {
         }
     }
 
+    /**
+     * One JSON object per line. Each line goes through {@link JsonLineDecoder}'s byte-level fast path first; a line
+     * it declines is parsed again by Jackson and {@link JsonRowDecoder}, which accept it or name the error.
+     */
     private final class JsonlRows extends ObjectRows {
-        private final JsonParser parser;
+        private final LineReader lines;
+        private final JsonLineDecoder fast;
         private final JsonRowDecoder decoder = new JsonRowDecoder(columns, mapper);
         private int line;
         private final java.util.function.Supplier<String> position = () -> uri + " line " + line;
 
-        JsonlRows(ResponseInputStream<GetObjectResponse> object, InputStream in, String uri, String bucket, String key)
-                throws IOException {
+        JsonlRows(ResponseInputStream<GetObjectResponse> object, InputStream in, String uri, String bucket, String key) {
             super(object, uri, bucket, key);
-            this.parser = mapper.getFactory().createParser(in);
+            // The mapper's string limit (a huge value fails with Jackson's message); a line may hold one such string
+            // twice over, room for multi-byte text.
+            int maxString = mapper.getFactory().streamReadConstraints().getMaxStringLength();
+            this.fast = new JsonLineDecoder(columns, maxString);
+            this.lines = new LineReader(in, 2 * maxString);
         }
 
         @Override
         boolean next(Row row) throws IOException {
             try {
+                while (lines.next()) {
+                    line = lines.number();
+                    byte[] b = lines.buffer();
+                    if (fast.decode(b, lines.start(), lines.end(), row) || general(b, lines.start(), lines.end(), row)) {
+                        return true;
+                    }
+                }
+                return false;
+            } catch (LineReader.LineTooLongException e) {
+                throw new InvalidEventException(uri + " line " + lines.number() + ": " + e.getMessage()
+                        + "; JSONL has one object per line, and a row may take at most that");
+            } catch (JsonProcessingException e) {
+                throw new InvalidEventException(uri + " line " + line + ": not valid JSON: " + e.getOriginalMessage());
+            } catch (IOException | MalformedInputException e) {
+                throw readFailure(e);
+            }
+        }
+
+        /** Jackson's reading of one line: false for a blank line, else the row or the error. */
+        private boolean general(byte[] b, int start, int end, Row row) throws IOException {
+            try (JsonParser parser = mapper.getFactory().createParser(b, start, end - start)) {
                 JsonToken token = parser.nextToken();
                 if (token == null) {
                     return false;
                 }
-                line = parser.currentTokenLocation().getLineNr();
                 if (token != JsonToken.START_OBJECT) {
-                    throw new InvalidEventException(uri + " line " + line + ": expected a JSON object, got " + token.asString());
+                    throw new InvalidEventException(uri + " line " + line + ": expected a JSON object, got " + switch (token) {
+                        case START_ARRAY -> "an array";
+                        case VALUE_STRING -> "a string";
+                        case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
+                        case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+                        default -> String.valueOf(token.asString());
+                    });
                 }
                 decoder.decode(parser, row, position);
-                return true;
-            } catch (JsonProcessingException e) {
-                if (e.getCause() instanceof IOException io && !(io instanceof JsonProcessingException)) {
-                    throw readFailure(io);
+                if (parser.nextToken() != null) {
+                    throw new InvalidEventException(uri + " line " + line
+                            + ": more than one JSON value on the line (JSONL has one object per line)");
                 }
-                int at = e.getLocation() == null ? line : e.getLocation().getLineNr();
-                throw new InvalidEventException(uri + " line " + at + ": not valid JSON: " + e.getOriginalMessage());
-            } catch (IOException | MalformedInputException e) {
-                throw readFailure(e);
+                return true;
             }
         }
 

@@ -1,0 +1,549 @@
+package dev.pontoon.s3dest.source;
+
+import dev.pontoon.s3dest.event.ColumnSpec;
+import dev.pontoon.s3dest.event.ColumnType;
+import dev.pontoon.s3dest.parquet.Row;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.parquet.io.api.Binary;
+
+/**
+ * The fast path for one line of JSONL: reads the bytes of a flat JSON object straight into a {@link Row}, with no
+ * parser object, no {@code String} per value and no {@code BigDecimal} per decimal. It accepts only what it can
+ * decode exactly as {@link JsonRowDecoder} would: strings (escapes included), integers, decimals up to precision 18
+ * without exponent, doubles, booleans, nulls and the date and time types. Anything else — a nested value, a number
+ * in a string, a value out of range, a type error, invalid JSON or UTF-8 — makes {@link #decode} return false, and
+ * the caller decodes the line again with {@link JsonRowDecoder}, which either accepts it or gives the error with
+ * its message. So this class never reports an error and never needs to agree on one.
+ */
+final class JsonLineDecoder {
+    private static final double[] POW10 = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13,
+        1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+    private static final long[] LONG_POW10 = new long[19];
+
+    static {
+        LONG_POW10[0] = 1;
+        for (int i = 1; i < LONG_POW10.length; i++) {
+            LONG_POW10[i] = LONG_POW10[i - 1] * 10;
+        }
+    }
+
+    private static final int UNKNOWN = -1;
+    private static final int GIVE_UP = -2;
+
+    private final ColumnSpec[] columns;
+    private final ColumnType.Kind[] kinds;
+    private final byte[][] names;
+    private final Map<String, Integer> index = new HashMap<>();
+    private final boolean[] seen;
+    private final int maxString;
+    private byte[] scratch = new byte[1024];
+
+    private byte[] b;
+    private int pos;
+    private int end;
+    /** Set by the number readers: false when the number is not one this class decodes. */
+    private boolean ok;
+
+    JsonLineDecoder(List<ColumnSpec> modelColumns, int maxString) {
+        this.columns = modelColumns.toArray(ColumnSpec[]::new);
+        this.kinds = new ColumnType.Kind[columns.length];
+        this.names = new byte[columns.length][];
+        for (int i = 0; i < columns.length; i++) {
+            kinds[i] = columns[i].type().kind();
+            names[i] = columns[i].name().getBytes(StandardCharsets.UTF_8);
+            index.put(columns[i].name(), i);
+        }
+        this.seen = new boolean[columns.length];
+        this.maxString = maxString;
+    }
+
+    /**
+     * Decodes {@code line[start, end)} into {@code row}; false if the line must go to the general decoder (the row
+     * may then hold some of this line's values, which the general decoder overwrites).
+     */
+    boolean decode(byte[] line, int start, int end, Row row) {
+        this.b = line;
+        this.pos = start;
+        this.end = end;
+        ws();
+        if (at() != '{') {
+            return false;
+        }
+        pos++;
+        Arrays.fill(seen, false);
+        int expected = 0;
+        ws();
+        if (at() == '}') {
+            pos++;
+        } else {
+            while (true) {
+                if (at() != '"') {
+                    return false;
+                }
+                pos++;
+                int column = field(expected);
+                if (column == GIVE_UP) {
+                    return false;
+                }
+                ws();
+                if (at() != ':') {
+                    return false;
+                }
+                pos++;
+                ws();
+                if (column == UNKNOWN ? !skipValue() : !value(row, column)) {
+                    return false;
+                }
+                if (column >= 0) {
+                    seen[column] = true;
+                    expected = column + 1;
+                }
+                ws();
+                int c = at();
+                pos++;
+                if (c == '}') {
+                    break;
+                }
+                if (c != ',') {
+                    return false;
+                }
+                ws();
+            }
+        }
+        ws();
+        if (pos != end) {
+            return false;
+        }
+        for (int i = 0; i < seen.length; i++) {
+            if (!seen[i]) {
+                if (!columns[i].nullable()) {
+                    return false;
+                }
+                row.setNull(i);
+            }
+        }
+        return true;
+    }
+
+    /** Reads a field name after its opening quote; the column's index, {@link #UNKNOWN} or {@link #GIVE_UP}. */
+    private int field(int expected) {
+        int s = pos;
+        boolean ascii = true;
+        while (pos < end) {
+            byte c = b[pos];
+            if (c == '"') {
+                break;
+            }
+            if (c == '\\' || (c >= 0 && c < 0x20)) {
+                return GIVE_UP;
+            }
+            ascii &= c >= 0;
+            pos++;
+        }
+        if (pos >= end) {
+            return GIVE_UP;
+        }
+        int len = pos - s;
+        pos++;
+        if (expected < names.length && Arrays.equals(names[expected], 0, names[expected].length, b, s, s + len)) {
+            return expected;
+        }
+        Integer i = index.get(new String(b, s, len, StandardCharsets.UTF_8));
+        if (i != null) {
+            return i;
+        }
+        return ascii ? UNKNOWN : GIVE_UP;
+    }
+
+    private boolean value(Row row, int column) {
+        int c = at();
+        if (c == 'n') {
+            if (!literal("null") || !columns[column].nullable()) {
+                return false;
+            }
+            row.setNull(column);
+            return true;
+        }
+        switch (kinds[column]) {
+            case BOOLEAN -> {
+                if (c == 't' && literal("true")) {
+                    row.setLong(column, 1);
+                } else if (c == 'f' && literal("false")) {
+                    row.setLong(column, 0);
+                } else {
+                    return false;
+                }
+            }
+            case INT -> {
+                long v = integer();
+                if (!ok || v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
+                    return false;
+                }
+                row.setLong(column, v);
+            }
+            case BIGINT -> {
+                long v = integer();
+                if (!ok) {
+                    return false;
+                }
+                row.setLong(column, v);
+            }
+            case DOUBLE, FLOAT -> {
+                double v = number();
+                if (!ok) {
+                    return false;
+                }
+                row.setDouble(column, kinds[column] == ColumnType.Kind.FLOAT ? (float) v : v);
+            }
+            case DECIMAL -> {
+                ColumnType type = columns[column].type();
+                if (type.precision() > 18) {
+                    return false;
+                }
+                long v = decimal(type.precision(), type.scale());
+                if (!ok) {
+                    return false;
+                }
+                row.setLong(column, v);
+            }
+            case STRING -> {
+                byte[] v = c == '"' ? string() : null;
+                if (v == null) {
+                    return false;
+                }
+                row.setBinary(column, Binary.fromConstantByteArray(v));
+            }
+            case DATE, TIME, TIMESTAMP, TIMESTAMP_NTZ -> {
+                String text = c == '"' ? asciiString() : null;
+                if (text == null) {
+                    return false;
+                }
+                try {
+                    row.setLong(column, switch (kinds[column]) {
+                        case DATE -> Values.date(text);
+                        case TIME -> Values.time(text);
+                        case TIMESTAMP -> Values.timestampUtc(text);
+                        default -> Values.timestampNtz(text);
+                    });
+                } catch (IllegalArgumentException | ArithmeticException e) {
+                    return false;
+                }
+            }
+            default -> {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Skips the value of a field the model does not name; nested values go to the general decoder. */
+    private boolean skipValue() {
+        int c = at();
+        switch (c) {
+            case '"' -> {
+                return string() != null;
+            }
+            case 't' -> {
+                return literal("true");
+            }
+            case 'f' -> {
+                return literal("false");
+            }
+            case 'n' -> {
+                return literal("null");
+            }
+            default -> {
+                if (c == '-' || (c >= '0' && c <= '9')) {
+                    number();
+                    return ok;
+                }
+                return false;
+            }
+        }
+    }
+
+    /** A JSON integer of at most 18 digits (anything longer, or with a fraction or exponent, is not ok). */
+    private long integer() {
+        ok = false;
+        boolean negative = at() == '-';
+        if (negative) {
+            pos++;
+        }
+        int d0 = pos;
+        long v = 0;
+        for (int d; pos < end && (d = b[pos] - '0') >= 0 && d <= 9; pos++) {
+            v = v * 10 + d;
+        }
+        int digits = pos - d0;
+        if (digits == 0 || digits > 18 || (digits > 1 && b[d0] == '0')) {
+            return 0;
+        }
+        int c = at();
+        if (c == '.' || c == 'e' || c == 'E') {
+            return 0;
+        }
+        ok = true;
+        return negative ? -v : v;
+    }
+
+    /**
+     * A JSON number as the nearest double. Up to 18 significant digits with a power of ten within ±22 take
+     * Clinger's exact path (both operands exact doubles, one correctly rounded operation); the rest go through
+     * {@link Double#parseDouble}, which is what the general decoder gives too.
+     */
+    private double number() {
+        ok = false;
+        int s = pos;
+        boolean negative = at() == '-';
+        if (negative) {
+            pos++;
+        }
+        int d0 = pos;
+        long m = 0;
+        int digits = 0;
+        for (int d; pos < end && (d = b[pos] - '0') >= 0 && d <= 9; pos++) {
+            m = m * 10 + d;
+            digits++;
+        }
+        int intDigits = pos - d0;
+        if (intDigits == 0 || (intDigits > 1 && b[d0] == '0')) {
+            return 0;
+        }
+        int exponent = 0;
+        if (at() == '.') {
+            pos++;
+            int f0 = pos;
+            for (int d; pos < end && (d = b[pos] - '0') >= 0 && d <= 9; pos++) {
+                m = m * 10 + d;
+                digits++;
+            }
+            if (pos == f0) {
+                return 0;
+            }
+            exponent = f0 - pos;
+        }
+        int c = at();
+        if (c == 'e' || c == 'E') {
+            pos++;
+            boolean negativeExponent = at() == '-';
+            if (negativeExponent || at() == '+') {
+                pos++;
+            }
+            int e0 = pos;
+            int e = 0;
+            for (int d; pos < end && (d = b[pos] - '0') >= 0 && d <= 9; pos++) {
+                e = Math.min(e * 10 + d, 100_000);
+            }
+            if (pos == e0) {
+                return 0;
+            }
+            exponent += negativeExponent ? -e : e;
+        }
+        ok = true;
+        double v;
+        if (digits > 18 || m > (1L << 53) || exponent < -22 || exponent > 22) {
+            return Double.parseDouble(new String(b, s, pos - s, StandardCharsets.ISO_8859_1));
+        }
+        v = exponent < 0 ? m / POW10[-exponent] : m * POW10[exponent];
+        // "-0" is an integer, and an integer zero has no sign: Jackson reads it as 0, so must this
+        return negative && (m != 0 || pos - s > intDigits + 1) ? -v : v;
+    }
+
+    /**
+     * A plain JSON number (no exponent) as the unscaled value of {@code decimal(precision, scale)}; not ok if it
+     * has more fraction digits than the scale or more integer digits than the type allows.
+     */
+    private long decimal(int precision, int scale) {
+        ok = false;
+        boolean negative = at() == '-';
+        if (negative) {
+            pos++;
+        }
+        int d0 = pos;
+        long whole = 0;
+        for (int d; pos < end && (d = b[pos] - '0') >= 0 && d <= 9; pos++) {
+            whole = whole * 10 + d;
+            if (pos - d0 >= 18) {
+                return 0;
+            }
+        }
+        int intDigits = pos - d0;
+        if (intDigits == 0 || (intDigits > 1 && b[d0] == '0')) {
+            return 0;
+        }
+        long fraction = 0;
+        int fractionDigits = 0;
+        if (at() == '.') {
+            pos++;
+            for (int d; pos < end && (d = b[pos] - '0') >= 0 && d <= 9; pos++) {
+                if (fractionDigits == scale) {
+                    return 0;
+                }
+                fraction = fraction * 10 + d;
+                fractionDigits++;
+            }
+            if (fractionDigits == 0) {
+                return 0;
+            }
+        }
+        int c = at();
+        if (c == 'e' || c == 'E' || (whole != 0 && intDigits > precision - scale)) {
+            return 0;
+        }
+        ok = true;
+        long unscaled = whole * LONG_POW10[scale] + fraction * LONG_POW10[scale - fractionDigits];
+        return negative ? -unscaled : unscaled;
+    }
+
+    /** A string after its opening quote, as UTF-8 bytes with escapes decoded; null to give up. */
+    private byte[] string() {
+        pos++;
+        int s = pos;
+        boolean ascii = true;
+        while (pos < end) {
+            byte c = b[pos];
+            if (c == '"') {
+                break;
+            }
+            if (c == '\\') {
+                return escaped(s, ascii);
+            }
+            if (c >= 0 && c < 0x20) {
+                return null;
+            }
+            ascii &= c >= 0;
+            pos++;
+        }
+        if (pos >= end || pos - s > maxString || (!ascii && !Utf8.isValid(b, s, pos))) {
+            return null;
+        }
+        pos++;
+        return Arrays.copyOfRange(b, s, pos - 1);
+    }
+
+    /** The rest of a string that has escapes: decoded into the scratch buffer (never longer than the raw text). */
+    private byte[] escaped(int s, boolean asciiSoFar) {
+        if (scratch.length < end - s) {
+            scratch = new byte[Math.max(end - s, scratch.length * 2)];
+        }
+        int o = pos - s;
+        System.arraycopy(b, s, scratch, 0, o);
+        boolean ascii = asciiSoFar;
+        while (pos < end) {
+            byte c = b[pos++];
+            if (c == '"') {
+                if (o > maxString || (!ascii && !Utf8.isValid(scratch, 0, o))) {
+                    return null;
+                }
+                return Arrays.copyOf(scratch, o);
+            }
+            if (c >= 0 && c < 0x20) {
+                return null;
+            }
+            if (c != '\\') {
+                ascii &= c >= 0;
+                scratch[o++] = c;
+                continue;
+            }
+            if (pos >= end) {
+                return null;
+            }
+            switch (b[pos++]) {
+                case '"' -> scratch[o++] = '"';
+                case '\\' -> scratch[o++] = '\\';
+                case '/' -> scratch[o++] = '/';
+                case 'b' -> scratch[o++] = '\b';
+                case 'f' -> scratch[o++] = '\f';
+                case 'n' -> scratch[o++] = '\n';
+                case 'r' -> scratch[o++] = '\r';
+                case 't' -> scratch[o++] = '\t';
+                case 'u' -> {
+                    int cp = hex4();
+                    if (cp < 0 || Character.isLowSurrogate((char) cp)) {
+                        return null;
+                    }
+                    if (Character.isHighSurrogate((char) cp)) {
+                        if (pos + 1 >= end || b[pos] != '\\' || b[pos + 1] != 'u') {
+                            return null;
+                        }
+                        pos += 2;
+                        int low = hex4();
+                        if (low < 0 || !Character.isLowSurrogate((char) low)) {
+                            return null;
+                        }
+                        cp = Character.toCodePoint((char) cp, (char) low);
+                    }
+                    o = Utf8.put(scratch, o, cp);
+                }
+                default -> {
+                    return null;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Four hex digits as a value, or -1. */
+    private int hex4() {
+        if (pos + 4 > end) {
+            return -1;
+        }
+        int v = 0;
+        for (int i = 0; i < 4; i++) {
+            int d = Character.digit(b[pos++], 16);
+            if (d < 0) {
+                return -1;
+            }
+            v = v << 4 | d;
+        }
+        return v;
+    }
+
+    /** A string of plain ASCII without escapes (what dates and timestamps are), or null to give up. */
+    private String asciiString() {
+        int s = pos + 1;
+        for (int i = s; i < end; i++) {
+            byte c = b[i];
+            if (c == '"') {
+                pos = i + 1;
+                return new String(b, s, i - s, StandardCharsets.ISO_8859_1);
+            }
+            if (c < 0x20 || c == '\\') {
+                return null;
+            }
+        }
+        return null;
+    }
+
+    private boolean literal(String word) {
+        int n = word.length();
+        if (pos + n > end) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            if (b[pos + i] != word.charAt(i)) {
+                return false;
+            }
+        }
+        pos += n;
+        return true;
+    }
+
+    private int at() {
+        return pos < end ? b[pos] & 0xFF : -1;
+    }
+
+    private void ws() {
+        while (pos < end) {
+            byte c = b[pos];
+            if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
+                return;
+            }
+            pos++;
+        }
+    }
+}

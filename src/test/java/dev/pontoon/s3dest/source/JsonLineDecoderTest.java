@@ -1,0 +1,196 @@
+package dev.pontoon.s3dest.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.core.JsonParser;
+import dev.pontoon.s3dest.event.ColumnSpec;
+import dev.pontoon.s3dest.event.ColumnType;
+import dev.pontoon.s3dest.handler.Json;
+import dev.pontoon.s3dest.parquet.Row;
+import java.lang.reflect.Field;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.apache.parquet.io.api.Binary;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The byte-level fast path must decode every line it accepts exactly as the general (Jackson) decoder does, and
+ * decline everything else. Each line here goes through both; values are compared slot by slot.
+ */
+class JsonLineDecoderTest {
+    private static final List<ColumnSpec> COLUMNS = List.of(
+            new ColumnSpec("id", ColumnType.of(ColumnType.Kind.BIGINT), false),
+            new ColumnSpec("n", ColumnType.of(ColumnType.Kind.INT), true),
+            new ColumnSpec("amount", ColumnType.decimal(12, 2), true),
+            new ColumnSpec("big", ColumnType.decimal(30, 4), true),
+            new ColumnSpec("score", ColumnType.of(ColumnType.Kind.DOUBLE), true),
+            new ColumnSpec("ratio", ColumnType.of(ColumnType.Kind.FLOAT), true),
+            new ColumnSpec("name", ColumnType.of(ColumnType.Kind.STRING), true),
+            new ColumnSpec("ok", ColumnType.of(ColumnType.Kind.BOOLEAN), true),
+            new ColumnSpec("at", ColumnType.of(ColumnType.Kind.TIMESTAMP), true),
+            new ColumnSpec("day", ColumnType.of(ColumnType.Kind.DATE), true),
+            new ColumnSpec("payload", ColumnType.of(ColumnType.Kind.JSON), true),
+            new ColumnSpec("ünï", ColumnType.of(ColumnType.Kind.STRING), true));
+
+    private final JsonLineDecoder fast = new JsonLineDecoder(COLUMNS, 1000);
+    private final JsonRowDecoder general = new JsonRowDecoder(COLUMNS, Json.MAPPER);
+
+    @Test
+    void acceptsTheCommonShapesAndDecodesThemAsJacksonDoes() {
+        String[] lines = {
+            "{\"id\": 1, \"n\": -2147483648, \"amount\": 12.5, \"score\": 0.1, \"ratio\": 1e-3, \"name\": \"a\", \"ok\": true}",
+            "{\"id\":9007199254740993,\"amount\":-0.07,\"score\":-0.0,\"ok\":false,\"name\":\"\"}",
+            "  {\"name\": \"tab\\t quote\\\" slash\\/ back\\\\ nl\\n\", \"id\": 3}  \r",
+            "{\"id\": 4, \"name\": \"caf\u00e9 \u65e5\u672c \ud83d\ude00\", \"\u00fcn\u00ef\": \"x\"}",
+            "{\"id\": 5, \"name\": \"\\u00e9\\u65e5\\ud83d\\ude00\\u0000\"}",
+            "{\"id\": 6, \"score\": 123456789012345678, \"ratio\": 3.4028235e38}",
+            "{\"id\": 7, \"score\": 1.7976931348623157e308, \"amount\": 9999999999.99}",
+            "{\"id\": 8, \"score\": 4.9e-324, \"unknown\": \"skip me\", \"other\": 2.5, \"n\": null}",
+            "{\"id\": 9, \"score\": 12345678901234567890.5, \"at\": \"2025-09-25T13:22:33.123Z\", \"day\": \"2025-09-25\"}",
+            "{\"id\": 10, \"score\": -0, \"amount\": 0, \"at\": \"2025-09-25 13:22:33+02:00\"}",
+            "{\"id\": 11, \"score\": 2e22, \"ratio\": 0.30000000000000004, \"x\": true, \"y\": null, \"z\": -1.5e-7}",
+            "{\"id\":0}",
+            "{\"id\": 12, \"id\": 13}",
+        };
+        for (String line : lines) {
+            compare(line, true);
+        }
+    }
+
+    @Test
+    void declinesWhatOnlyTheGeneralDecoderHandlesOrRejects() {
+        String[] lines = {
+            "{\"id\": \"123\"}",                          // an id as a string
+            "{\"id\": 1, \"amount\": 1.234}",             // more fraction digits than the scale
+            "{\"id\": 1, \"amount\": 1.200}",             // valid, but trailing zeros beyond the scale
+            "{\"id\": 1, \"amount\": 1e2}",               // exponent in a decimal
+            "{\"id\": 1, \"big\": 1.5}",                  // precision above 18
+            "{\"id\": 1, \"n\": 2147483648}",             // out of int range
+            "{\"id\": 1234567890123456789}",              // 19 digits
+            "{\"id\": 1.0}",                              // a zero fraction for an integer
+            "{\"id\": 1, \"payload\": {\"a\": 1}}",       // json column
+            "{\"id\": 1, \"other\": {\"a\": 1}}",         // nested unknown field
+            "{\"n\": 1}",                                 // missing non-nullable id
+            "{}",
+            "{\"id\": null}",                             // null non-nullable id
+            "{\"id\": 1, \"name\": \"\\ud83d\"}",         // lone surrogate
+            "{\"id\": 1, \"name\": \"bad\\x\"}",          // bad escape
+            "{\"id\": 1, \"name\": 5}",                   // type error
+            "{\"id\": 1, \"at\": \"2025-13-01T00:00:00Z\"}", // bad timestamp
+            "{\"id\": 01}",                               // leading zero: invalid JSON
+            "{\"id\": 1,}",                               // trailing comma
+            "{\"id\": 1} {\"id\": 2}",                    // two values on one line
+            "[1, 2]",                                     // not an object
+            "{\"id\": 1, \"name\": \"" + "x".repeat(1001) + "\"}", // longer than the string limit
+            "{\"id\": 1, \"ok\": True}",                  // not a literal
+        };
+        for (String line : lines) {
+            compare(line, false);
+        }
+        byte[] badUtf8 = "{\"id\": 1, \"name\": \"caf\u00e9\"}".getBytes(StandardCharsets.UTF_8);
+        badUtf8[badUtf8.length - 3] = (byte) 0xC3;
+        badUtf8[badUtf8.length - 4] = (byte) 0xC3;
+        assertThat(fast.decode(badUtf8, 0, badUtf8.length, new Row(COLUMNS.size()))).isFalse();
+        byte[] overlong = {'{', '"', 'i', 'd', '"', ':', '1', ',', '"', 'n', 'a', 'm', 'e', '"', ':', '"', (byte) 0xC0,
+            (byte) 0xAF, '"', '}'};
+        assertThat(fast.decode(overlong, 0, overlong.length, new Row(COLUMNS.size()))).isFalse();
+    }
+
+    @Test
+    void randomRowsDecodeAlikeOnBothPaths() {
+        SplittableRandom random = new SplittableRandom(11);
+        int accepted = 0;
+        for (int i = 0; i < 20_000; i++) {
+            StringBuilder line = new StringBuilder("{\"id\": ").append(random.nextLong(-999_999_999_999_999_999L, 999_999_999_999_999_999L));
+            if (random.nextBoolean()) {
+                line.append(", \"amount\": ").append(java.math.BigDecimal.valueOf(random.nextLong(-99_999_999_999L, 99_999_999_999L), 2));
+            }
+            if (random.nextBoolean()) {
+                double d = switch (random.nextInt(4)) {
+                    case 0 -> random.nextDouble();
+                    case 1 -> random.nextDouble() * Math.pow(10, random.nextInt(-30, 30));
+                    case 2 -> random.nextLong();
+                    default -> Double.longBitsToDouble(random.nextLong());
+                };
+                if (Double.isFinite(d)) {
+                    line.append(", \"score\": ").append(random.nextBoolean() ? String.valueOf(d)
+                            : new java.math.BigDecimal(d).round(new java.math.MathContext(random.nextInt(1, 20))).toString());
+                    line.append(", \"ratio\": ").append(d);
+                }
+            }
+            if (random.nextBoolean()) {
+                StringBuilder name = new StringBuilder();
+                for (int k = random.nextInt(12); k > 0; k--) {
+                    name.appendCodePoint(switch (random.nextInt(5)) {
+                        case 0 -> random.nextInt(0x20, 0x7F);
+                        case 1 -> random.nextInt(0xA0, 0x800);
+                        case 2 -> random.nextInt(0x800, 0xD800);
+                        case 3 -> random.nextInt(0x10000, 0x110000);
+                        default -> "\"\\\n\t\u0001".charAt(random.nextInt(5));
+                    });
+                }
+                line.append(", \"name\": ").append(quote(name.toString()));
+            }
+            if (random.nextBoolean()) {
+                line.append(", \"ok\": ").append(random.nextBoolean());
+            }
+            line.append('}');
+            accepted += compare(line.toString(), null) ? 1 : 0;
+        }
+        assertThat(accepted).as("rows the fast path took").isGreaterThan(19_000);
+    }
+
+    /** Decodes with both; with {@code expectFast} non-null, asserts whether the fast path took the line. */
+    private boolean compare(String line, Boolean expectFast) {
+        byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
+        Row viaFast = new Row(COLUMNS.size());
+        boolean took = fast.decode(bytes, 0, bytes.length, viaFast);
+        if (expectFast != null) {
+            assertThat(took).as("fast path took %s", line).isEqualTo(expectFast);
+        }
+        if (took) {
+            Row viaJackson = new Row(COLUMNS.size());
+            try (JsonParser p = Json.MAPPER.getFactory().createParser(bytes)) {
+                p.nextToken();
+                general.decode(p, viaJackson, () -> "test");
+            } catch (Exception e) {
+                throw new AssertionError("the general decoder refused a line the fast path took: " + line, e);
+            }
+            assertThat(slots(viaFast)).as(line).isEqualTo(slots(viaJackson));
+        }
+        return took;
+    }
+
+    /** Every present value as text: longs, doubles as raw bits (so -0.0 and 0.0 differ), binaries as bytes. */
+    private static List<String> slots(Row row) {
+        try {
+            List<String> out = new ArrayList<>();
+            boolean[] present = (boolean[]) field("present").get(row);
+            long[] longs = (long[]) field("longs").get(row);
+            double[] doubles = (double[]) field("doubles").get(row);
+            Binary[] binaries = (Binary[]) field("binaries").get(row);
+            for (int i = 0; i < present.length; i++) {
+                out.add(!present[i] ? "null" : longs[i] + "/" + Double.doubleToRawLongBits(doubles[i]) + "/"
+                        + (binaries[i] == null ? "-" : Arrays.toString(binaries[i].getBytes())));
+            }
+            return out;
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static Field field(String name) throws NoSuchFieldException {
+        Field f = Row.class.getDeclaredField(name);
+        f.setAccessible(true);
+        return f;
+    }
+
+    private static String quote(String s) {
+        StringBuilder sb = new StringBuilder("\"");
+        com.fasterxml.jackson.core.io.JsonStringEncoder.getInstance().quoteAsString(s, sb);
+        return sb.append('"').toString();
+    }
+}
