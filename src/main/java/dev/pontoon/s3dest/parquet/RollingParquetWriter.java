@@ -8,15 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntFunction;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.column.ParquetProperties;
-import org.apache.parquet.conf.ParquetConfiguration;
-import org.apache.parquet.conf.PlainParquetConfiguration;
-import org.apache.parquet.hadoop.ParquetFileWriter;
-import org.apache.parquet.hadoop.ParquetWriter;
-import org.apache.parquet.hadoop.api.WriteSupport;
+import org.apache.parquet.compression.CompressionCodecFactory.BytesInputCompressor;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
-import org.apache.parquet.io.OutputFile;
 import org.apache.parquet.schema.MessageType;
 
 /**
@@ -29,18 +23,17 @@ public final class RollingParquetWriter {
     private static final int SIZE_CHECK_INTERVAL = 256;
 
     private final MessageType schema;
-    private final List<ColumnSpec> columns;
     private final WriterSettings settings;
-    private final CompressionCodecName codec;
+    private final ParquetProperties properties;
+    private final BytesInputCompressor compressor;
     private final Map<String, String> metadata;
     private final IntFunction<String> keyForIndex;
     private final CommittableFile.Factory files;
-    private final Codecs codecs = new Codecs();
     private final List<FileResult> done = new ArrayList<>();
 
     private int nextIndex;
     private CommittableFile file;
-    private ParquetWriter<Row> writer;
+    private RowFileWriter writer;
     private String key;
     private long fileRows;
 
@@ -50,10 +43,15 @@ public final class RollingParquetWriter {
      */
     public RollingParquetWriter(String model, List<ColumnSpec> columns, WriterSettings settings, Compression compression,
             Map<String, String> metadata, int firstIndex, IntFunction<String> keyForIndex, CommittableFile.Factory files) {
-        this.columns = List.copyOf(columns);
-        this.schema = ParquetSchema.messageType(model, this.columns);
+        this.schema = ParquetSchema.messageType(model, List.copyOf(columns));
         this.settings = settings;
-        this.codec = CompressionCodecName.valueOf(compression.name());
+        this.properties = ParquetProperties.builder()
+                .withPageSize(settings.pageBytes())
+                .withDictionaryPageSize(settings.pageBytes())
+                .withWriterVersion(ParquetProperties.WriterVersion.PARQUET_1_0)
+                .withValuesWriterFactory(new AdaptiveDictionary())
+                .build();
+        this.compressor = new Codecs().getCompressor(CompressionCodecName.valueOf(compression.name()));
         this.metadata = Map.copyOf(metadata);
         this.nextIndex = firstIndex;
         this.keyForIndex = keyForIndex;
@@ -71,7 +69,7 @@ public final class RollingParquetWriter {
         writer.write(row);
         fileRows++;
         if ((settings.maxFileRows() > 0 && fileRows >= settings.maxFileRows())
-                || (fileRows % SIZE_CHECK_INTERVAL == 0 && writer.getDataSize() >= settings.targetFileBytes())) {
+                || (fileRows % SIZE_CHECK_INTERVAL == 0 && writer.dataSize() >= settings.targetFileBytes())) {
             finishFile();
         }
     }
@@ -101,7 +99,10 @@ public final class RollingParquetWriter {
      */
     public boolean abort(Throwable cause) {
         CommittableFile f = file;
-        // The Parquet writer is dropped, not closed: closing it would write a footer nobody will read.
+        // The Parquet writer is abandoned, not closed: closing it would write a footer nobody will read.
+        if (writer != null) {
+            writer.abandon();
+        }
         writer = null;
         file = null;
         if (f == null) {
@@ -118,18 +119,7 @@ public final class RollingParquetWriter {
     private void open() throws IOException {
         key = keyForIndex.apply(nextIndex);
         file = files.open(key);
-        writer = new Builder(file, new RowWriteSupport(schema, columns, metadata))
-                .withConf(new PlainParquetConfiguration())
-                .withCodecFactory(codecs)
-                .withCompressionCodec(codec)
-                .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
-                .withRowGroupSize(settings.rowGroupBytes())
-                .withPageSize(settings.pageBytes())
-                .withDictionaryPageSize(settings.pageBytes())
-                .withMaxPaddingSize(0)
-                .withWriterVersion(ParquetProperties.WriterVersion.PARQUET_1_0)
-                .withValidation(false)
-                .build();
+        writer = new RowFileWriter(file, schema, properties, compressor, settings.rowGroupBytes(), metadata);
         fileRows = 0;
     }
 
@@ -141,30 +131,5 @@ public final class RollingParquetWriter {
         file.close();
         file = null;
         nextIndex++;
-    }
-
-    private static final class Builder extends ParquetWriter.Builder<Row, Builder> {
-        private final RowWriteSupport writeSupport;
-
-        Builder(OutputFile file, RowWriteSupport writeSupport) {
-            super(file);
-            this.writeSupport = writeSupport;
-        }
-
-        @Override
-        protected Builder self() {
-            return this;
-        }
-
-        @Override
-        protected WriteSupport<Row> getWriteSupport(ParquetConfiguration conf) {
-            return writeSupport;
-        }
-
-        /** Never called: the writer is built with a ParquetConfiguration, so Hadoop stays off the class path. */
-        @Override
-        protected WriteSupport<Row> getWriteSupport(Configuration conf) {
-            return writeSupport;
-        }
     }
 }

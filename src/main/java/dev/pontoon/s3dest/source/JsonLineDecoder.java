@@ -8,7 +8,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.parquet.io.api.Binary;
 
 /**
  * The fast path for one line of JSONL: reads the bytes of a flat JSON object straight into a {@link Row}, with no
@@ -45,6 +44,10 @@ final class JsonLineDecoder {
     private byte[] b;
     private int pos;
     private int end;
+    /** Where the last string read by {@link #string()} is. */
+    private byte[] text;
+    private int textFrom;
+    private int textLength;
     /** Set by the number readers: false when the number is not one this class decodes. */
     private boolean ok;
 
@@ -75,6 +78,7 @@ final class JsonLineDecoder {
         }
         pos++;
         Arrays.fill(seen, false);
+        row.clearBytes();
         int expected = 0;
         ws();
         if (at() == '}') {
@@ -149,7 +153,7 @@ final class JsonLineDecoder {
         }
         int len = pos - s;
         pos++;
-        if (expected < names.length && Arrays.equals(names[expected], 0, names[expected].length, b, s, s + len)) {
+        if (expected < names.length && sameName(names[expected], s, len)) {
             return expected;
         }
         Integer i = index.get(new String(b, s, len, StandardCharsets.UTF_8));
@@ -157,6 +161,19 @@ final class JsonLineDecoder {
             return i;
         }
         return ascii ? UNKNOWN : GIVE_UP;
+    }
+
+    /** A plain loop: names are short, and {@code Arrays.equals} on ranges costs more to set up than to run. */
+    private boolean sameName(byte[] name, int s, int len) {
+        if (name.length != len) {
+            return false;
+        }
+        for (int i = 0; i < len; i++) {
+            if (name[i] != b[s + i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private boolean value(Row row, int column) {
@@ -211,31 +228,48 @@ final class JsonLineDecoder {
                 row.setLong(column, v);
             }
             case STRING -> {
-                byte[] v = c == '"' ? string() : null;
-                if (v == null) {
+                if (c != '"' || !string()) {
                     return false;
                 }
-                row.setBinary(column, Binary.fromConstantByteArray(v));
+                row.setBytes(column, text, textFrom, textLength);
             }
-            case DATE, TIME, TIMESTAMP, TIMESTAMP_NTZ -> {
-                String text = c == '"' ? asciiString() : null;
-                if (text == null) {
+            case TIMESTAMP, TIMESTAMP_NTZ -> {
+                int close = c == '"' ? plainStringEnd() : -1;
+                if (close < 0) {
                     return false;
                 }
-                try {
-                    row.setLong(column, switch (kinds[column]) {
-                        case DATE -> Values.date(text);
-                        case TIME -> Values.time(text);
-                        case TIMESTAMP -> Values.timestampUtc(text);
-                        default -> Values.timestampNtz(text);
-                    });
-                } catch (IllegalArgumentException | ArithmeticException e) {
-                    return false;
+                long micros = Values.fastTimestamp(b, pos + 1, close, kinds[column] == ColumnType.Kind.TIMESTAMP);
+                if (micros == Values.NOT_FAST) {
+                    return dateOrTime(row, column);
                 }
+                row.setLong(column, micros);
+                pos = close + 1;
+            }
+            case DATE, TIME -> {
+                return c == '"' && dateOrTime(row, column);
             }
             default -> {
                 return false;
             }
+        }
+        return true;
+    }
+
+    /** Dates, times and the timestamps of unusual shape: through the text decoders of {@link Values}. */
+    private boolean dateOrTime(Row row, int column) {
+        String text = asciiString();
+        if (text == null) {
+            return false;
+        }
+        try {
+            row.setLong(column, switch (kinds[column]) {
+                case DATE -> Values.date(text);
+                case TIME -> Values.time(text);
+                case TIMESTAMP -> Values.timestampUtc(text);
+                default -> Values.timestampNtz(text);
+            });
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            return false;
         }
         return true;
     }
@@ -245,7 +279,7 @@ final class JsonLineDecoder {
         int c = at();
         switch (c) {
             case '"' -> {
-                return string() != null;
+                return string();
             }
             case 't' -> {
                 return literal("true");
@@ -399,8 +433,11 @@ final class JsonLineDecoder {
         return negative ? -unscaled : unscaled;
     }
 
-    /** A string after its opening quote, as UTF-8 bytes with escapes decoded; null to give up. */
-    private byte[] string() {
+    /**
+     * Reads a string from its opening quote: its UTF-8 bytes, escapes decoded, are then {@code text[textFrom,
+     * textFrom + textLength)} (the line itself, or the scratch buffer when there were escapes). False to give up.
+     */
+    private boolean string() {
         pos++;
         int s = pos;
         boolean ascii = true;
@@ -413,20 +450,23 @@ final class JsonLineDecoder {
                 return escaped(s, ascii);
             }
             if (c >= 0 && c < 0x20) {
-                return null;
+                return false;
             }
             ascii &= c >= 0;
             pos++;
         }
         if (pos >= end || pos - s > maxString || (!ascii && !Utf8.isValid(b, s, pos))) {
-            return null;
+            return false;
         }
+        text = b;
+        textFrom = s;
+        textLength = pos - s;
         pos++;
-        return Arrays.copyOfRange(b, s, pos - 1);
+        return true;
     }
 
     /** The rest of a string that has escapes: decoded into the scratch buffer (never longer than the raw text). */
-    private byte[] escaped(int s, boolean asciiSoFar) {
+    private boolean escaped(int s, boolean asciiSoFar) {
         if (scratch.length < end - s) {
             scratch = new byte[Math.max(end - s, scratch.length * 2)];
         }
@@ -437,12 +477,15 @@ final class JsonLineDecoder {
             byte c = b[pos++];
             if (c == '"') {
                 if (o > maxString || (!ascii && !Utf8.isValid(scratch, 0, o))) {
-                    return null;
+                    return false;
                 }
-                return Arrays.copyOf(scratch, o);
+                text = scratch;
+                textFrom = 0;
+                textLength = o;
+                return true;
             }
             if (c >= 0 && c < 0x20) {
-                return null;
+                return false;
             }
             if (c != '\\') {
                 ascii &= c >= 0;
@@ -450,7 +493,7 @@ final class JsonLineDecoder {
                 continue;
             }
             if (pos >= end) {
-                return null;
+                return false;
             }
             switch (b[pos++]) {
                 case '"' -> scratch[o++] = '"';
@@ -464,27 +507,27 @@ final class JsonLineDecoder {
                 case 'u' -> {
                     int cp = hex4();
                     if (cp < 0 || Character.isLowSurrogate((char) cp)) {
-                        return null;
+                        return false;
                     }
                     if (Character.isHighSurrogate((char) cp)) {
                         if (pos + 1 >= end || b[pos] != '\\' || b[pos + 1] != 'u') {
-                            return null;
+                            return false;
                         }
                         pos += 2;
                         int low = hex4();
                         if (low < 0 || !Character.isLowSurrogate((char) low)) {
-                            return null;
+                            return false;
                         }
                         cp = Character.toCodePoint((char) cp, (char) low);
                     }
                     o = Utf8.put(scratch, o, cp);
                 }
                 default -> {
-                    return null;
+                    return false;
                 }
             }
         }
-        return null;
+        return false;
     }
 
     /** Four hex digits as a value, or -1. */
@@ -505,18 +548,27 @@ final class JsonLineDecoder {
 
     /** A string of plain ASCII without escapes (what dates and timestamps are), or null to give up. */
     private String asciiString() {
-        int s = pos + 1;
-        for (int i = s; i < end; i++) {
+        int close = plainStringEnd();
+        if (close < 0) {
+            return null;
+        }
+        String text = new String(b, pos + 1, close - pos - 1, StandardCharsets.ISO_8859_1);
+        pos = close + 1;
+        return text;
+    }
+
+    /** The index of the closing quote of a plain ASCII string without escapes that starts at pos, or -1. */
+    private int plainStringEnd() {
+        for (int i = pos + 1; i < end; i++) {
             byte c = b[i];
             if (c == '"') {
-                pos = i + 1;
-                return new String(b, s, i - s, StandardCharsets.ISO_8859_1);
+                return i;
             }
             if (c < 0x20 || c == '\\') {
-                return null;
+                return -1;
             }
         }
-        return null;
+        return -1;
     }
 
     private boolean literal(String word) {

@@ -2,6 +2,9 @@ package dev.pontoon.s3dest.source;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 
 /**
  * Splits a byte stream into lines without decoding it: each line is a range {@code [start, end)} of {@link #buffer()},
@@ -15,6 +18,8 @@ final class LineReader {
             super("longer than " + limit + " bytes");
         }
     }
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final InputStream in;
     private final int maxLine;
@@ -35,7 +40,18 @@ final class LineReader {
     /** Moves to the next line; false at the end of the stream. A last line without a newline is still a line. */
     boolean next() throws IOException {
         while (true) {
-            for (int i = scanned; i < limit; i++) {
+            int i = scanned;
+            // eight bytes at a time: a byte equal to '\n' becomes zero after the XOR, and the classic
+            // "has a zero byte" test flags it; the lowest flag is the first newline (little-endian)
+            for (; i + 8 <= limit; i += 8) {
+                long w = (long) LONGS.get(buf, i) ^ 0x0A0A0A0A0A0A0A0AL;
+                long zero = (w - 0x0101010101010101L) & ~w & 0x8080808080808080L;
+                if (zero != 0) {
+                    int at = i + (Long.numberOfTrailingZeros(zero) >>> 3);
+                    return take(at, at + 1);
+                }
+            }
+            for (; i < limit; i++) {
                 if (buf[i] == '\n') {
                     return take(i, i + 1);
                 }

@@ -6,6 +6,7 @@ import dev.pontoon.s3dest.parquet.Row;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.RoundingMode;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -71,7 +72,7 @@ public final class Values {
         }
     }
 
-    private static final long NOT_FAST = Long.MIN_VALUE;
+    static final long NOT_FAST = Long.MIN_VALUE;
 
     /**
      * The common shape {@code yyyy-MM-dd[T ]HH:mm:ss[.f{1,9}]} followed by {@code Z} or {@code ±HH:MM} (with
@@ -79,28 +80,37 @@ public final class Values {
      * row. Anything else, valid or not, returns {@link #NOT_FAST} and goes through java.time, which gives the errors.
      */
     private static long fastTimestamp(String s, boolean offset) {
-        int n = s.length();
-        if (n < 19 || s.charAt(4) != '-' || s.charAt(7) != '-' || (s.charAt(10) != 'T' && s.charAt(10) != ' ')
-                || s.charAt(13) != ':' || s.charAt(16) != ':') {
+        byte[] b = s.getBytes(StandardCharsets.ISO_8859_1);
+        return fastTimestamp(b, 0, b.length, offset);
+    }
+
+    /**
+     * {@link #fastTimestamp(String, boolean)} on ASCII bytes {@code b[from, to)}, for decoders that read bytes;
+     * {@link #NOT_FAST} for anything else.
+     */
+    static long fastTimestamp(byte[] b, int from, int to, boolean offset) {
+        int n = to - from;
+        if (n < 19 || b[from + 4] != '-' || b[from + 7] != '-' || (b[from + 10] != 'T' && b[from + 10] != ' ')
+                || b[from + 13] != ':' || b[from + 16] != ':') {
             return NOT_FAST;
         }
-        int year = digits(s, 0, 4);
-        int month = digits(s, 5, 2);
-        int day = digits(s, 8, 2);
-        int hour = digits(s, 11, 2);
-        int minute = digits(s, 14, 2);
-        int second = digits(s, 17, 2);
+        int year = digits(b, from, 4);
+        int month = digits(b, from + 5, 2);
+        int day = digits(b, from + 8, 2);
+        int hour = digits(b, from + 11, 2);
+        int minute = digits(b, from + 14, 2);
+        int second = digits(b, from + 17, 2);
         if (year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59
-                || second < 0 || second > 59 || day > java.time.YearMonth.of(year, month).lengthOfMonth()) {
+                || second < 0 || second > 59 || day > monthLength(year, month)) {
             return NOT_FAST;
         }
-        int pos = 19;
+        int pos = from + 19;
         long micros = 0;
-        if (pos < n && s.charAt(pos) == '.') {
+        if (pos < to && b[pos] == '.') {
             int start = ++pos;
-            while (pos < n && s.charAt(pos) >= '0' && s.charAt(pos) <= '9') {
+            while (pos < to && b[pos] >= '0' && b[pos] <= '9') {
                 if (pos - start < 6) {
-                    micros = micros * 10 + (s.charAt(pos) - '0');
+                    micros = micros * 10 + (b[pos] - '0');
                 }
                 pos++;
             }
@@ -114,37 +124,54 @@ public final class Values {
         }
         long offsetSeconds = 0;
         if (offset) {
-            if (pos == n - 1 && s.charAt(pos) == 'Z') {
+            if (pos == to - 1 && b[pos] == 'Z') {
                 pos++;
-            } else if (pos == n - 6 && (s.charAt(pos) == '+' || s.charAt(pos) == '-') && s.charAt(pos + 3) == ':') {
-                int oh = digits(s, pos + 1, 2);
-                int om = digits(s, pos + 4, 2);
+            } else if (pos == to - 6 && (b[pos] == '+' || b[pos] == '-') && b[pos + 3] == ':') {
+                int oh = digits(b, pos + 1, 2);
+                int om = digits(b, pos + 4, 2);
                 if (oh < 0 || oh > 18 || om < 0 || om > 59) {
                     return NOT_FAST;
                 }
-                offsetSeconds = (s.charAt(pos) == '-' ? -1 : 1) * (oh * 3600L + om * 60L);
+                offsetSeconds = (b[pos] == '-' ? -1 : 1) * (oh * 3600L + om * 60L);
                 pos += 6;
             } else {
                 return NOT_FAST;
             }
         }
-        if (pos != n) {
+        if (pos != to) {
             return NOT_FAST;
         }
-        long epochDay = LocalDate.of(year, month, day).toEpochDay();
-        long seconds = epochDay * 86_400 + hour * 3600L + minute * 60L + second - offsetSeconds;
+        long seconds = epochDay(year, month, day) * 86_400 + hour * 3600L + minute * 60L + second - offsetSeconds;
         return seconds * 1_000_000L + micros;
     }
 
-    /** The non-negative number in {@code s[from, from+count)}, or -1 if any of it is not a digit. */
-    private static int digits(String s, int from, int count) {
+    private static int monthLength(int year, int month) {
+        return switch (month) {
+            case 2 -> (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)) ? 29 : 28;
+            case 4, 6, 9, 11 -> 30;
+            default -> 31;
+        };
+    }
+
+    /** Days since 1970-01-01 of a proleptic Gregorian date (the civil-calendar formula, no objects). */
+    static long epochDay(int year, int month, int day) {
+        long y = month <= 2 ? year - 1 : year;
+        long era = Math.floorDiv(y, 400);
+        long yearOfEra = y - era * 400;
+        long dayOfYear = (153L * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
+        long dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear;
+        return era * 146_097 + dayOfEra - 719_468;
+    }
+
+    /** The non-negative number in {@code b[from, from+count)}, or -1 if any of it is not a digit. */
+    private static int digits(byte[] b, int from, int count) {
         int v = 0;
         for (int i = from; i < from + count; i++) {
-            char c = s.charAt(i);
-            if (c < '0' || c > '9') {
+            int d = b[i] - '0';
+            if (d < 0 || d > 9) {
                 return -1;
             }
-            v = v * 10 + (c - '0');
+            v = v * 10 + d;
         }
         return v;
     }

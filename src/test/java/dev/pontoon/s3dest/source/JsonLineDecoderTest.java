@@ -171,10 +171,12 @@ class JsonLineDecoderTest {
             boolean[] present = (boolean[]) field("present").get(row);
             long[] longs = (long[]) field("longs").get(row);
             double[] doubles = (double[]) field("doubles").get(row);
-            Binary[] binaries = (Binary[]) field("binaries").get(row);
+            java.lang.reflect.Method binary = Row.class.getDeclaredMethod("binary", int.class);
+            binary.setAccessible(true);
             for (int i = 0; i < present.length; i++) {
-                out.add(!present[i] ? "null" : longs[i] + "/" + Double.doubleToRawLongBits(doubles[i]) + "/"
-                        + (binaries[i] == null ? "-" : Arrays.toString(binaries[i].getBytes())));
+                String bytes = COLUMNS.get(i).type().kind() == ColumnType.Kind.STRING
+                        ? Arrays.toString(((Binary) binary.invoke(row, i)).getBytes()) : "-";
+                out.add(!present[i] ? "null" : longs[i] + "/" + Double.doubleToRawLongBits(doubles[i]) + "/" + bytes);
             }
             return out;
         } catch (ReflectiveOperationException e) {

@@ -42,6 +42,15 @@ class ValuesTest {
     }
 
     @Test
+    void epochDaysAgreeWithJavaTimeForEveryDayOfFourDigitYears() {
+        for (java.time.LocalDate d = java.time.LocalDate.of(0, 1, 1); d.getYear() < 10_000; d = d.plusDays(1)) {
+            if (Values.epochDay(d.getYear(), d.getMonthValue(), d.getDayOfMonth()) != d.toEpochDay()) {
+                throw new AssertionError("epoch day of " + d);
+            }
+        }
+    }
+
+    @Test
     void theFastTimestampPathAgreesWithJavaTime() {
         java.util.SplittableRandom random = new java.util.SplittableRandom(7);
         for (int i = 0; i < 20_000; i++) {
