@@ -24,6 +24,13 @@ public class ConnectionTestHandler implements RequestStreamHandler {
     @Inject
     ConnectionTester tester;
 
+    /** A handler over the given tester (a rehearsal's), outside the container. */
+    static ConnectionTestHandler over(ConnectionTester tester) {
+        ConnectionTestHandler handler = new ConnectionTestHandler();
+        handler.tester = tester;
+        return handler;
+    }
+
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         ConnectionResult result;

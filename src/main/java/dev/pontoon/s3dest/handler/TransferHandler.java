@@ -33,6 +33,13 @@ public class TransferHandler implements RequestStreamHandler {
         return handler;
     }
 
+    /** A handler over the given service (a rehearsal's), outside the container. */
+    static TransferHandler over(TransferService service) {
+        TransferHandler handler = new TransferHandler();
+        handler.transfers = service;
+        return handler;
+    }
+
     private java.time.Duration deadlineMargin() {
         return config != null ? config.deadlineMargin() : TransferBeans.DEFAULT_DEADLINE_MARGIN;
     }

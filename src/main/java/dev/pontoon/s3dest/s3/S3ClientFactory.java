@@ -11,6 +11,7 @@ import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -43,10 +44,22 @@ public final class S3ClientFactory {
 
     private final Settings settings;
     private final Map<String, String> env;
+    /** When set, every client sends through it (a rehearsal in memory) instead of its own Apache client. */
+    private final SdkHttpClient httpClient;
 
     public S3ClientFactory(Settings settings, Map<String, String> env) {
+        this(settings, env, null);
+    }
+
+    private S3ClientFactory(Settings settings, Map<String, String> env, SdkHttpClient httpClient) {
         this.settings = settings;
         this.env = Map.copyOf(env);
+        this.httpClient = httpClient;
+    }
+
+    /** The same factory whose clients send through {@code client} (not closed with them). */
+    public S3ClientFactory sendingThrough(SdkHttpClient client) {
+        return new S3ClientFactory(settings, env, client);
     }
 
     public S3Client create(DestinationConfig destination) {
@@ -55,12 +68,16 @@ public final class S3ClientFactory {
 
     /** A client whose calls and retries are counted in {@code stats} (may be null). */
     public S3Client create(DestinationConfig destination, S3CallStats stats) {
-        S3ClientBuilder builder = S3Client.builder()
-                .httpClientBuilder(ApacheHttpClient.builder()
-                        .connectionTimeout(settings.connectTimeout())
-                        .socketTimeout(settings.socketTimeout())
-                        .expectContinueEnabled(true))
-                .region(Region.of(region(destination)))
+        S3ClientBuilder builder = S3Client.builder();
+        if (httpClient != null) {
+            builder.httpClient(httpClient);
+        } else {
+            builder.httpClientBuilder(ApacheHttpClient.builder()
+                    .connectionTimeout(settings.connectTimeout())
+                    .socketTimeout(settings.socketTimeout())
+                    .expectContinueEnabled(true));
+        }
+        builder.region(Region.of(region(destination)))
                 .credentialsProvider(destination.role() == null ? credentials(destination)
                         : assumeRole(destination, credentials(destination)))
                 .overrideConfiguration(c -> c

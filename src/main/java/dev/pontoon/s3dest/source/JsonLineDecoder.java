@@ -3,6 +3,9 @@ package dev.pontoon.s3dest.source;
 import dev.pontoon.s3dest.event.ColumnSpec;
 import dev.pontoon.s3dest.event.ColumnType;
 import dev.pontoon.s3dest.parquet.Row;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -30,12 +33,18 @@ final class JsonLineDecoder {
         }
     }
 
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGH_BITS = 0x8080808080808080L;
+
     private static final int UNKNOWN = -1;
     private static final int GIVE_UP = -2;
 
     private final ColumnSpec[] columns;
     private final ColumnType.Kind[] kinds;
     private final byte[][] names;
+    /** Whether a column's name is written in JSON as its plain bytes (no character that needs an escape). */
+    private final boolean[] plainName;
     private final Map<String, Integer> index = new HashMap<>();
     private final boolean[] seen;
     private final int maxString;
@@ -55,9 +64,11 @@ final class JsonLineDecoder {
         this.columns = modelColumns.toArray(ColumnSpec[]::new);
         this.kinds = new ColumnType.Kind[columns.length];
         this.names = new byte[columns.length][];
+        this.plainName = new boolean[columns.length];
         for (int i = 0; i < columns.length; i++) {
             kinds[i] = columns[i].type().kind();
             names[i] = columns[i].name().getBytes(StandardCharsets.UTF_8);
+            plainName[i] = columns[i].name().chars().noneMatch(ch -> ch == '\\' || ch == '"' || ch < 0x20);
             index.put(columns[i].name(), i);
         }
         this.seen = new boolean[columns.length];
@@ -135,6 +146,15 @@ final class JsonLineDecoder {
 
     /** Reads a field name after its opening quote; the column's index, {@link #UNKNOWN} or {@link #GIVE_UP}. */
     private int field(int expected) {
+        // rows usually list the columns in the model's order: try the expected name in place first
+        if (expected < names.length && plainName[expected]) {
+            byte[] name = names[expected];
+            int close = pos + name.length;
+            if (close < end && b[close] == '"' && sameName(name, pos, name.length)) {
+                pos = close + 1;
+                return expected;
+            }
+        }
         int s = pos;
         boolean ascii = true;
         while (pos < end) {
@@ -168,7 +188,13 @@ final class JsonLineDecoder {
         if (name.length != len) {
             return false;
         }
-        for (int i = 0; i < len; i++) {
+        int i = 0;
+        for (; i + 8 <= len; i += 8) {
+            if ((long) LONGS.get(name, i) != (long) LONGS.get(b, s + i)) {
+                return false;
+            }
+        }
+        for (; i < len; i++) {
             if (name[i] != b[s + i]) {
                 return false;
             }
@@ -441,6 +467,17 @@ final class JsonLineDecoder {
         pos++;
         int s = pos;
         boolean ascii = true;
+        // skip eight plain bytes at a time: no quote, no backslash, no control character, no byte >= 0x80
+        while (pos + 8 <= end) {
+            long w = (long) LONGS.get(b, pos);
+            long quote = w ^ 0x2222222222222222L;
+            long slash = w ^ 0x5C5C5C5C5C5C5C5CL;
+            long special = ((quote - ONES) & ~quote) | ((slash - ONES) & ~slash) | ((w - 0x2020202020202020L) & ~w) | w;
+            if ((special & HIGH_BITS) != 0) {
+                break;
+            }
+            pos += 8;
+        }
         while (pos < end) {
             byte c = b[pos];
             if (c == '"') {

@@ -52,4 +52,16 @@ public interface TransferConfig {
     /** Lets tests cut parts below S3's 5 MiB minimum, for servers that accept them. Never in production. */
     @WithDefault("false")
     boolean allowSmallParts();
+
+    /**
+     * When the function rehearses its work in memory to load and compile its code (handler.Priming):
+     * {@code snapshot} before a SnapStart snapshot, {@code init} at startup, {@code off} never.
+     */
+    @WithDefault("snapshot")
+    PrimeMode prime();
+
+    /** See {@link #prime()}. */
+    enum PrimeMode {
+        SNAPSHOT, INIT, OFF
+    }
 }

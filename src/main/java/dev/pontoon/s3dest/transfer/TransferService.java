@@ -54,6 +54,8 @@ public final class TransferService {
     });
 
     private final java.util.function.Consumer<String> metricsSink;
+    /** INFO for real transfers; DEBUG for a rehearsal, whose summary would only mislead an operator. */
+    private final Logger.Level summaryLevel;
 
     public TransferService(WriterSettings writerSettings, int partSize, S3ClientFactory clients, ObjectMapper mapper,
             ExecutorService uploader) {
@@ -69,6 +71,26 @@ public final class TransferService {
         this.mapper = mapper;
         this.uploader = uploader;
         this.metricsSink = metricsSink;
+        this.summaryLevel = Logger.Level.INFO;
+    }
+
+    private TransferService(TransferService template, WriterSettings writerSettings, int partSize,
+            S3ClientFactory clients) {
+        this.writerSettings = writerSettings;
+        this.partSize = partSize;
+        this.clients = clients;
+        this.mapper = template.mapper;
+        this.uploader = template.uploader;
+        this.metricsSink = line -> { };
+        this.summaryLevel = Logger.Level.DEBUG;
+    }
+
+    /**
+     * A service for rehearsals (SnapStart priming): the same code path with the given client factory and sizes, no
+     * metrics line, and its summary and progress at DEBUG.
+     */
+    public TransferService rehearsal(S3ClientFactory clients, WriterSettings writerSettings, int partSize) {
+        return new TransferService(this, writerSettings, partSize, clients);
     }
 
     /** What one run did so far, for the metrics line whatever the outcome. */
@@ -147,7 +169,7 @@ public final class TransferService {
                     if (System.nanoTime() - lastProgress >= PROGRESS_INTERVAL_NANOS) {
                         lastProgress = System.nanoTime();
                         double seconds = (lastProgress - started) / 1e9;
-                        LOG.infof("progress: %d rows, %d files complete, %.0f rows/s", run.rows,
+                        LOG.logf(summaryLevel, "progress: %d rows, %d files complete, %.0f rows/s", run.rows,
                                 writer.completed().size(), run.rows / seconds);
                     }
                     if (deadline.passed()) {
@@ -178,7 +200,7 @@ public final class TransferService {
             writeManifest(s3, event, fileColumns, writer, files);
             long millis = (System.nanoTime() - started) / 1_000_000;
             TransferResult result = TransferResult.ok(model, event.batchId(), files, writer.nextIndex(), millis);
-            LOG.infof("transfer %s of model %s batch %s: %d rows, %d bytes, %d files to s3://%s in %d ms (%.0f rows/s, %d retries)",
+            LOG.logf(summaryLevel, "transfer %s of model %s batch %s: %d rows, %d bytes, %d files to s3://%s in %d ms (%.0f rows/s, %d retries)",
                     event.transferId() == null ? "-" : event.transferId(), model, event.batchId(), result.rows(),
                     result.bytes(), files.size(), destination.bucket(), millis, result.rows() * 1000.0 / Math.max(1, millis),
                     run.stats.retries());

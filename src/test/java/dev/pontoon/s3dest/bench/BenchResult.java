@@ -20,13 +20,15 @@ record BenchResult(long rows, double seconds, long outputBytes, long peakHeapByt
         private volatile long peak;
 
         HeapSampler() {
+            // The pools are looked up once: asking the factory every 20 ms builds MBean names each time, which
+            // showed up as half a second of the measured process's JIT time.
+            var heapPools = java.lang.management.ManagementFactory.getMemoryPoolMXBeans().stream()
+                    .filter(pool -> pool.getType() == java.lang.management.MemoryType.HEAP).toList();
             thread = new Thread(() -> {
                 while (!Thread.currentThread().isInterrupted()) {
                     long used = 0;
-                    for (var pool : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
-                        if (pool.getType() == java.lang.management.MemoryType.HEAP) {
-                            used += pool.getUsage().getUsed();
-                        }
+                    for (var pool : heapPools) {
+                        used += pool.getUsage().getUsed();
                     }
                     peak = Math.max(peak, used);
                     try {
@@ -44,5 +46,39 @@ record BenchResult(long rows, double seconds, long outputBytes, long peakHeapByt
             thread.interrupt();
             return peak;
         }
+    }
+
+    /**
+     * CPU seconds per thread of this process, grouped by name with digits folded ("C2 CompilerThre#"), largest
+     * first: where a run's CPU went, JIT and GC included. Linux only (reads /proc/self/task); empty elsewhere.
+     */
+    static String threadCpu() {
+        java.util.Map<String, Long> ticks = new java.util.TreeMap<>();
+        java.io.File[] tasks = new java.io.File("/proc/self/task").listFiles();
+        if (tasks == null) {
+            return "";
+        }
+        long total = 0;
+        for (java.io.File task : tasks) {
+            try {
+                String name = java.nio.file.Files.readString(task.toPath().resolve("comm")).trim().replaceAll("[0-9]+", "#");
+                long t = cpuTicks(java.nio.file.Files.readString(task.toPath().resolve("stat")));
+                ticks.merge("main".equals(name) || "java".equals(name) ? "main (encoder)" : name, t, Long::sum);
+                total += t;
+            } catch (java.io.IOException e) {
+                // the thread ended while being read
+            }
+        }
+        StringBuilder out = new StringBuilder(String.format("CPU %.1f s:", total / 100.0));
+        ticks.entrySet().stream().filter(e -> e.getValue() >= 5)
+                .sorted((a, b) -> Long.compare(b.getValue(), a.getValue()))
+                .forEach(e -> out.append(String.format(" %s %.1f s,", e.getKey(), e.getValue() / 100.0)));
+        return out.substring(0, out.length() - 1);
+    }
+
+    /** User plus system time, in clock ticks (1/100 s), from a /proc stat line. */
+    static long cpuTicks(String stat) {
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
     }
 }

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.ZipEntry;
@@ -22,7 +23,10 @@ import java.util.zip.ZipInputStream;
  * Cold start as the managed Java runtime does it (README "Operating it"): {@code target/function.zip} unpacked as
  * /var/task would be, the AWS Lambda Runtime Interface Client (from Maven Central) in a fresh JVM calling
  * {@code QuarkusStreamHandler::handleRequest}, against a small local Runtime API on 127.0.0.1 that hands it one
- * 10,000-row inline transfer (to s3proxy). Measures process launch → the response posted, per JVM option set.
+ * 10,000-row inline transfer (to s3proxy). Measures, per JVM option set, launch → the first poll for an event (init),
+ * that event → its response posted (the first invocation) and the sum. The primed variant rehearses at init what
+ * SnapStart rehearses before its snapshot, so its invocation figure is what a restored function starts from (the
+ * restore itself cannot be measured without Lambda).
  * Run {@code ./mvnw package -DskipTests} first. Args: rows (default 10000), runs per variant (default 3).
  */
 public final class ColdStartBenchmark {
@@ -49,20 +53,28 @@ public final class ColdStartBenchmark {
         byte[] body = event.toString().getBytes(StandardCharsets.UTF_8);
         System.out.printf("function.zip: %,d bytes; event: %,d rows, %,d bytes%n", Files.size(zip), rows, body.length);
 
-        List<String[]> variants = List.of(
-                new String[] {"default JVM options"},
-                new String[] {"-XX:TieredStopAtLevel=1", "-XX:TieredStopAtLevel=1"},
-                new String[] {"-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto", "-XX:TieredStopAtLevel=1",
-                        "-XX:+UseSerialGC", "-Xshare:auto"});
-        for (String[] variant : variants) {
-            List<Long> millis = new ArrayList<>();
+        String template = "-XX:+UseSerialGC -XX:TieredStopAtLevel=4"; // the transfer function's JAVA_TOOL_OPTIONS
+        // AppCDS is not among the variants: the JVM refuses an archive for a class path holding a non-empty
+        // directory, and the task folder (/var/task) is one ("Cannot have non-empty directory in paths").
+        List<Variant> variants = List.of(
+                new Variant("default JVM options", "", Map.of()),
+                new Variant("-XX:TieredStopAtLevel=1 (the java17 runtime's default)", "-XX:TieredStopAtLevel=1", Map.of()),
+                new Variant("template: " + template, template, Map.of()),
+                new Variant("template + S3DEST_PRIME=init (the rehearsal SnapStart runs before its snapshot)", template,
+                        Map.of("S3DEST_PRIME", "init")));
+        System.out.println();
+        System.out.println("| JVM options | launch → ready for events | event → response | launch → response |");
+        System.out.println("| --- | --- | --- | --- |");
+        for (Variant variant : variants) {
+            List<long[]> results = new ArrayList<>();
             for (int run = 0; run < runs; run++) {
-                millis.add(once(classpath, Arrays.copyOfRange(variant, 1, variant.length), body));
+                results.add(once(classpath, options(variant.options()), variant.env(), body));
             }
-            millis.sort(null);
-            System.out.printf("%-55s launch → first response: median %d ms (runs: %s)%n", variant[0],
-                    millis.get(millis.size() / 2), millis);
+            results.sort(java.util.Comparator.comparingLong(r -> r[2]));
+            long[] median = results.get(results.size() / 2);
+            System.out.printf("| %s | %,d ms | %,d ms | %,d ms |%n", variant.label(), median[0], median[1], median[2]);
         }
+        System.out.println("\n(median of " + runs + " runs by launch → response; its own init and invoke split)");
         s3.close();
         System.exit(0);
     }
@@ -72,10 +84,20 @@ public final class ColdStartBenchmark {
      * served over a plain socket because the client matches header names exactly (the JDK's HttpServer would send
      * them as "Lambda-runtime-aws-request-id").
      */
-    private static long once(String classpath, String[] jvmOptions, byte[] event) throws Exception {
+    private record Variant(String label, String options, Map<String, String> env) {
+    }
+
+    private static String[] options(String options) {
+        return options.isBlank() ? new String[0] : options.trim().split(" +");
+    }
+
+    /** @return launch → first poll for an event, that event → its response, launch → response (ms) */
+    private static long[] once(String classpath, String[] jvmOptions, Map<String, String> env, byte[] event)
+            throws Exception {
         CompletableFuture<String> response = new CompletableFuture<>();
+        java.util.concurrent.atomic.AtomicLong firstPoll = new java.util.concurrent.atomic.AtomicLong();
         java.net.ServerSocket api = new java.net.ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"));
-        Thread server = new Thread(() -> serve(api, event, response), "runtime-api");
+        Thread server = new Thread(() -> serve(api, event, response, firstPoll), "runtime-api");
         server.setDaemon(true);
         server.start();
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
@@ -88,16 +110,18 @@ public final class ColdStartBenchmark {
         pb.environment().put("QUARKUS_LAMBDA_HANDLER", "transfer");
         pb.environment().put("AWS_REGION", "us-east-1");
         pb.environment().put("AWS_LAMBDA_FUNCTION_NAME", "transfer");
-        pb.environment().put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "512");
+        pb.environment().put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "1769");
+        pb.environment().putAll(env);
         long start = System.nanoTime();
         Process process = pb.start();
         try {
             String result = response.get(120, TimeUnit.SECONDS);
-            long millis = (System.nanoTime() - start) / 1_000_000;
+            long end = System.nanoTime();
             if (!result.contains("\"status\":\"ok\"")) {
                 throw new IllegalStateException("unexpected response: " + result);
             }
-            return millis;
+            return new long[] {(firstPoll.get() - start) / 1_000_000, (end - firstPoll.get()) / 1_000_000,
+                (end - start) / 1_000_000};
         } finally {
             process.destroyForcibly().waitFor();
             api.close();
@@ -105,7 +129,8 @@ public final class ColdStartBenchmark {
     }
 
     /** Hands out the event once, takes the response; a second poll for work is left waiting. */
-    private static void serve(java.net.ServerSocket api, byte[] event, CompletableFuture<String> response) {
+    private static void serve(java.net.ServerSocket api, byte[] event, CompletableFuture<String> response,
+            java.util.concurrent.atomic.AtomicLong firstPoll) {
         boolean served = false;
         while (!api.isClosed()) {
             try {
@@ -126,6 +151,7 @@ public final class ColdStartBenchmark {
                     }
                     byte[] body = in.readNBytes(length);
                     if (path.endsWith("/invocation/next")) {
+                        firstPoll.compareAndSet(0, System.nanoTime());
                         if (served) {
                             break; // keep this connection open and silent
                         }

@@ -18,6 +18,9 @@ import software.amazon.awssdk.services.s3.S3Client;
  * transfer (default 512m).
  */
 public final class ThroughputBenchmark {
+    /** The transfer function's JVM options in template.yaml, so the benchmark runs what is deployed. */
+    static final String TRANSFER_JVM_OPTIONS = "-XX:+UseSerialGC";
+
     public static void main(String[] args) throws Exception {
         StandaloneLogging.configure();
         String[] counts = (args.length > 0 ? args[0] : "1000000,5000000").split(",");
@@ -27,7 +30,7 @@ public final class ThroughputBenchmark {
         Path store = work.resolve("s3-throughput");
         Files.createDirectories(store);
 
-        Process server = java("-Xmx1g", "dev.pontoon.s3dest.testing.S3ServerMain", store.toString());
+        Process server = java(List.of("-Xmx1g"), "dev.pontoon.s3dest.testing.S3ServerMain", store.toString());
         List<String> table = new ArrayList<>();
         try {
             String endpoint = awaitLine(server, "ENDPOINT ").substring("ENDPOINT ".length());
@@ -48,9 +51,14 @@ public final class ThroughputBenchmark {
                     String key = "export-" + rows + ".jsonl";
                     s3.putObject(r -> r.bucket("staging").key(key), input);
                     for (String codec : codecs) {
-                        BenchResult ours = BenchResult.parse(awaitLine(java("-Xmx" + heap,
+                        long serverBefore = cpuTicks(server);
+                        BenchResult ours = BenchResult.parse(awaitLine(java(List.of("-Xmx" + heap, TRANSFER_JVM_OPTIONS),
                                 "dev.pontoon.s3dest.bench.TransferSide", endpoint, "s3://staging/" + key, codec), BenchResult.PREFIX));
-                        BenchResult duck = BenchResult.parse(awaitLine(java("-Xmx512m",
+                        if (serverBefore >= 0) {
+                            System.out.printf("  s3proxy (another process on the same cores) used %.1f CPU s during the transfer%n",
+                                    (cpuTicks(server) - serverBefore) / 100.0);
+                        }
+                        BenchResult duck = BenchResult.parse(awaitLine(java(List.of("-Xmx512m"),
                                 "dev.pontoon.s3dest.bench.DuckDbSide", input.toString(), codec,
                                 work.resolve("duckdb-" + rows + "-" + codec + ".parquet").toString()), BenchResult.PREFIX));
                         if (ours.rows() != rows || duck.rows() != rows) {
@@ -75,14 +83,25 @@ public final class ThroughputBenchmark {
         table.forEach(System.out::println);
     }
 
+    /** The process's CPU time so far in 1/100 s, or -1 where /proc is not there. */
+    private static long cpuTicks(Process p) {
+        try {
+            return BenchResult.cpuTicks(Files.readString(Path.of("/proc", String.valueOf(p.pid()), "stat")));
+        } catch (java.io.IOException e) {
+            return -1;
+        }
+    }
+
     private static String row(long rows, String codec, String who, BenchResult r, long inputBytes) {
         return String.format("| %,d | %s | %s | %,.0f | %.1f | %,d | %.0f | %.0f |", rows, codec, who, r.rows() / r.seconds(),
                 inputBytes / 1e6 / r.seconds(), r.outputBytes(), r.peakHeapBytes() / 1048576.0, r.peakRssBytes() / 1048576.0);
     }
 
-    private static Process java(String heap, String main, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), heap,
-                "-Djava.util.logging.manager=org.jboss.logmanager.LogManager", "-cp", System.getProperty("java.class.path"), main));
+    private static Process java(List<String> options, String main, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(options);
+        cmd.addAll(List.of("-Djava.util.logging.manager=org.jboss.logmanager.LogManager", "-cp",
+                System.getProperty("java.class.path"), main));
         cmd.addAll(List.of(args));
         return new ProcessBuilder(cmd).redirectErrorStream(true).start();
     }

@@ -29,6 +29,7 @@ public final class TransferSide {
         long start = System.nanoTime();
         TransferResult result = TransferBeans.defaultService().transfer(EventParser.transferEvent(event));
         double seconds = (System.nanoTime() - start) / 1e9;
+        System.out.println(BenchResult.threadCpu());
         System.out.println(new BenchResult(result.rows(), seconds, result.bytes(), heap.stop(),
                 SourceMemoryBenchmark.vmHwmBytes()).line());
     }
