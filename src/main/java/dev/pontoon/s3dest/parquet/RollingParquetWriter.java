@@ -28,6 +28,7 @@ public final class RollingParquetWriter {
     private final BytesInputCompressor compressor;
     private final Map<String, String> metadata;
     private final IntFunction<String> keyForIndex;
+    private final AdaptiveDictionary dictionary = new AdaptiveDictionary();
     private final CommittableFile.Factory files;
     private final List<FileResult> done = new ArrayList<>();
 
@@ -49,7 +50,7 @@ public final class RollingParquetWriter {
                 .withPageSize(settings.pageBytes())
                 .withDictionaryPageSize(settings.pageBytes())
                 .withWriterVersion(ParquetProperties.WriterVersion.PARQUET_1_0)
-                .withValuesWriterFactory(new AdaptiveDictionary())
+                .withValuesWriterFactory(dictionary)
                 .build();
         this.compressor = new Codecs().getCompressor(CompressionCodecName.valueOf(compression.name()));
         this.metadata = Map.copyOf(metadata);
@@ -85,6 +86,11 @@ public final class RollingParquetWriter {
     /** Files completed so far (all of them visible). */
     public List<FileResult> completed() {
         return List.copyOf(done);
+    }
+
+    /** Whether the column has left its dictionary (see {@link AdaptiveDictionary}). */
+    boolean writesPlain(String column) {
+        return dictionary.isPlain(column);
     }
 
     /** The index the next file would get. */
