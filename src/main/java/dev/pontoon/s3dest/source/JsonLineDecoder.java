@@ -1,5 +1,6 @@
 package dev.pontoon.s3dest.source;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pontoon.s3dest.event.ColumnSpec;
 import dev.pontoon.s3dest.event.ColumnType;
 import dev.pontoon.s3dest.parquet.Row;
@@ -11,13 +12,15 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.parquet.io.api.Binary;
 
 /**
  * The fast path for one line of JSONL: reads the bytes of a flat JSON object straight into a {@link Row}, with no
  * parser object, no {@code String} per value and no {@code BigDecimal} per decimal. It accepts only what it can
- * decode exactly as {@link JsonRowDecoder} would: strings (escapes included), integers, decimals up to precision 18
- * without exponent, doubles, booleans, nulls and the date and time types. Anything else — a nested value, a number
- * in a string, a value out of range, a type error, invalid JSON or UTF-8 — makes {@link #decode} return false, and
+ * decode exactly as {@link JsonRowDecoder} would: strings (escapes included), integers (also as strings of digits),
+ * decimals up to precision 18 without exponent (also as strings), doubles, booleans, nulls, the date and time types,
+ * json values (their text handed to the same mapper) and nested values of fields the model does not name. Anything
+ * else — a value out of range, a type error, invalid JSON or UTF-8 — makes {@link #decode} return false, and
  * the caller decodes the line again with {@link JsonRowDecoder}, which either accepts it or gives the error with
  * its message. So this class never reports an error and never needs to agree on one.
  */
@@ -37,6 +40,9 @@ final class JsonLineDecoder {
     private static final long ONES = 0x0101010101010101L;
     private static final long HIGH_BITS = 0x8080808080808080L;
 
+    /** Jackson's default nesting limit; the line's own object is the first level. */
+    private static final int MAX_DEPTH = 200;
+
     private static final int UNKNOWN = -1;
     private static final int GIVE_UP = -2;
 
@@ -48,6 +54,8 @@ final class JsonLineDecoder {
     private final Map<String, Integer> index = new HashMap<>();
     private final boolean[] seen;
     private final int maxString;
+    /** For json columns: the value's text is parsed and written by it, as the general decoder does. */
+    private final ObjectMapper mapper;
     private byte[] scratch = new byte[1024];
 
     private byte[] b;
@@ -57,10 +65,14 @@ final class JsonLineDecoder {
     private byte[] text;
     private int textFrom;
     private int textLength;
+    /** The line's end while a number is read inside a string ({@link #enterString}). */
+    private int outerEnd;
     /** Set by the number readers: false when the number is not one this class decodes. */
     private boolean ok;
 
-    JsonLineDecoder(List<ColumnSpec> modelColumns, int maxString) {
+    JsonLineDecoder(List<ColumnSpec> modelColumns, ObjectMapper mapper) {
+        this.mapper = mapper;
+        int maxString = mapper.getFactory().streamReadConstraints().getMaxStringLength();
         this.columns = modelColumns.toArray(ColumnSpec[]::new);
         this.kinds = new ColumnType.Kind[columns.length];
         this.names = new byte[columns.length][];
@@ -110,7 +122,7 @@ final class JsonLineDecoder {
                 }
                 pos++;
                 ws();
-                if (column == UNKNOWN ? !skipValue() : !value(row, column)) {
+                if (column == UNKNOWN ? !skipValue(1) : !value(row, column)) {
                     return false;
                 }
                 if (column >= 0) {
@@ -221,16 +233,14 @@ final class JsonLineDecoder {
                     return false;
                 }
             }
-            case INT -> {
+            case INT, BIGINT -> {
+                // 64-bit ids often travel as strings of digits; the general decoder takes those too
+                int close = c == '"' ? enterString() : -1;
                 long v = integer();
-                if (!ok || v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
+                if (close >= 0 && !leaveString(close)) {
                     return false;
                 }
-                row.setLong(column, v);
-            }
-            case BIGINT -> {
-                long v = integer();
-                if (!ok) {
+                if (!ok || (kinds[column] == ColumnType.Kind.INT && (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE))) {
                     return false;
                 }
                 row.setLong(column, v);
@@ -247,11 +257,27 @@ final class JsonLineDecoder {
                 if (type.precision() > 18) {
                     return false;
                 }
+                int close = c == '"' ? enterString() : -1;
                 long v = decimal(type.precision(), type.scale());
+                if (close >= 0 && !leaveString(close)) {
+                    return false;
+                }
                 if (!ok) {
                     return false;
                 }
                 row.setLong(column, v);
+            }
+            case JSON -> {
+                // the value's own text, parsed and written by the mapper exactly as the general decoder does
+                int start = pos;
+                if (!skipValue(0)) {
+                    return false;
+                }
+                try {
+                    row.setBinary(column, Binary.fromString(mapper.writeValueAsString(mapper.readTree(b, start, pos - start))));
+                } catch (java.io.IOException e) {
+                    return false;
+                }
             }
             case STRING -> {
                 if (c != '"' || !string()) {
@@ -300,8 +326,12 @@ final class JsonLineDecoder {
         return true;
     }
 
-    /** Skips the value of a field the model does not name; nested values go to the general decoder. */
-    private boolean skipValue() {
+    /**
+     * Skips one JSON value, nested ones included, checking its syntax as strictly as Jackson would (so a line this
+     * class accepts is one the general decoder accepts); false for anything wrong or nested deeper than Jackson's
+     * limit.
+     */
+    private boolean skipValue(int depth) {
         int c = at();
         switch (c) {
             case '"' -> {
@@ -315,6 +345,44 @@ final class JsonLineDecoder {
             }
             case 'n' -> {
                 return literal("null");
+            }
+            case '{', '[' -> {
+                if (depth >= MAX_DEPTH) {
+                    return false;
+                }
+                int close = c == '{' ? '}' : ']';
+                pos++;
+                ws();
+                if (at() == close) {
+                    pos++;
+                    return true;
+                }
+                while (true) {
+                    if (c == '{') {
+                        if (at() != '"' || !string()) {
+                            return false;
+                        }
+                        ws();
+                        if (at() != ':') {
+                            return false;
+                        }
+                        pos++;
+                        ws();
+                    }
+                    if (!skipValue(depth + 1)) {
+                        return false;
+                    }
+                    ws();
+                    int next = at();
+                    pos++;
+                    if (next == close) {
+                        return true;
+                    }
+                    if (next != ',') {
+                        return false;
+                    }
+                    ws();
+                }
             }
             default -> {
                 if (c == '-' || (c >= '0' && c <= '9')) {
@@ -592,6 +660,29 @@ final class JsonLineDecoder {
         String text = new String(b, pos + 1, close - pos - 1, StandardCharsets.ISO_8859_1);
         pos = close + 1;
         return text;
+    }
+
+    /**
+     * Steps inside a plain string (ASCII, no escapes) at pos so a number reader sees only its content; -1 (and
+     * {@code ok} false, nothing moved) if the string is not plain. {@link #leaveString} steps out.
+     */
+    private int enterString() {
+        int close = plainStringEnd();
+        if (close < 0) {
+            return -1;
+        }
+        outerEnd = end;
+        end = close;
+        pos++;
+        return close;
+    }
+
+    /** Steps out of the string entered; false if the reader did not consume all of it. */
+    private boolean leaveString(int close) {
+        boolean whole = pos == close;
+        end = outerEnd;
+        pos = close + 1;
+        return whole;
     }
 
     /** The index of the closing quote of a plain ASCII string without escapes that starts at pos, or -1. */

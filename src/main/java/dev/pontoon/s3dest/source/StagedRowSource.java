@@ -186,11 +186,10 @@ public final class StagedRowSource implements RowSource {
 
         JsonlRows(ResponseInputStream<GetObjectResponse> object, InputStream in, String uri, String bucket, String key) {
             super(object, uri, bucket, key);
-            // The mapper's string limit (a huge value fails with Jackson's message); a line may hold one such string
-            // twice over, room for multi-byte text.
-            int maxString = mapper.getFactory().streamReadConstraints().getMaxStringLength();
-            this.fast = new JsonLineDecoder(columns, maxString);
-            this.lines = new LineReader(in, 2 * maxString);
+            // A line may hold one string at the mapper's limit twice over (room for multi-byte text); a longer
+            // string fails with Jackson's message.
+            this.fast = new JsonLineDecoder(columns, mapper);
+            this.lines = new LineReader(in, 2 * mapper.getFactory().streamReadConstraints().getMaxStringLength());
         }
 
         @Override

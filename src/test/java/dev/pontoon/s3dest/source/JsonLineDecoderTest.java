@@ -35,7 +35,7 @@ class JsonLineDecoderTest {
             new ColumnSpec("payload", ColumnType.of(ColumnType.Kind.JSON), true),
             new ColumnSpec("ünï", ColumnType.of(ColumnType.Kind.STRING), true));
 
-    private final JsonLineDecoder fast = new JsonLineDecoder(COLUMNS, 1000);
+    private final JsonLineDecoder fast = new JsonLineDecoder(COLUMNS, smallStrings());
     private final JsonRowDecoder general = new JsonRowDecoder(COLUMNS, Json.MAPPER);
 
     @Test
@@ -53,6 +53,11 @@ class JsonLineDecoderTest {
             "{\"id\": 10, \"score\": -0, \"amount\": 0, \"at\": \"2025-09-25 13:22:33+02:00\"}",
             "{\"id\": 11, \"score\": 2e22, \"ratio\": 0.30000000000000004, \"x\": true, \"y\": null, \"z\": -1.5e-7}",
             "{\"id\":0}",
+            "{\"id\": \"9007199254740993\", \"n\": \"-12\", \"amount\": \"1250.00\"}",
+            "{\"id\": 13, \"payload\": {\"plan\": \"pro\", \"seats\": 5, \"tags\": [\"a\", 1.50, null, true, {}]}}",
+            "{\"id\": 14, \"payload\": [ 1 , 2e3 , \"x\\u00e9\" ] , \"other\": {\"deep\": [[[{\"k\": -0.5}]]]}}",
+            "{\"id\": 15, \"payload\": \"just text\", \"extra\": []}",
+            "{\"id\": 16, \"payload\": 12.50}",
             "{\"id\": 12, \"id\": 13}",
         };
         for (String line : lines) {
@@ -63,7 +68,12 @@ class JsonLineDecoderTest {
     @Test
     void declinesWhatOnlyTheGeneralDecoderHandlesOrRejects() {
         String[] lines = {
-            "{\"id\": \"123\"}",                          // an id as a string
+            "{\"id\": \"0123\"}",                         // an id as a string with a leading zero
+            "{\"id\": \" 123\"}",                         // an id as a string with a space
+            "{\"id\": \"12x\"}",                          // not digits
+            "{\"id\": 1, \"payload\": {\"a\": }}",         // invalid JSON inside a json value
+            "{\"id\": 1, \"other\": [1, 2,]}",            // invalid JSON inside an unknown field
+            "{\"id\": 1, \"other\": " + "[".repeat(250) + "]".repeat(250) + "}", // deeper than Jackson allows
             "{\"id\": 1, \"amount\": 1.234}",             // more fraction digits than the scale
             "{\"id\": 1, \"amount\": 1.200}",             // valid, but trailing zeros beyond the scale
             "{\"id\": 1, \"amount\": 1e2}",               // exponent in a decimal
@@ -71,8 +81,6 @@ class JsonLineDecoderTest {
             "{\"id\": 1, \"n\": 2147483648}",             // out of int range
             "{\"id\": 1234567890123456789}",              // 19 digits
             "{\"id\": 1.0}",                              // a zero fraction for an integer
-            "{\"id\": 1, \"payload\": {\"a\": 1}}",       // json column
-            "{\"id\": 1, \"other\": {\"a\": 1}}",         // nested unknown field
             "{\"n\": 1}",                                 // missing non-nullable id
             "{}",
             "{\"id\": null}",                             // null non-nullable id
@@ -174,7 +182,8 @@ class JsonLineDecoderTest {
             java.lang.reflect.Method binary = Row.class.getDeclaredMethod("binary", int.class);
             binary.setAccessible(true);
             for (int i = 0; i < present.length; i++) {
-                String bytes = COLUMNS.get(i).type().kind() == ColumnType.Kind.STRING
+                ColumnType.Kind kind = COLUMNS.get(i).type().kind();
+                String bytes = kind == ColumnType.Kind.STRING || kind == ColumnType.Kind.JSON
                         ? Arrays.toString(((Binary) binary.invoke(row, i)).getBytes()) : "-";
                 out.add(!present[i] ? "null" : longs[i] + "/" + Double.doubleToRawLongBits(doubles[i]) + "/" + bytes);
             }
@@ -188,6 +197,14 @@ class JsonLineDecoderTest {
         Field f = Row.class.getDeclaredField(name);
         f.setAccessible(true);
         return f;
+    }
+
+    /** The project's mapper with strings capped at 1,000 characters, so the limit is cheap to cross. */
+    private static com.fasterxml.jackson.databind.ObjectMapper smallStrings() {
+        com.fasterxml.jackson.databind.ObjectMapper m = Json.MAPPER.copy();
+        m.getFactory().setStreamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder()
+                .maxStringLength(1000).build());
+        return m;
     }
 
     private static String quote(String s) {
