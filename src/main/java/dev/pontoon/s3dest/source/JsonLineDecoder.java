@@ -420,7 +420,8 @@ final class JsonLineDecoder {
 
     /**
      * A JSON number as the nearest double. Up to 18 significant digits with a power of ten within ±22 take
-     * Clinger's exact path (both operands exact doubles, one correctly rounded operation); the rest go through
+     * Clinger's exact path (both operands exact doubles, one correctly rounded operation); other numbers of up to
+     * 18 digits take {@link EiselLemire}; what it cannot decide, and longer numbers, go through
      * {@link Double#parseDouble}, which is what the general decoder gives too.
      */
     private double number() {
@@ -474,7 +475,9 @@ final class JsonLineDecoder {
         ok = true;
         double v;
         if (digits > 18 || m > (1L << 53) || exponent < -22 || exponent > 22) {
-            return Double.parseDouble(new String(b, s, pos - s, StandardCharsets.ISO_8859_1));
+            long bits = digits <= 18 && m != 0 ? EiselLemire.bits(m, exponent, negative) : EiselLemire.FAIL;
+            return bits != EiselLemire.FAIL ? Double.longBitsToDouble(bits)
+                    : Double.parseDouble(new String(b, s, pos - s, StandardCharsets.ISO_8859_1));
         }
         v = exponent < 0 ? m / POW10[-exponent] : m * POW10[exponent];
         // "-0" is an integer, and an integer zero has no sign: Jackson reads it as 0, so must this
