@@ -65,6 +65,8 @@ final class JsonLineDecoder {
     private byte[] text;
     private int textFrom;
     private int textLength;
+    /** How many digits {@link #digits} read last. */
+    private int run;
     /** The line's end while a number is read inside a string ({@link #enterString}). */
     private int outerEnd;
     /** Set by the number readers: false when the number is not one this class decodes. */
@@ -113,15 +115,9 @@ final class JsonLineDecoder {
                 }
                 pos++;
                 int column = field(expected);
-                if (column == GIVE_UP) {
+                if (column == GIVE_UP || !colon()) {
                     return false;
                 }
-                ws();
-                if (at() != ':') {
-                    return false;
-                }
-                pos++;
-                ws();
                 if (column == UNKNOWN ? !skipValue(1) : !value(row, column)) {
                     return false;
                 }
@@ -358,16 +354,8 @@ final class JsonLineDecoder {
                     return true;
                 }
                 while (true) {
-                    if (c == '{') {
-                        if (at() != '"' || !string()) {
-                            return false;
-                        }
-                        ws();
-                        if (at() != ':') {
-                            return false;
-                        }
-                        pos++;
-                        ws();
+                    if (c == '{' && (at() != '"' || !string() || !colon())) {
+                        return false;
                     }
                     if (!skipValue(depth + 1)) {
                         return false;
@@ -397,17 +385,10 @@ final class JsonLineDecoder {
     /** A JSON integer of at most 18 digits (anything longer, or with a fraction or exponent, is not ok). */
     private long integer() {
         ok = false;
-        boolean negative = at() == '-';
-        if (negative) {
-            pos++;
-        }
+        boolean negative = minus();
         int d0 = pos;
-        long v = 0;
-        for (int d; pos < end && (d = b[pos] - '0') >= 0 && d <= 9; pos++) {
-            v = v * 10 + d;
-        }
-        int digits = pos - d0;
-        if (digits == 0 || digits > 18 || (digits > 1 && b[d0] == '0')) {
+        long v = digits(0);
+        if (run == 0 || run > 18 || (run > 1 && b[d0] == '0')) {
             return 0;
         }
         int c = at();
@@ -427,33 +408,23 @@ final class JsonLineDecoder {
     private double number() {
         ok = false;
         int s = pos;
-        boolean negative = at() == '-';
-        if (negative) {
-            pos++;
-        }
+        boolean negative = minus();
         int d0 = pos;
-        long m = 0;
-        int digits = 0;
-        for (int d; pos < end && (d = b[pos] - '0') >= 0 && d <= 9; pos++) {
-            m = m * 10 + d;
-            digits++;
-        }
-        int intDigits = pos - d0;
+        long m = digits(0);
+        int intDigits = run;
         if (intDigits == 0 || (intDigits > 1 && b[d0] == '0')) {
             return 0;
         }
+        int digits = intDigits;
         int exponent = 0;
         if (at() == '.') {
             pos++;
-            int f0 = pos;
-            for (int d; pos < end && (d = b[pos] - '0') >= 0 && d <= 9; pos++) {
-                m = m * 10 + d;
-                digits++;
-            }
-            if (pos == f0) {
+            m = digits(m);
+            if (run == 0) {
                 return 0;
             }
-            exponent = f0 - pos;
+            digits += run;
+            exponent = -run;
         }
         int c = at();
         if (c == 'e' || c == 'E') {
@@ -462,15 +433,12 @@ final class JsonLineDecoder {
             if (negativeExponent || at() == '+') {
                 pos++;
             }
-            int e0 = pos;
-            int e = 0;
-            for (int d; pos < end && (d = b[pos] - '0') >= 0 && d <= 9; pos++) {
-                e = Math.min(e * 10 + d, 100_000);
-            }
-            if (pos == e0) {
+            long e = digits(0);
+            if (run == 0) {
                 return 0;
             }
-            exponent += negativeExponent ? -e : e;
+            e = run > 6 ? 1_000_000 : e; // far outside any double; parseDouble gives 0 or infinity
+            exponent += (int) (negativeExponent ? -e : e);
         }
         ok = true;
         double v;
@@ -490,34 +458,20 @@ final class JsonLineDecoder {
      */
     private long decimal(int precision, int scale) {
         ok = false;
-        boolean negative = at() == '-';
-        if (negative) {
-            pos++;
-        }
+        boolean negative = minus();
         int d0 = pos;
-        long whole = 0;
-        for (int d; pos < end && (d = b[pos] - '0') >= 0 && d <= 9; pos++) {
-            whole = whole * 10 + d;
-            if (pos - d0 >= 18) {
-                return 0;
-            }
-        }
-        int intDigits = pos - d0;
-        if (intDigits == 0 || (intDigits > 1 && b[d0] == '0')) {
+        long whole = digits(0);
+        int intDigits = run;
+        if (intDigits == 0 || intDigits > 18 || (intDigits > 1 && b[d0] == '0')) {
             return 0;
         }
         long fraction = 0;
         int fractionDigits = 0;
         if (at() == '.') {
             pos++;
-            for (int d; pos < end && (d = b[pos] - '0') >= 0 && d <= 9; pos++) {
-                if (fractionDigits == scale) {
-                    return 0;
-                }
-                fraction = fraction * 10 + d;
-                fractionDigits++;
-            }
-            if (fractionDigits == 0) {
+            fraction = digits(0);
+            fractionDigits = run;
+            if (fractionDigits == 0 || fractionDigits > scale) {
                 return 0;
             }
         }
@@ -528,6 +482,29 @@ final class JsonLineDecoder {
         ok = true;
         long unscaled = whole * LONG_POW10[scale] + fraction * LONG_POW10[scale - fractionDigits];
         return negative ? -unscaled : unscaled;
+    }
+
+    /** Steps over a leading minus sign; whether there was one. */
+    private boolean minus() {
+        boolean negative = at() == '-';
+        if (negative) {
+            pos++;
+        }
+        return negative;
+    }
+
+    /**
+     * Reads the run of digits at pos onto {@code start} (as more digits of the same number; it wraps past 18 digits,
+     * which callers refuse or do not use); the count is left in {@link #run}.
+     */
+    private long digits(long start) {
+        int d0 = pos;
+        long v = start;
+        for (int d; pos < end && (d = b[pos] - '0') >= 0 && d <= 9; pos++) {
+            v = v * 10 + d;
+        }
+        run = pos - d0;
+        return v;
     }
 
     /**
@@ -713,6 +690,17 @@ final class JsonLineDecoder {
             }
         }
         pos += n;
+        return true;
+    }
+
+    /** The colon after a field name, with the spaces around it; false if it is not there. */
+    private boolean colon() {
+        ws();
+        if (at() != ':') {
+            return false;
+        }
+        pos++;
+        ws();
         return true;
     }
 
