@@ -301,6 +301,23 @@ class TransferHandlerTest {
                 () -> Class.forName("org.apache.hadoop.conf.Configuration"));
     }
 
+    @jakarta.inject.Inject
+    Priming priming;
+
+    @Test
+    void thePrimingHookRehearsesInMemoryAndTheFunctionStillWritesRealFiles() throws Exception {
+        try (dev.pontoon.s3dest.testing.LogCapture logs = dev.pontoon.s3dest.testing.LogCapture.install()) {
+            priming.beforeCheckpoint(null); // what SnapStart calls before its snapshot
+            assertThat(logs.all()).contains("primed before the snapshot: rehearsed the transfer function in memory")
+                    .doesNotContain("priming before the snapshot failed");
+        }
+        assertThat(keys()).isEmpty(); // the rehearsal wrote nothing anywhere real
+        ObjectNode event = Events.transfer(Events.destination(server, bucket, "after"), "m", STARTED, "b", "id:bigint!");
+        ((ArrayNode) event.get("rows")).addObject().put("id", 1);
+        assertThat(invoke(event).get("status").asText()).isEqualTo("ok");
+        assertThat(keys()).hasSize(2);
+    }
+
     private ObjectNode bigEvent(int n) {
         ObjectNode dest = Events.destination(server, bucket, "big");
         dest.put("compression", "uncompressed");
