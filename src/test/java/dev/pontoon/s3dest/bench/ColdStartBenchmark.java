@@ -27,13 +27,15 @@ import java.util.zip.ZipInputStream;
  * that event → its response posted (the first invocation) and the sum. The primed variant rehearses at init what
  * SnapStart rehearses before its snapshot, so its invocation figure is what a restored function starts from (the
  * restore itself cannot be measured without Lambda).
- * Run {@code ./mvnw package -DskipTests} first. Args: rows (default 10000), runs per variant (default 3).
+ * Run {@code ./mvnw package -DskipTests} first. Args: rows (default 10000), runs per variant (default 3), rows of
+ * a second, staged JSONL first call (default 0: none).
  */
 public final class ColdStartBenchmark {
     public static void main(String[] args) throws Exception {
         StandaloneLogging.configure();
         int rows = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
         int runs = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        int stagedRows = args.length > 2 ? Integer.parseInt(args[2]) : 0;
         Path zip = Path.of("target/function.zip");
         if (!Files.exists(zip)) {
             throw new IllegalStateException("build it first: ./mvnw package -DskipTests");
@@ -52,6 +54,31 @@ public final class ColdStartBenchmark {
         ObjectNode event = Events.idPayload(Events.destination(s3, "coldstart", "cold"), rows);
         byte[] body = event.toString().getBytes(StandardCharsets.UTF_8);
         System.out.printf("function.zip: %,d bytes; event: %,d rows, %,d bytes%n", Files.size(zip), rows, body.length);
+        table(classpath, runs, body, "inline " + rows + "-row transfer");
+
+        if (stagedRows > 0) {
+            // The other common first call: a staged JSONL file of the benchmark table (README "Benchmarks").
+            Path jsonl = Path.of("target/bench").toAbsolutePath().resolve("coldstart-" + stagedRows + ".jsonl.gz");
+            Files.createDirectories(jsonl.getParent());
+            if (!Files.exists(jsonl)) {
+                ExportTable.writeJsonl(jsonl, Long.MAX_VALUE, stagedRows, true);
+            }
+            try (var client = s3.client()) {
+                client.putObject(r -> r.bucket("coldstart").key("staged/export.jsonl.gz"), jsonl);
+            }
+            ObjectNode staged = Events.transfer(Events.destination(s3, "coldstart", "cold-staged"), "export",
+                    "2025-09-25T13:22:33.123Z", "staged", ExportTable.COLUMNS);
+            staged.remove("rows");
+            staged.putObject("source").put("format", "jsonl").putArray("uris").add("s3://coldstart/staged/export.jsonl.gz");
+            table(classpath, runs, staged.toString().getBytes(StandardCharsets.UTF_8),
+                    "staged JSONL.gz of " + stagedRows + " rows (" + Files.size(jsonl) + " bytes)");
+        }
+        s3.close();
+        System.exit(0);
+    }
+
+    /** One table: each variant's median of {@code runs} cold starts on the same event. */
+    private static void table(String classpath, int runs, byte[] body, String what) throws Exception {
 
         String template = "-XX:+UseSerialGC -XX:TieredStopAtLevel=4"; // the transfer function's JAVA_TOOL_OPTIONS
         // AppCDS is not among the variants: the JVM refuses an archive for a class path holding a non-empty
@@ -59,9 +86,13 @@ public final class ColdStartBenchmark {
         List<Variant> variants = List.of(
                 new Variant("default JVM options", "", Map.of()),
                 new Variant("-XX:TieredStopAtLevel=1 (the java17 runtime's default)", "-XX:TieredStopAtLevel=1", Map.of()),
+                new Variant("-XX:TieredStopAtLevel=1 + S3DEST_PRIME=init", "-XX:TieredStopAtLevel=1",
+                        Map.of("S3DEST_PRIME", "init")),
                 new Variant("template: " + template, template, Map.of()),
                 new Variant("template + S3DEST_PRIME=init (the rehearsal SnapStart runs before its snapshot)", template,
                         Map.of("S3DEST_PRIME", "init")));
+        System.out.println();
+        System.out.println("First call: " + what);
         System.out.println();
         System.out.println("| JVM options | launch → ready for events | event → response | launch → response |");
         System.out.println("| --- | --- | --- | --- |");
@@ -75,8 +106,6 @@ public final class ColdStartBenchmark {
             System.out.printf("| %s | %,d ms | %,d ms | %,d ms |%n", variant.label(), median[0], median[1], median[2]);
         }
         System.out.println("\n(median of " + runs + " runs by launch → response; its own init and invoke split)");
-        s3.close();
-        System.exit(0);
     }
 
     /**
