@@ -148,8 +148,8 @@ public class Priming implements Resource {
     }
 
     /**
-     * Rows of the staged JSONL rehearsal: enough for the JIT to compile the per-row decoding and encoding paths
-     * (C2 compiles a method after some thousands of calls), so the snapshot holds them compiled.
+     * Rows of the staged JSONL rehearsal, the path of large transfers: more than the others, so its per-row and
+     * per-value methods are called past the JIT's compile thresholds (thousands of calls) before the snapshot.
      */
     static final int STAGED_ROWS = 20_000;
 
