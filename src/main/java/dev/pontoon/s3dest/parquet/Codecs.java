@@ -1,30 +1,27 @@
 package dev.pontoon.s3dest.parquet;
 
 import io.airlift.compress.Compressor;
-import io.airlift.compress.Decompressor;
 import io.airlift.compress.snappy.SnappyCompressor;
-import io.airlift.compress.snappy.SnappyDecompressor;
 import io.airlift.compress.zstd.ZstdCompressor;
-import io.airlift.compress.zstd.ZstdDecompressor;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import org.apache.parquet.bytes.BytesInput;
-import org.apache.parquet.compression.CompressionCodecFactory;
+import org.apache.parquet.compression.CompressionCodecFactory.BytesInputCompressor;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 
 /**
- * Page codecs without Hadoop: parquet-java's own factory goes through Hadoop's codec classes, so this one takes
- * their place. Snappy and Zstandard are aircompressor's pure-Java implementations (no JNI library to unpack at
- * cold start, nothing for a native image to link); GZIP is the JDK's.
+ * Page compressors without Hadoop: parquet-java's own codec factory goes through Hadoop's codec classes, so these
+ * take their place. Snappy and Zstandard are aircompressor's pure-Java implementations (no JNI library to unpack
+ * at cold start, nothing for a native image to link); GZIP is the JDK's. Only compression: the function never
+ * reads Parquet.
  */
-public final class Codecs implements CompressionCodecFactory {
+final class Codecs {
+    private Codecs() {
+    }
 
-    @Override
-    public BytesInputCompressor getCompressor(CompressionCodecName codec) {
+    /** A compressor for one writer's pages (it keeps buffers between pages, so it is not shared across threads). */
+    static BytesInputCompressor compressor(CompressionCodecName codec) {
         return switch (codec) {
             case UNCOMPRESSED -> new Passthrough();
             case SNAPPY -> new AirCompressor(codec, new SnappyCompressor());
@@ -32,21 +29,6 @@ public final class Codecs implements CompressionCodecFactory {
             case GZIP -> new Gzip();
             default -> throw new IllegalArgumentException("unsupported codec " + codec);
         };
-    }
-
-    @Override
-    public BytesInputDecompressor getDecompressor(CompressionCodecName codec) {
-        return switch (codec) {
-            case UNCOMPRESSED -> new PassthroughDecompressor();
-            case SNAPPY -> new AirDecompressor(new SnappyDecompressor());
-            case ZSTD -> new AirDecompressor(new ZstdDecompressor());
-            case GZIP -> new GzipDecompressor();
-            default -> throw new IllegalArgumentException("unsupported codec " + codec);
-        };
-    }
-
-    @Override
-    public void release() {
     }
 
     private static final class Passthrough implements BytesInputCompressor {
@@ -113,72 +95,6 @@ public final class Codecs implements CompressionCodecFactory {
         @Override
         public CompressionCodecName getCodecName() {
             return CompressionCodecName.GZIP;
-        }
-
-        @Override
-        public void release() {
-        }
-    }
-
-    private static final class PassthroughDecompressor implements BytesInputDecompressor {
-        @Override
-        public BytesInput decompress(BytesInput bytes, int uncompressedSize) {
-            return bytes;
-        }
-
-        @Override
-        public void decompress(ByteBuffer input, int compressedSize, ByteBuffer output, int uncompressedSize) {
-            ByteBuffer slice = input.duplicate();
-            slice.limit(slice.position() + compressedSize);
-            output.put(slice);
-        }
-
-        @Override
-        public void release() {
-        }
-    }
-
-    private static final class AirDecompressor implements BytesInputDecompressor {
-        private final Decompressor decompressor;
-
-        AirDecompressor(Decompressor decompressor) {
-            this.decompressor = decompressor;
-        }
-
-        @Override
-        public BytesInput decompress(BytesInput bytes, int uncompressedSize) throws IOException {
-            byte[] in = bytes.toByteArray();
-            byte[] out = new byte[uncompressedSize];
-            decompressor.decompress(in, 0, in.length, out, 0, uncompressedSize);
-            return BytesInput.from(out);
-        }
-
-        @Override
-        public void decompress(ByteBuffer input, int compressedSize, ByteBuffer output, int uncompressedSize) {
-            ByteBuffer slice = input.duplicate();
-            slice.limit(slice.position() + compressedSize);
-            decompressor.decompress(slice, output);
-        }
-
-        @Override
-        public void release() {
-        }
-    }
-
-    private static final class GzipDecompressor implements BytesInputDecompressor {
-        @Override
-        public BytesInput decompress(BytesInput bytes, int uncompressedSize) throws IOException {
-            try (InputStream in = new GZIPInputStream(bytes.toInputStream())) {
-                return BytesInput.from(in.readNBytes(uncompressedSize));
-            }
-        }
-
-        @Override
-        public void decompress(ByteBuffer input, int compressedSize, ByteBuffer output, int uncompressedSize)
-                throws IOException {
-            byte[] in = new byte[compressedSize];
-            input.duplicate().get(in);
-            output.put(decompress(BytesInput.from(in), uncompressedSize).toByteBuffer());
         }
 
         @Override

@@ -52,7 +52,7 @@ public final class RollingParquetWriter {
                 .withWriterVersion(ParquetProperties.WriterVersion.PARQUET_1_0)
                 .withValuesWriterFactory(dictionary)
                 .build();
-        this.compressor = new Codecs().getCompressor(CompressionCodecName.valueOf(compression.name()));
+        this.compressor = Codecs.compressor(CompressionCodecName.valueOf(compression.name()));
         this.metadata = Map.copyOf(metadata);
         this.nextIndex = firstIndex;
         this.keyForIndex = keyForIndex;

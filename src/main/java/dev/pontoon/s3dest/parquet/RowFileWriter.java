@@ -27,7 +27,8 @@ final class RowFileWriter {
     private final MessageType schema;
     private final ColumnDescriptor[] descriptors;
     private final PrimitiveTypeName[] physical;
-    private final boolean[] required;
+    /** The definition level of a present value: 0 for a required column, 1 for an optional one. */
+    private final int[] presentLevel;
     private final ParquetProperties properties;
     private final BytesInputCompressor compressor;
     private final long rowGroupBytes;
@@ -46,10 +47,10 @@ final class RowFileWriter {
         List<ColumnDescriptor> columns = schema.getColumns();
         this.descriptors = columns.toArray(ColumnDescriptor[]::new);
         this.physical = new PrimitiveTypeName[descriptors.length];
-        this.required = new boolean[descriptors.length];
+        this.presentLevel = new int[descriptors.length];
         for (int i = 0; i < descriptors.length; i++) {
             physical[i] = descriptors[i].getPrimitiveType().getPrimitiveTypeName();
-            required[i] = descriptors[i].getMaxDefinitionLevel() == 0;
+            presentLevel[i] = descriptors[i].getMaxDefinitionLevel();
         }
         this.writers = new ColumnWriter[descriptors.length];
         this.properties = properties;
@@ -64,14 +65,14 @@ final class RowFileWriter {
     void write(Row row) throws IOException {
         for (int i = 0; i < writers.length; i++) {
             ColumnWriter w = writers[i];
+            int d = presentLevel[i];
             if (!row.present[i]) {
-                if (required[i]) {
+                if (d == 0) {
                     throw new IllegalStateException("column " + schema.getFieldName(i) + " is required but has no value");
                 }
                 w.writeNull(0, 0);
                 continue;
             }
-            int d = required[i] ? 0 : 1;
             switch (physical[i]) {
                 case BOOLEAN -> w.write(row.longs[i] != 0, 0, d);
                 case INT32 -> w.write((int) row.longs[i], 0, d);
