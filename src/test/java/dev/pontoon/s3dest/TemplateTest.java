@@ -96,6 +96,25 @@ class TemplateTest {
 
     @Test
     @SuppressWarnings("unchecked")
+    void kmsAndAssumeRoleAreGrantedOnlyOnTheKeyAndRoleTheParametersName() {
+        for (String function : List.of("TransferFunction", "ConnectionTestFunction")) {
+            Map<String, Map<String, Object>> conditional = new LinkedHashMap<>();
+            for (Map<String, Object> statement : statements(function)) {
+                if (statement.containsKey("Fn::If")) {
+                    List<Object> branches = (List<Object>) statement.get("Fn::If");
+                    conditional.put((String) branches.get(0), (Map<String, Object>) branches.get(1));
+                    assertThat(branches.get(2)).isEqualTo(Map.of("Ref", "AWS::NoValue"));
+                }
+            }
+            assertThat(conditional.get("HasKmsKey")).containsEntry("Action", List.of("kms:GenerateDataKey", "kms:Decrypt"))
+                    .containsEntry("Resource", Map.of("Ref", "KmsKeyArn"));
+            assertThat(conditional.get("HasAssumableRole")).containsEntry("Action", List.of("sts:AssumeRole"))
+                    .containsEntry("Resource", Map.of("Ref", "AssumableRoleArn"));
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
     void theQueueReportsPartialFailuresAndHasADeadLetterQueue() {
         Map<String, Object> events = (Map<String, Object>) props("TransferFunction").get("Events");
         Map<String, Object> sqs = (Map<String, Object>) events.get("TransferQueue");

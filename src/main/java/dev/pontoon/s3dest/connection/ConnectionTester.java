@@ -1,7 +1,9 @@
 package dev.pontoon.s3dest.connection;
 
 import dev.pontoon.s3dest.connection.ConnectionResult.Check;
+import dev.pontoon.s3dest.event.ConnectionTestEvent;
 import dev.pontoon.s3dest.event.DestinationConfig;
+import dev.pontoon.s3dest.event.StagingPrefix;
 import dev.pontoon.s3dest.s3.ObjectTarget;
 import dev.pontoon.s3dest.s3.S3ClientFactory;
 import java.net.ConnectException;
@@ -37,6 +39,10 @@ public final class ConnectionTester {
     static final String DELETE = "delete_object";
     static final String MULTIPART = "abort_multipart_upload";
     static final String ENCRYPTION = "encryption";
+    static final String MULTIPART_WRITE = "multipart_upload";
+    static final String CREDENTIALS = "credentials";
+    static final String ASSUME_ROLE = "assume_role";
+    static final String READ_SOURCES = "read_sources";
 
     private final S3ClientFactory clients;
 
@@ -45,9 +51,31 @@ public final class ConnectionTester {
     }
 
     public ConnectionResult test(DestinationConfig destination) {
+        return test(new ConnectionTestEvent(destination, null));
+    }
+
+    /**
+     * Probes what a transfer does, with the destination's own settings (encryption, KMS key, storage class, tags,
+     * assumed role): the client and its credentials, a small PutObject, reading its encryption back, DeleteObject,
+     * a whole multipart upload (create, one part, complete, delete) and an aborted one, and, when a staging prefix
+     * is given, listing and reading it.
+     */
+    public ConnectionResult test(ConnectionTestEvent event) {
+        DestinationConfig destination = event.destination();
         String probeKey = probeKey(destination.prefix());
         List<Check> checks = new ArrayList<>();
-        try (S3Client s3 = clients.create(destination)) {
+        S3Client s3;
+        try {
+            s3 = clients.create(destination);
+        } catch (RuntimeException e) {
+            String message = clientFailure(destination, e);
+            checks.add(Check.failed(destination.role() != null ? ASSUME_ROLE : CREDENTIALS, message));
+            return finish(false, message, checks);
+        }
+        try (s3) {
+            if (destination.role() != null) {
+                checks.add(Check.passed(ASSUME_ROLE, "assumed " + destination.role().roleArn()));
+            }
             // An empty body: a server that refuses the request answers before reading any body, and a client still
             // writing one would see a broken connection instead of the answer that names the cause.
             ObjectTarget probe = new ObjectTarget(destination.bucket(), probeKey, "text/plain", destination.objects());
@@ -61,6 +89,7 @@ public final class ConnectionTester {
             if (putFailure.isPresent()) {
                 checks.add(Check.failed(PUT, putFailure.get()));
                 checks.add(Check.skipped(DELETE));
+                checks.add(Check.skipped(MULTIPART_WRITE));
                 checks.add(Check.skipped(MULTIPART));
                 return finish(false, putFailure.get(), checks);
             }
@@ -75,25 +104,67 @@ public final class ConnectionTester {
                 String message = deleteFailure.get() + "; the probe object s3://" + destination.bucket() + "/" + probeKey
                         + " was left behind: delete it by hand";
                 checks.add(Check.failed(DELETE, message));
+                checks.add(Check.skipped(MULTIPART_WRITE));
                 checks.add(Check.skipped(MULTIPART));
                 return finish(false, message, checks);
             }
             checks.add(Check.passed(DELETE, "deleted the probe object"));
 
-            checks.add(multipart(s3, destination, probeKey + ".multipart"));
+            checks.add(multipartWrite(s3, destination, probeKey + ".multipart"));
+            checks.add(multipart(s3, destination, probeKey + ".aborted"));
+            if (event.staging() != null) {
+                checks.add(staging(destination, event.staging()));
+            }
             List<Check> failed = checks.stream().filter(c -> !c.ok() && !c.warning()).toList();
             if (!failed.isEmpty()) {
                 return finish(false, failed.get(0).message(), checks);
             }
             List<String> warnings = checks.stream().filter(Check::warning).map(Check::message).toList();
             String message = "Connected: the function can write to s3://" + destination.bucket() + "/" + prefixPath(destination)
+                    + (event.staging() == null ? "" : " and read s3://" + event.staging().bucket() + "/" + event.staging().prefix())
                     + (warnings.isEmpty() ? "" : ", with a warning: " + String.join("; ", warnings));
             return finish(true, message, checks);
+        }
+    }
+
+    /** Why no client could be built: the assumed role refused, or no credentials at all. */
+    private String clientFailure(DestinationConfig destination, RuntimeException e) {
+        if (destination.role() != null) {
+            String arn = destination.role().roleArn();
+            return "Could not assume role " + arn + ": " + e.getMessage() + ". Grant sts:AssumeRole on " + arn + " to "
+                    + (destination.hasStaticKeys() ? "the access key's user or role" : "the function's role")
+                    + ", and let the role's trust policy allow it"
+                    + (destination.role().externalId() != null ? " with this external_id" : "");
+        }
+        return "Could not set up an S3 client (no usable credentials): " + e.getMessage();
+    }
+
+    /**
+     * Reading staged sources: ListObjectsV2 of the prefix ({@code s3:ListBucket}, which the commit needs) and the
+     * first byte of its first object ({@code s3:GetObject}), with the destination's credentials, as a transfer reads.
+     */
+    private Check staging(DestinationConfig destination, StagingPrefix staging) {
+        DestinationConfig named = destination.reading(staging.bucket(), staging.prefix(), staging.region(),
+                staging.endpoint());
+        try (S3Client s3 = clients.create(named)) {
+            var listing = s3.listObjectsV2(r -> r.bucket(staging.bucket()).prefix(staging.prefix()).maxKeys(1));
+            if (listing.contents().isEmpty()) {
+                return Check.passed(READ_SOURCES, "listed s3://" + staging.bucket() + "/" + staging.prefix()
+                        + ": no objects yet, so reading one was not tried");
+            }
+            String key = listing.contents().get(0).key();
+            try {
+                s3.getObject(r -> r.bucket(staging.bucket()).key(key).range("bytes=0-0")).abort();
+            } catch (RuntimeException e) {
+                return Check.failed(READ_SOURCES, diagnose(e, named, "s3:GetObject", key)
+                        .replace("check s3_bucket", "check source.bucket"));
+            }
+            return Check.passed(READ_SOURCES, "listed and read s3://" + staging.bucket() + "/" + key);
         } catch (RuntimeException e) {
-            // Client construction itself failed (e.g. no credentials in the environment).
-            String message = "Could not set up an S3 client: " + e.getMessage();
-            checks.add(Check.failed(PUT, message));
-            return finish(false, message, checks);
+            return Check.failed(READ_SOURCES, diagnose(e, named, "s3:ListBucket", staging.prefix()).replace(
+                    "arn:aws:s3:::" + staging.bucket() + "/" + (staging.prefix().isEmpty() ? "" : staging.prefix() + "/") + "*",
+                    "arn:aws:s3:::" + staging.bucket() + " (prefix " + staging.prefix() + ")")
+                    .replace("check s3_bucket", "check source.bucket"));
         }
     }
 
@@ -144,10 +215,50 @@ public final class ConnectionTester {
         }
     }
 
-    private Check multipart(S3Client s3, DestinationConfig destination, String key) {
+    /**
+     * What a transfer does with a file larger than one part, with the same encryption, storage class and tags:
+     * CreateMultipartUpload (SSE-KMS needs kms:GenerateDataKey), UploadPart, CompleteMultipartUpload (SSE-KMS needs
+     * kms:Decrypt), then DeleteObject of the result.
+     */
+    private Check multipartWrite(S3Client s3, DestinationConfig destination, String key) {
+        ObjectTarget target = new ObjectTarget(destination.bucket(), key, "text/plain", destination.objects());
         String uploadId;
         try {
-            uploadId = s3.createMultipartUpload(r -> r.bucket(destination.bucket()).key(key)).uploadId();
+            uploadId = s3.createMultipartUpload(r -> target.applyTo(r)).uploadId();
+        } catch (RuntimeException e) {
+            return Check.failed(MULTIPART_WRITE, diagnose(e, destination, "s3:PutObject (CreateMultipartUpload)", key));
+        }
+        String step = "s3:PutObject (UploadPart)";
+        try {
+            String etag = s3.uploadPart(r -> r.bucket(destination.bucket()).key(key).uploadId(uploadId).partNumber(1),
+                    RequestBody.fromBytes(new byte[] {'p'})).eTag();
+            step = "s3:PutObject (CompleteMultipartUpload)";
+            s3.completeMultipartUpload(r -> r.bucket(destination.bucket()).key(key).uploadId(uploadId)
+                    .multipartUpload(m -> m.parts(p -> p.partNumber(1).eTag(etag))));
+        } catch (RuntimeException e) {
+            String message = diagnose(e, destination, step, key);
+            try {
+                s3.abortMultipartUpload(r -> r.bucket(destination.bucket()).key(key).uploadId(uploadId));
+            } catch (RuntimeException ignored) {
+                message += "; the test upload " + uploadId + " could not be aborted either";
+            }
+            return Check.failed(MULTIPART_WRITE, message);
+        }
+        Optional<String> deleteFailure = attempt(() -> s3.deleteObject(r -> r.bucket(destination.bucket()).key(key)),
+                destination, "s3:DeleteObject", key);
+        if (deleteFailure.isPresent()) {
+            return Check.failed(MULTIPART_WRITE, deleteFailure.get() + "; the probe object s3://" + destination.bucket()
+                    + "/" + key + " was left behind: delete it by hand");
+        }
+        return Check.passed(MULTIPART_WRITE, "wrote and deleted a multipart object with the destination's settings");
+    }
+
+    /** What a failed transfer does: create a multipart upload and abort it. A refused abort is only a warning. */
+    private Check multipart(S3Client s3, DestinationConfig destination, String key) {
+        ObjectTarget target = new ObjectTarget(destination.bucket(), key, "text/plain", destination.objects());
+        String uploadId;
+        try {
+            uploadId = s3.createMultipartUpload(r -> target.applyTo(r)).uploadId();
         } catch (RuntimeException e) {
             return Check.failed(MULTIPART, diagnose(e, destination, "s3:PutObject (CreateMultipartUpload)", key));
         }
@@ -192,10 +303,13 @@ public final class ConnectionTester {
                 case "PermanentRedirect", "AuthorizationHeaderMalformed", "IllegalLocationConstraintException":
                     return wrongRegion(destination, code, region);
                 case "AccessDenied", "AllAccessDisabled":
+                    if (KMS_ACTION.matcher(String.valueOf(detail)).find()) {
+                        return kmsDenied(destination, detail);
+                    }
                     return "Access denied for " + action + " on arn:aws:s3:::" + bucket + "/" + prefixPath(destination) + "*"
                             + " (" + code + "): grant " + action.replaceAll(" .*", "") + " on that resource to "
                             + (destination.hasStaticKeys() ? "the access key's user or role" : "the function's role")
-                            + kmsHint(detail);
+                            + tagsHint(destination, action);
                 case "InvalidToken", "ExpiredToken", "TokenRefreshRequired":
                     return "The session token was refused (" + code + "): refresh aws_session_token";
                 default:
@@ -254,8 +368,21 @@ public final class ConnectionTester {
         return null;
     }
 
-    private static String kmsHint(String detail) {
-        return detail != null && detail.toLowerCase().contains("kms") ? " (S3 mentions KMS: " + detail + ")" : "";
+    private static final Pattern KMS_ACTION = Pattern.compile("kms:[A-Za-z*]+");
+
+    /** S3 refused because KMS refused: name the KMS action and the key, which a bucket policy cannot grant. */
+    private static String kmsDenied(DestinationConfig destination, String detail) {
+        Matcher action = KMS_ACTION.matcher(detail);
+        action.find();
+        String key = destination.objects().kmsKeyId() != null ? destination.objects().kmsKeyId() : "the bucket's default KMS key";
+        return "Access denied by KMS for " + action.group() + " on " + key + " (AccessDenied): grant kms:GenerateDataKey "
+                + "and kms:Decrypt on that key (writes with SSE-KMS need the first, multipart uploads both) to "
+                + (destination.hasStaticKeys() ? "the access key's user or role" : "the function's role");
+    }
+
+    private static String tagsHint(DestinationConfig destination, String action) {
+        return !destination.objects().tags().isEmpty() && action.startsWith("s3:PutObject")
+                ? " (objects are tagged: that also needs s3:PutObjectTagging)" : "";
     }
 
     private String endpointName(DestinationConfig destination) {

@@ -5,9 +5,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A model column's type, as SPEC §3 lists them. Precision and scale are meaningful for {@link Kind#DECIMAL} only.
+ * A model column's type, as SPEC §3 lists them. Precision and scale are meaningful for {@link Kind#DECIMAL} only;
+ * {@code maxLength} (characters, 0 for none) for {@code varchar(n)}/{@code char(n)} only. {@code spelling} is the
+ * name the model used where two names share a kind ({@code timestamptz}, {@code varchar(20)}), so messages and
+ * manifests show the type as declared; it takes no part in equality.
  */
-public record ColumnType(Kind kind, int precision, int scale) {
+public record ColumnType(Kind kind, int precision, int scale, int maxLength, String spelling) {
 
     public enum Kind {
         BOOLEAN, INT, BIGINT, FLOAT, DOUBLE, DECIMAL, STRING, JSON, BINARY, DATE, TIME, TIMESTAMP, TIMESTAMP_NTZ
@@ -17,14 +20,30 @@ public record ColumnType(Kind kind, int precision, int scale) {
     public static final int MAX_DECIMAL_PRECISION = 38;
 
     private static final Pattern DECIMAL = Pattern.compile("(?:decimal|numeric)\\s*\\(\\s*(\\d{1,3})\\s*(?:,\\s*(\\d{1,3})\\s*)?\\)");
-    private static final Pattern VARCHAR = Pattern.compile("(?:varchar|char)\\s*\\(\\s*\\d{1,9}\\s*\\)");
+    private static final Pattern VARCHAR = Pattern.compile("(varchar|char)\\s*\\(\\s*(\\d{1,9})\\s*\\)");
 
     public static ColumnType of(Kind kind) {
-        return new ColumnType(kind, 0, 0);
+        return new ColumnType(kind, 0, 0, 0, null);
     }
 
     public static ColumnType decimal(int precision, int scale) {
-        return new ColumnType(Kind.DECIMAL, precision, scale);
+        return new ColumnType(Kind.DECIMAL, precision, scale, 0, null);
+    }
+
+    /** A string of at most {@code maxLength} characters (Unicode code points). */
+    public static ColumnType bounded(String name, int maxLength) {
+        return new ColumnType(Kind.STRING, 0, 0, maxLength, name + "(" + maxLength + ")");
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ColumnType t && t.kind == kind && t.precision == precision && t.scale == scale
+                && t.maxLength == maxLength;
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(kind, precision, scale, maxLength);
     }
 
     /** Parses a type name of the model; {@code field} names the place for the error message. */
@@ -41,15 +60,24 @@ public record ColumnType(Kind kind, int precision, int scale) {
             case "binary", "bytes" -> Kind.BINARY;
             case "date" -> Kind.DATE;
             case "time" -> Kind.TIME;
-            case "timestamp", "timestamptz" -> Kind.TIMESTAMP;
+            case "timestamp" -> Kind.TIMESTAMP;
+            case "timestamptz" -> null;
             case "timestamp_ntz" -> Kind.TIMESTAMP_NTZ;
             default -> null;
         };
         if (simple != null) {
             return of(simple);
         }
-        if (VARCHAR.matcher(t).matches()) {
-            return of(Kind.STRING);
+        if (t.equals("timestamptz")) {
+            return new ColumnType(Kind.TIMESTAMP, 0, 0, 0, "timestamptz");
+        }
+        Matcher v = VARCHAR.matcher(t);
+        if (v.matches()) {
+            int n = Integer.parseInt(v.group(2));
+            if (n < 1) {
+                throw new InvalidEventException(field + ": " + v.group(1) + " length must be at least 1");
+            }
+            return bounded(v.group(1), n);
         }
         Matcher m = DECIMAL.matcher(t);
         if (m.matches()) {
@@ -71,6 +99,9 @@ public record ColumnType(Kind kind, int precision, int scale) {
 
     @Override
     public String toString() {
+        if (spelling != null) {
+            return spelling;
+        }
         return kind == Kind.DECIMAL ? "decimal(" + precision + "," + scale + ")" : kind.name().toLowerCase(Locale.ROOT);
     }
 }

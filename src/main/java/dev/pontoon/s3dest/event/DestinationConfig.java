@@ -14,6 +14,7 @@ import java.util.Objects;
  * @param pathStyle path-style addressing on a custom endpoint (the default there)
  * @param role a role to assume first, or null
  * @param objects encryption, storage class and tags of every object written
+ * @param catalog where a committed batch is registered, or null for none
  */
 public record DestinationConfig(
         String bucket,
@@ -26,7 +27,8 @@ public record DestinationConfig(
         URI endpoint,
         boolean pathStyle,
         RoleSettings role,
-        ObjectSettings objects) {
+        ObjectSettings objects,
+        CatalogSpec catalog) {
 
     public DestinationConfig {
         Objects.requireNonNull(bucket, "bucket is null");
@@ -39,7 +41,14 @@ public record DestinationConfig(
     public DestinationConfig at(String otherRegion, URI otherEndpoint) {
         return new DestinationConfig(bucket, prefix, otherRegion != null ? otherRegion : region, accessKeyId,
                 secretAccessKey, sessionToken, compression, otherEndpoint != null ? otherEndpoint : endpoint, pathStyle, role,
-                objects);
+                objects, catalog);
+    }
+
+    /** Another bucket and prefix reached with these credentials (a staging prefix), with no object settings. */
+    public DestinationConfig reading(String otherBucket, String otherPrefix, String otherRegion, URI otherEndpoint) {
+        DestinationConfig at = at(otherRegion, otherEndpoint);
+        return new DestinationConfig(otherBucket, otherPrefix, at.region, accessKeyId, secretAccessKey, sessionToken,
+                compression, at.endpoint, pathStyle, role, ObjectSettings.NONE, null);
     }
 
     public boolean hasStaticKeys() {
@@ -53,7 +62,7 @@ public record DestinationConfig(
                 + ", secretAccessKey=" + (secretAccessKey == null ? null : "****")
                 + ", sessionToken=" + (sessionToken == null ? null : "****")
                 + ", compression=" + compression + ", endpoint=" + endpoint + ", pathStyle=" + pathStyle
-                + ", role=" + role + ", objects=" + objects + "]";
+                + ", role=" + role + ", objects=" + objects + ", catalog=" + catalog + "]";
     }
 
     /** Key ids are not secret, but showing only the tail is enough to tell two apart. */

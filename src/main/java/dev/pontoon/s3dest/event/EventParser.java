@@ -25,14 +25,25 @@ public final class EventParser {
 
     private static final Pattern REGION = Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
 
+    static final Set<String> EVENT_FIELDS = Set.of("transfer_id", "batch_id", "transfer_started_at", "file_index_start",
+            "destination", "model", "rows", "source", "commit");
+    static final Set<String> DESTINATION_FIELDS = Set.of("s3_bucket", "s3_prefix", "s3_region", "aws_access_key_id",
+            "aws_secret_access_key", "aws_session_token", "compression", "endpoint_url", "path_style", "role_arn",
+            "external_id", "role_session_name", "sse", "kms_key_id", "bucket_key_enabled", "storage_class", "tags",
+            "catalog");
+    static final Set<String> MODEL_FIELDS = Set.of("name", "columns", "primary_key");
+    static final Set<String> COLUMN_FIELDS = Set.of("name", "type", "nullable");
+    static final Set<String> SOURCE_FIELDS = Set.of("uris", "format", "compression", "s3_region", "endpoint_url");
+    static final Set<String> CONNECTION_TEST_FIELDS = Set.of("destination", "source");
+
     private EventParser() {
     }
 
     public static TransferEvent transferEvent(JsonNode root) {
         requireObject("event", root);
+        KnownFields.check(root, "", EVENT_FIELDS);
         Instant startedAt = instant("transfer_started_at", required(root, "transfer_started_at"));
-        String batchId = optionalScalar(root, "batch_id");
-        batchId = batchId == null ? ObjectKeys.defaultBatchId(startedAt) : ObjectKeys.checkBatchId("batch_id", batchId);
+        String batchId = batchId(root, startedAt);
         int fileIndexStart = 0;
         JsonNode fis = root.get("file_index_start");
         if (fis != null && !fis.isNull()) {
@@ -40,6 +51,14 @@ public final class EventParser {
                 throw new InvalidEventException("file_index_start: must be a non-negative integer, got " + describe(fis));
             }
             fileIndexStart = fis.intValue();
+        }
+        boolean commit = false;
+        JsonNode commitNode = root.get("commit");
+        if (commitNode != null && !commitNode.isNull()) {
+            if (!commitNode.isBoolean()) {
+                throw new InvalidEventException("commit: must be true or false, got " + describe(commitNode));
+            }
+            commit = commitNode.booleanValue();
         }
         DestinationConfig destination = destination(required(root, "destination"));
         ModelSpec model = model(required(root, "model"));
@@ -68,11 +87,109 @@ public final class EventParser {
             }
         }
         return new TransferEvent(optionalScalar(root, "transfer_id"), batchId, startedAt, fileIndexStart,
-                destination, model, rowArray, sourceSpec);
+                destination, model, rowArray, sourceSpec, Integer.MAX_VALUE, commit);
+    }
+
+    private static String batchId(JsonNode root, Instant startedAt) {
+        String batchId = optionalScalar(root, "batch_id");
+        return batchId == null ? ObjectKeys.defaultBatchId(startedAt) : ObjectKeys.checkBatchId("batch_id", batchId);
+    }
+
+    static final Set<String> BATCH_FIELDS = Set.of("transfer", "source");
+    static final Set<String> BATCH_TRANSFER_FIELDS = Set.of("transfer_id", "batch_id", "transfer_started_at",
+            "destination", "model");
+    static final Set<String> CHUNK_FIELDS = Set.of("Items", "BatchInput");
+    static final Set<String> CHUNK_ITEM_FIELDS = Set.of("key", "index");
+    /**
+     * File indexes each staged object of a batch owns: the chunk that reads objects {@code i..j} of the listing
+     * writes files {@code i * FILES_PER_SOURCE} up to {@code (j + 1) * FILES_PER_SOURCE}, so chunks never collide
+     * and a re-run writes the same keys (SPEC §10). At the default 128 MiB files that is 128 GB of Parquet per object.
+     */
+    public static final int FILES_PER_SOURCE = 1000;
+
+    /** The state machine's execution input, which is also the commit's (SPEC §10). */
+    public static BatchEvent batch(JsonNode root) {
+        return batch(root, "");
+    }
+
+    private static BatchEvent batch(JsonNode root, String path) {
+        requireObject(path.isEmpty() ? "event" : path, root);
+        KnownFields.check(root, path, BATCH_FIELDS);
+        JsonNode transfer = root.get("transfer");
+        String at = (path.isEmpty() ? "" : path + ".") + "transfer";
+        requireObject(at, transfer);
+        try {
+            KnownFields.check(transfer, "", BATCH_TRANSFER_FIELDS);
+            Instant startedAt = instant("transfer_started_at", required(transfer, "transfer_started_at"));
+            String batchId = batchId(transfer, startedAt);
+            DestinationConfig destination = destination(required(transfer, "destination"));
+            ModelSpec model = model(required(transfer, "model"));
+            if (model.columns().isEmpty()) {
+                throw new InvalidEventException("model.columns: must be declared for a batch of staged files");
+            }
+            StagingPrefix staging = stagingPrefix((path.isEmpty() ? "" : path + ".") + "source",
+                    root.get("source"), true);
+            return new BatchEvent(optionalScalar(transfer, "transfer_id"), batchId, startedAt, destination, model,
+                    staging);
+        } catch (InvalidEventException e) {
+            if (e.getMessage().startsWith((path.isEmpty() ? "" : path + ".") + "source")) {
+                throw e;
+            }
+            throw new InvalidEventException(at + "." + e.getMessage());
+        }
+    }
+
+    /**
+     * One chunk of a batch as the Distributed Map hands it to a child execution: the items its ItemBatcher grouped
+     * ({@code {"key", "index"}}: the object and its position in the listing) and the batch input.
+     */
+    public static TransferEvent chunk(JsonNode root) {
+        requireObject("event", root);
+        KnownFields.check(root, "", CHUNK_FIELDS);
+        BatchEvent batch = batch(root.get("BatchInput"), "BatchInput");
+        JsonNode items = root.get("Items");
+        if (items == null || !items.isArray() || items.isEmpty()) {
+            throw new InvalidEventException("Items: must be a non-empty array of {\"key\", \"index\"} objects");
+        }
+        List<String> keys = new ArrayList<>();
+        int first = -1;
+        for (int i = 0; i < items.size(); i++) {
+            String field = "Items[" + i + "]";
+            JsonNode item = items.get(i);
+            requireObject(field, item);
+            KnownFields.check(item, field, CHUNK_ITEM_FIELDS);
+            JsonNode key = item.get("key");
+            JsonNode index = item.get("index");
+            if (key == null || !key.isTextual() || key.textValue().isEmpty()) {
+                throw new InvalidEventException(field + ".key: must be the object's key, got " + describe(key));
+            }
+            if (index == null || !index.canConvertToInt() || !index.isIntegralNumber() || index.intValue() < 0
+                    || index.intValue() >= Integer.MAX_VALUE / FILES_PER_SOURCE - 1) {
+                throw new InvalidEventException(field + ".index: must be the object's position in the listing, got "
+                        + describe(index));
+            }
+            if (i == 0) {
+                first = index.intValue();
+            } else if (index.intValue() != first + i) {
+                // The batcher hands out consecutive positions; anything else would break the index arithmetic.
+                throw new InvalidEventException(field + ".index: " + index.intValue() + " does not follow "
+                        + (first + i - 1) + ": a chunk's objects must be consecutive in the listing");
+            }
+            if (!key.textValue().startsWith(batch.staging().prefix())) {
+                throw new InvalidEventException(field + ".key: '" + key.textValue() + "' is not under the source prefix '"
+                        + batch.staging().prefix() + "'");
+            }
+            keys.add(key.textValue());
+        }
+        int start = first * FILES_PER_SOURCE;
+        return new TransferEvent(batch.transferId(), batch.batchId(), batch.transferStartedAt(), start,
+                batch.destination(), batch.model(), null, batch.staging().sourceOf(keys),
+                start + keys.size() * FILES_PER_SOURCE, false);
     }
 
     public static DestinationConfig destination(JsonNode node) {
         requireObject("destination", node);
+        KnownFields.check(node, "destination", DESTINATION_FIELDS);
         String bucket = ObjectKeys.normalizeBucket("destination.s3_bucket", optionalText(node, "destination", "s3_bucket"));
         String prefix = ObjectKeys.normalizePrefix("destination.s3_prefix", optionalText(node, "destination", "s3_prefix"));
         String region = optionalText(node, "destination", "s3_region");
@@ -105,7 +222,42 @@ public final class EventParser {
         ObjectSettings objects = objectSettings(node);
         URI endpoint = endpointText == null ? null : endpoint("destination.endpoint_url", endpointText);
         return new DestinationConfig(bucket, prefix, region, keyId, secret, token, compression, endpoint, pathStyle, role,
-                objects);
+                objects, catalog(node.get("catalog")));
+    }
+
+    static final Set<String> GLUE_FIELDS = Set.of("type", "database", "table", "region");
+    /** Glue's rule for database and table names: lower-case letters, digits and underscores, at most 255. */
+    private static final Pattern GLUE_NAME = Pattern.compile("[a-z0-9_]{1,255}");
+
+    static CatalogSpec catalog(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        requireObject("destination.catalog", node);
+        String type = optionalText(node, "destination.catalog", "type");
+        if (type == null) {
+            throw new InvalidEventException("destination.catalog.type: is required (glue)");
+        }
+        if (!type.equals("glue")) {
+            throw new InvalidEventException("destination.catalog.type: '" + type + "' is not supported (expected glue)");
+        }
+        KnownFields.check(node, "destination.catalog", GLUE_FIELDS);
+        String database = optionalText(node, "destination.catalog", "database");
+        if (database == null) {
+            throw new InvalidEventException("destination.catalog.database: is required");
+        }
+        String table = optionalText(node, "destination.catalog", "table");
+        for (String[] name : new String[][] {{"database", database}, {"table", table}}) {
+            if (name[1] != null && !GLUE_NAME.matcher(name[1]).matches()) {
+                throw new InvalidEventException("destination.catalog." + name[0] + ": '" + name[1]
+                        + "' is not a Glue name (lower-case letters, digits and _)");
+            }
+        }
+        String region = optionalText(node, "destination.catalog", "region");
+        if (region != null && !REGION.matcher(region).matches()) {
+            throw new InvalidEventException("destination.catalog.region: '" + region + "' is not a region name");
+        }
+        return new CatalogSpec(CatalogSpec.Type.GLUE, database, table, region);
     }
 
     private static final Pattern ROLE_ARN = Pattern.compile("arn:aws[a-z-]*:iam::\\d{12}:role/[\\w+=,.@/-]{1,512}");
@@ -210,6 +362,11 @@ public final class EventParser {
 
     static ModelSpec model(JsonNode node) {
         requireObject("model", node);
+        KnownFields.check(node, "model", MODEL_FIELDS);
+        JsonNode nameNode = node.get("name");
+        if (nameNode != null && nameNode.isTextual() && nameNode.textValue().isBlank()) {
+            throw new InvalidEventException("model.name: must not be empty (it is the model's folder in the key)");
+        }
         String name = ObjectKeys.checkModelName("model.name", optionalText(node, "model", "name"));
         List<ColumnSpec> columns = new ArrayList<>();
         JsonNode cols = node.get("columns");
@@ -222,6 +379,7 @@ public final class EventParser {
                 String field = "model.columns[" + i + "]";
                 JsonNode col = cols.get(i);
                 requireObject(field, col);
+                KnownFields.check(col, field, COLUMN_FIELDS);
                 String colName = optionalText(col, field, "name");
                 if (colName == null || colName.isEmpty()) {
                     throw new InvalidEventException(field + ".name: is required");
@@ -241,7 +399,12 @@ public final class EventParser {
                 if (typeText == null) {
                     throw new InvalidEventException(field + ".type: is required (column '" + colName + "')");
                 }
-                ColumnType type = ColumnType.parse(field + ".type", typeText);
+                ColumnType type;
+                try {
+                    type = ColumnType.parse(field + ".type", typeText);
+                } catch (InvalidEventException e) {
+                    throw new InvalidEventException(e.getMessage() + " (column '" + colName + "')");
+                }
                 JsonNode nullable = col.get("nullable");
                 if (nullable != null && !nullable.isNull() && !nullable.isBoolean()) {
                     throw new InvalidEventException(field + ".nullable: must be true or false, got " + describe(nullable));
@@ -255,6 +418,7 @@ public final class EventParser {
 
     static SourceSpec source(JsonNode node) {
         requireObject("source", node);
+        KnownFields.check(node, "source", SOURCE_FIELDS);
         JsonNode uris = node.get("uris");
         if (uris == null || !uris.isArray() || uris.isEmpty()) {
             throw new InvalidEventException("source.uris: must be a non-empty array of s3://bucket/key strings");
@@ -288,12 +452,56 @@ public final class EventParser {
                 region, endpoint == null ? null : endpoint("source.endpoint_url", endpoint));
     }
 
+    static final Set<String> STAGING_FIELDS = Set.of("bucket", "prefix", "format", "compression", "s3_region",
+            "endpoint_url");
+
+    /**
+     * The staged files of a batch, named by bucket and prefix (SPEC §10).
+     *
+     * @param formatRequired false where the files are only probed, not read
+     */
+    public static StagingPrefix stagingPrefix(String path, JsonNode node, boolean formatRequired) {
+        requireObject(path, node);
+        KnownFields.check(node, path, STAGING_FIELDS);
+        String bucket = ObjectKeys.normalizeBucket(path + ".bucket", optionalText(node, path, "bucket"));
+        String prefix = optionalText(node, path, "prefix");
+        prefix = prefix == null ? "" : prefix.replaceFirst("^/+", "");
+        for (int i = 0; i < prefix.length(); i++) {
+            if (Character.isISOControl(prefix.charAt(i))) {
+                throw new InvalidEventException(path + ".prefix: contains a control character");
+            }
+        }
+        String format = optionalText(node, path, "format");
+        if (format == null && formatRequired) {
+            throw new InvalidEventException(path + ".format: is required (jsonl or csv)");
+        }
+        String region = optionalText(node, path, "s3_region");
+        if (region != null && !REGION.matcher(region).matches()) {
+            throw new InvalidEventException(path + ".s3_region: '" + region + "' is not a region name (e.g. us-east-1)");
+        }
+        String endpoint = optionalText(node, path, "endpoint_url");
+        return new StagingPrefix(bucket, prefix,
+                format == null ? null : SourceSpec.Format.parse(path + ".format", format),
+                SourceSpec.SourceCompression.parse(path + ".compression", optionalText(node, path, "compression")),
+                region, endpoint == null ? null : endpoint(path + ".endpoint_url", endpoint));
+    }
+
+    /** The connection test's input (SPEC §5): the destination, and optionally the staging prefix to probe reads of. */
+    public static ConnectionTestEvent connectionTest(JsonNode root) {
+        requireObject("event", root);
+        KnownFields.check(root, "", CONNECTION_TEST_FIELDS);
+        DestinationConfig destination = destination(root.get("destination"));
+        JsonNode source = root.get("source");
+        return new ConnectionTestEvent(destination,
+                source == null || source.isNull() ? null : stagingPrefix("source", source, false));
+    }
+
     private static Instant instant(String field, JsonNode node) {
         if (!node.isTextual()) {
             throw new InvalidEventException(field + ": must be an ISO-8601 string with offset, got " + describe(node));
         }
         try {
-            return OffsetDateTime.parse(node.textValue()).toInstant();
+            return OffsetDateTime.parse(Iso8601.extendedOffset(node.textValue())).toInstant();
         } catch (DateTimeParseException e) {
             throw new InvalidEventException(field + ": '" + node.textValue()
                     + "' is not an ISO-8601 instant with offset, e.g. 2025-09-25T13:22:33.123Z");

@@ -9,6 +9,9 @@ import java.util.Objects;
  *
  * @param batchId the event's batch id, or the start instant in epoch milliseconds when it had none
  * @param rows inline rows, each a JSON object; null when the rows come from {@code source}
+ * @param fileIndexLimit the first file index this invocation may not use (a chunk's share of the batch's
+ *     indexes); {@link Integer#MAX_VALUE} for no limit
+ * @param commit this event is a whole batch: after its files, write the batch manifest (SPEC §10)
  */
 public record TransferEvent(
         String transferId,
@@ -18,7 +21,9 @@ public record TransferEvent(
         DestinationConfig destination,
         ModelSpec model,
         ArrayNode rows,
-        SourceSpec source) {
+        SourceSpec source,
+        int fileIndexLimit,
+        boolean commit) {
 
     public TransferEvent {
         Objects.requireNonNull(batchId, "batchId is null");
@@ -28,12 +33,15 @@ public record TransferEvent(
         if ((rows == null) == (source == null)) {
             throw new IllegalArgumentException("exactly one of rows and source");
         }
+        if (fileIndexLimit <= fileIndexStart) {
+            throw new IllegalArgumentException("fileIndexLimit must be above fileIndexStart");
+        }
     }
 
     @Override
     public String toString() {
         return "TransferEvent[transferId=" + transferId + ", batchId=" + batchId + ", transferStartedAt=" + transferStartedAt
-                + ", fileIndexStart=" + fileIndexStart + ", destination=" + destination + ", model=" + model.name()
+                + ", fileIndexStart=" + fileIndexStart + ", fileIndexLimit=" + fileIndexLimit + ", commit=" + commit + ", destination=" + destination + ", model=" + model.name()
                 + (rows != null ? ", rows=" + rows.size() : ", source=" + source) + "]";
     }
 }

@@ -36,7 +36,7 @@ public class ConnectionTestHandler implements RequestStreamHandler {
         ConnectionResult result;
         try {
             JsonNode event = Json.read(input);
-            result = tester.test(EventParser.destination(event.get("destination")));
+            result = tester.test(EventParser.connectionTest(event));
         } catch (InvalidEventException e) {
             result = new ConnectionResult(false, "Invalid destination config: " + e.getMessage(),
                     List.of(new Check("config", false, false, e.getMessage())));

@@ -10,6 +10,10 @@ import org.jboss.logging.Logger;
 /**
  * The SQS envelope (SPEC §6): {@code {"Records": [{"messageId", "eventSource": "aws:sqs", "body"}]}}. Each record
  * is processed on its own; the response names only the failed ones, for {@code ReportBatchItemFailures}.
+ *
+ * <p>From a FIFO queue (its ARN ends in {@code .fifo}) records must land in order: after the first failure the
+ * rest of the batch is not processed and is reported failed too, so SQS redelivers them after the failed one
+ * instead of letting later messages of the group overtake it (as Powertools' batch utility does).
  */
 final class SqsBatch {
     private static final Logger LOG = Logger.getLogger(SqsBatch.class);
@@ -34,8 +38,15 @@ final class SqsBatch {
     /** Runs {@code process} on each record's body; a record that throws is reported, the others go on. */
     static Response process(JsonNode event, Consumer<JsonNode> process) {
         List<Failure> failures = new ArrayList<>();
+        boolean fifo = false;
         for (JsonNode record : event.get("Records")) {
             String id = record.path("messageId").asText(null);
+            fifo |= record.path("eventSourceARN").asText("").endsWith(".fifo");
+            if (fifo && !failures.isEmpty()) {
+                LOG.warnf("SQS message %s not processed: an earlier message of this FIFO batch failed", id);
+                failures.add(new Failure(id));
+                continue;
+            }
             try {
                 JsonNode body = record.path("body");
                 if (!body.isTextual()) {

@@ -33,8 +33,8 @@ public class TransferHandler implements RequestStreamHandler {
         return handler;
     }
 
-    /** A handler over the given service (a rehearsal's), outside the container. */
-    static TransferHandler over(TransferService service) {
+    /** A handler over the given service (a rehearsal's, a test's), outside the container. */
+    public static TransferHandler over(TransferService service) {
         TransferHandler handler = new TransferHandler();
         handler.transfers = service;
         return handler;

@@ -53,7 +53,9 @@ public final class RollingParquetWriter {
                 .withValuesWriterFactory(dictionary)
                 .build();
         this.compressor = Codecs.compressor(CompressionCodecName.valueOf(compression.name()));
-        this.metadata = Map.copyOf(metadata);
+        // Sorted: Map.copyOf's iteration order changes with every JVM start, and the footer must be a pure function
+        // of the event (SPEC §8), whatever process writes it.
+        this.metadata = java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(metadata));
         this.nextIndex = firstIndex;
         this.keyForIndex = keyForIndex;
         this.files = files;

@@ -20,7 +20,7 @@ public record ObjectTarget(String bucket, String key, String contentType, Object
         this(bucket, key, contentType, ObjectSettings.NONE);
     }
 
-    CreateMultipartUploadRequest.Builder applyTo(CreateMultipartUploadRequest.Builder r) {
+    public CreateMultipartUploadRequest.Builder applyTo(CreateMultipartUploadRequest.Builder r) {
         r.bucket(bucket).key(key).contentType(contentType);
         if (settings.sse() != null) {
             r.serverSideEncryption(settings.sse()).ssekmsKeyId(settings.kmsKeyId()).bucketKeyEnabled(settings.bucketKeyEnabled());

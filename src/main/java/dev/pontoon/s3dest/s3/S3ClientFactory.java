@@ -77,9 +77,9 @@ public final class S3ClientFactory {
                     .socketTimeout(settings.socketTimeout())
                     .expectContinueEnabled(true));
         }
+        AssumedRole role = destination.role() == null ? null : assumeRole(destination, credentials(destination));
         builder.region(Region.of(region(destination)))
-                .credentialsProvider(destination.role() == null ? credentials(destination)
-                        : assumeRole(destination, credentials(destination)))
+                .credentialsProvider(role == null ? credentials(destination) : role.provider())
                 .overrideConfiguration(c -> c
                         .executionInterceptors(stats == null ? java.util.List.of(new AttemptCounter())
                                 : java.util.List.of(new AttemptCounter(), stats))
@@ -91,14 +91,58 @@ public final class S3ClientFactory {
         if (endpoint != null) {
             builder.endpointOverride(endpoint).forcePathStyle(destination.pathStyle());
         }
-        return builder.build();
+        S3Client client = builder.build();
+        return role == null ? client : new WithRole(client, role);
+    }
+
+    /**
+     * A client over an assumed role: closing it also closes the role's provider and its STS client, which the SDK
+     * leaves open (a client does not own the credentials provider it is given).
+     */
+    static final class WithRole extends software.amazon.awssdk.services.s3.DelegatingS3Client {
+        private final AssumedRole role;
+        private volatile boolean closed;
+
+        WithRole(S3Client delegate, AssumedRole role) {
+            super(delegate);
+            this.role = role;
+        }
+
+        @Override
+        public void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                super.close();
+            } finally {
+                role.close();
+            }
+        }
+
+        AssumedRole role() {
+            return role;
+        }
     }
 
     /**
      * Assumes the destination's role with its base credentials, once, before any S3 call: a failure here says it
      * was the assume-role that failed, not S3. The session is cached by the provider for the invocation.
      */
-    private AwsCredentialsProvider assumeRole(DestinationConfig destination, AwsCredentialsProvider base) {
+    /** The role's credentials and the STS client that refreshes them; both are closed together. */
+    record AssumedRole(StsClient sts, StsAssumeRoleCredentialsProvider provider) implements AutoCloseable {
+        @Override
+        public void close() {
+            try {
+                provider.close();
+            } finally {
+                sts.close();
+            }
+        }
+    }
+
+    private AssumedRole assumeRole(DestinationConfig destination, AwsCredentialsProvider base) {
         RoleSettings role = destination.role();
         StsClientBuilder sts = StsClient.builder()
                 .httpClientBuilder(ApacheHttpClient.builder()
@@ -110,17 +154,20 @@ public final class S3ClientFactory {
         if (stsEndpoint != null && !stsEndpoint.isBlank()) {
             sts.endpointOverride(URI.create(stsEndpoint.trim()));
         }
+        StsClient stsClient = sts.build();
         StsAssumeRoleCredentialsProvider provider = StsAssumeRoleCredentialsProvider.builder()
-                .stsClient(sts.build())
+                .stsClient(stsClient)
                 .refreshRequest(r -> r.roleArn(role.roleArn()).roleSessionName(role.sessionName())
                         .externalId(role.externalId()))
                 .build();
+        AssumedRole assumed = new AssumedRole(stsClient, provider);
         try {
             provider.resolveCredentials();
         } catch (RuntimeException e) {
+            assumed.close();
             throw S3Errors.map(e, "AssumeRole " + role.roleArn() + " (before any S3 call)", destination.bucket(), null);
         }
-        return provider;
+        return assumed;
     }
 
     /** The destination's region, else the function's ({@code AWS_REGION}), else us-east-1. */

@@ -279,6 +279,10 @@ final class JsonLineDecoder {
                 if (c != '"' || !string()) {
                     return false;
                 }
+                if (columns[column].type().maxLength() > 0
+                        && Values.codePoints(text, textFrom, textLength) > columns[column].type().maxLength()) {
+                    return false; // the general decoder reports it
+                }
                 row.setBytes(column, text, textFrom, textLength);
             }
             case TIMESTAMP, TIMESTAMP_NTZ -> {

@@ -134,7 +134,9 @@ public final class JsonRowDecoder {
                 if (t != JsonToken.VALUE_STRING) {
                     throw wrong("a string", p, t);
                 }
-                row.setBinary(i, Binary.fromString(p.getText()));
+                String text = p.getText();
+                Values.checkLength(type, text);
+                row.setBinary(i, Binary.fromString(text));
             }
             case JSON -> {
                 JsonNode value = mapper.readTree(p);

@@ -62,7 +62,10 @@ final class TextRowDecoder {
                 }
                 Values.setDecimal(row, i, type, d);
             }
-            case STRING -> row.setBinary(i, Binary.fromString(v));
+            case STRING -> {
+                Values.checkLength(type, v);
+                row.setBinary(i, Binary.fromString(v));
+            }
             case JSON -> {
                 try {
                     row.setBinary(i, Binary.fromString(mapper.writeValueAsString(mapper.readTree(v))));

@@ -227,12 +227,32 @@ public final class Values {
     /** SQL engines print a space where ISO-8601 has the 'T'; both are accepted. */
     private static String withT(String text) {
         if (text.length() > 10 && text.charAt(10) == ' ') {
-            return text.substring(0, 10) + 'T' + text.substring(11);
+            text = text.substring(0, 10) + 'T' + text.substring(11);
         }
-        return text;
+        return dev.pontoon.s3dest.event.Iso8601.extendedOffset(text);
     }
 
     static String clip(String text) {
         return text.length() > 40 ? text.substring(0, 40) + "…" : text;
+    }
+
+    /** A {@code varchar(n)}/{@code char(n)} value longer than n characters (code points) is an error, never cut. */
+    static void checkLength(ColumnType type, String v) {
+        int max = type.maxLength();
+        if (max > 0 && v.length() > max && v.codePointCount(0, v.length()) > max) {
+            throw new IllegalArgumentException("'" + clip(v) + "' is " + v.codePointCount(0, v.length())
+                    + " characters; " + type + " allows at most " + max);
+        }
+    }
+
+    /** Unicode code points in UTF-8 bytes {@code b[from, from + length)}: every byte that does not continue one. */
+    static int codePoints(byte[] b, int from, int length) {
+        int n = 0;
+        for (int i = from; i < from + length; i++) {
+            if ((b[i] & 0xC0) != 0x80) {
+                n++;
+            }
+        }
+        return n;
     }
 }

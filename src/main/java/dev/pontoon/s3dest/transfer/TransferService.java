@@ -14,6 +14,7 @@ import dev.pontoon.s3dest.parquet.Row;
 import dev.pontoon.s3dest.parquet.WriterSettings;
 import dev.pontoon.s3dest.s3.ObjectKeys;
 import dev.pontoon.s3dest.s3.ObjectTarget;
+import dev.pontoon.s3dest.s3.OpenUploads;
 import dev.pontoon.s3dest.s3.S3ClientFactory;
 import dev.pontoon.s3dest.s3.S3Errors;
 import dev.pontoon.s3dest.s3.S3OutputFile;
@@ -152,7 +153,7 @@ public final class TransferService {
                 RowSource source = openSource(event, modelColumns, sourceS3)) {
             RollingParquetWriter writer = new RollingParquetWriter(model, fileColumns, writerSettings,
                     destination.compression(),
-                    Map.of("pontoon.model", model, "pontoon.batch_id", event.batchId()),
+                    new java.util.TreeMap<>(Map.of("pontoon.model", model, "pontoon.batch_id", event.batchId())),
                     event.fileIndexStart(),
                     index -> ObjectKeys.dataKey(destination.prefix(), model, event.transferStartedAt(), event.batchId(), index),
                     key -> new S3OutputFile(s3, new ObjectTarget(destination.bucket(), key, ObjectTarget.PARQUET,
@@ -197,6 +198,7 @@ public final class TransferService {
                 throw Failures.withCompletedFiles(t, writer.completed());
             }
             run.files = files;
+            run.abortedUploads += abortLeftBehind(s3, event, writer.nextIndex());
             writeManifest(s3, event, fileColumns, writer, files);
             long millis = (System.nanoTime() - started) / 1_000_000;
             TransferResult result = TransferResult.ok(model, event.batchId(), files, writer.nextIndex(), millis);
@@ -208,6 +210,25 @@ public final class TransferService {
         } catch (IOException e) {
             throw S3Errors.map(e, "write", destination.bucket(), ObjectKeys.modelPath(destination.prefix(), model));
         }
+    }
+
+    /**
+     * Every file of this attempt is complete, so an upload still open for one of its keys was left by an earlier
+     * attempt of the same event whose sandbox died (SPEC §8): abort it.
+     */
+    private static int abortLeftBehind(S3Client s3, TransferEvent event, int nextIndex) {
+        if (nextIndex == event.fileIndexStart()) {
+            return 0;
+        }
+        DestinationConfig d = event.destination();
+        java.util.Set<String> owned = new java.util.HashSet<>();
+        for (int i = event.fileIndexStart(); i < nextIndex; i++) {
+            owned.add(ObjectKeys.dataKey(d.prefix(), event.model().name(), event.transferStartedAt(), event.batchId(), i));
+        }
+        String first = ObjectKeys.dataKey(d.prefix(), event.model().name(), event.transferStartedAt(), event.batchId(),
+                event.fileIndexStart());
+        String common = first.substring(0, first.lastIndexOf('_') + 1);
+        return OpenUploads.abortLeftBehind(s3, d.bucket(), common, owned::contains);
     }
 
     /** After every data file is complete: the manifest that tells readers the chunk is whole. */

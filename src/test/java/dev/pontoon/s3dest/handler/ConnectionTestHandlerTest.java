@@ -60,7 +60,7 @@ class ConnectionTestHandlerTest {
         assertThat(result.get("success").asBoolean()).isTrue();
         assertThat(result.get("message").asText()).isEqualTo("Connected: the function can write to s3://" + bucket + "/exports/");
         assertThat(result.get("checks")).extracting(c -> c.get("name").asText() + "=" + c.get("ok").asBoolean())
-                .containsExactly("put_object=true", "delete_object=true", "abort_multipart_upload=true");
+                .containsExactly("put_object=true", "delete_object=true", "multipart_upload=true", "abort_multipart_upload=true");
         assertThat(result.at("/checks/0/message").asText()).startsWith("wrote s3://" + bucket + "/exports/_pontoon_connection_test_");
         try (S3Client s3 = server.client()) {
             assertThat(s3.listObjectsV2(r -> r.bucket(bucket)).contents()).isEmpty();
@@ -148,7 +148,7 @@ class ConnectionTestHandlerTest {
         JsonNode result = test(destination("exports"));
         assertThat(result.get("success").asBoolean()).isTrue();
         assertThat(result.get("message").asText()).contains("with a warning: Access denied for s3:AbortMultipartUpload");
-        JsonNode check = result.at("/checks/2");
+        JsonNode check = result.at("/checks/3");
         assertThat(check.get("ok").asBoolean()).isFalse();
         assertThat(check.get("warning").asBoolean()).isTrue();
         assertThat(check.get("message").asText()).contains("AbortIncompleteMultipartUpload lifecycle rule");
@@ -203,6 +203,16 @@ class ConnectionTestHandlerTest {
         JsonNode noDestination = Json.read(given().contentType("application/json").body("{}").when().post().then()
                 .statusCode(200).extract().asString());
         assertThat(noDestination.get("message").asText()).isEqualTo("Invalid destination config: destination: must be a JSON object, got nothing");
+    }
+
+    @Test
+    void aMisspeltFieldIsNamedWithWhatItProbablyMeant() {
+        ObjectNode dest = destination(null);
+        dest.put("s3_regoin", "us-east-1");
+        JsonNode result = test(dest);
+        assertThat(result.get("success").asBoolean()).isFalse();
+        assertThat(result.get("message").asText())
+                .isEqualTo("Invalid destination config: destination.s3_regoin: unknown field; did you mean 's3_region'?");
     }
 
     private ObjectNode destination(String prefix) {

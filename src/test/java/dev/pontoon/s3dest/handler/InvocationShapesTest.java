@@ -65,9 +65,28 @@ class InvocationShapesTest {
         assertThat(keys()).anyMatch(k -> k.startsWith("p/good/dt=")).anyMatch(k -> k.startsWith("p/good2/dt="))
                 .noneMatch(k -> k.contains("nobucket") || k.contains("invalid"));
 
+        // A standard queue: records after a failure still run (m-5 landed above).
         ObjectNode allGood = JsonNodeFactory.instance.objectNode();
         record(allGood.putArray("Records"), "m-6", event("again", 3).toString());
         assertThat(invoke(allGood).get("batchItemFailures")).isEmpty();
+    }
+
+    @Test
+    void aFifoBatchStopsAtTheFirstFailureAndReportsTheRestSoTheyStayInOrder() {
+        ObjectNode sqs = JsonNodeFactory.instance.objectNode();
+        ArrayNode records = sqs.putArray("Records");
+        record(records, "f-1", event("first", 3).toString());
+        record(records, "f-2", "{ this is not json");
+        record(records, "f-3", event("third", 3).toString());
+        for (JsonNode r : records) {
+            ((ObjectNode) r).put("eventSourceARN", "arn:aws:sqs:us-east-1:123456789012:TransferQueue.fifo");
+            ((ObjectNode) r).putObject("attributes").put("MessageGroupId", "leads");
+        }
+        JsonNode response = invoke(sqs);
+        assertThat(response.get("batchItemFailures")).extracting(f -> f.get("itemIdentifier").asText())
+                .containsExactly("f-2", "f-3");
+        // The third message was not processed: it must not overtake the failed second one.
+        assertThat(keys()).anyMatch(k -> k.startsWith("p/first/dt=")).noneMatch(k -> k.startsWith("p/third/"));
     }
 
     @Test

@@ -36,6 +36,10 @@ class ValuesTest {
         assertThat(Values.timestampUtc("1970-01-01T00:00:00.000001Z")).isEqualTo(1);
         assertThat(Values.timestampUtc("1970-01-01T01:00:00+01:00")).isZero();
         assertThat(Values.timestampUtc("1970-01-01 00:00:01Z")).isEqualTo(1_000_000);
+        // ISO-8601's basic offset form, as its extended and hour-only forms.
+        assertThat(Values.timestampUtc("1970-01-01T09:00:00+0900")).isZero();
+        assertThat(Values.timestampUtc("1970-01-01T09:00:00.5+09")).isEqualTo(500_000);
+        assertThat(Values.timestampUtc("1969-12-31T20:30:00-0330")).isZero();
         assertThatThrownBy(() -> Values.timestampUtc("2025-09-25T13:22:33"))
                 .hasMessageContaining("is not an ISO-8601 timestamp with offset");
         assertThatThrownBy(() -> Values.timestampUtc("2025-02-30T00:00:00Z")).hasMessageContaining("is not an ISO-8601");
@@ -80,5 +84,17 @@ class ValuesTest {
         assertThatThrownBy(() -> Values.date("2023-02-29")).hasMessage("'2023-02-29' is not a date (yyyy-MM-dd)");
         assertThat(Values.time("00:00:01.5")).isEqualTo(1_500_000);
         assertThatThrownBy(() -> Values.time("24:00:00")).hasMessageContaining("is not a time");
+    }
+
+    @Test
+    void boundedStringsCountCharactersNotBytes() {
+        ColumnType two = ColumnType.parse("t", "varchar(2)");
+        Values.checkLength(two, "éé");
+        assertThat(Values.codePoints("éé".getBytes(java.nio.charset.StandardCharsets.UTF_8), 0, 4)).isEqualTo(2);
+        assertThat(Values.codePoints("a😀".getBytes(java.nio.charset.StandardCharsets.UTF_8), 0, 5)).isEqualTo(2);
+        Values.checkLength(two, "a😀");
+        assertThatThrownBy(() -> Values.checkLength(two, "abc")).hasMessage("'abc' is 3 characters; varchar(2) allows at most 2");
+        assertThat(two).hasToString("varchar(2)");
+        assertThat(ColumnType.parse("t", "timestamptz")).hasToString("timestamptz").isEqualTo(ColumnType.parse("t", "timestamp"));
     }
 }

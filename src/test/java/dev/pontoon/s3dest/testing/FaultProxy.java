@@ -25,7 +25,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class FaultProxy implements AutoCloseable {
     public enum Op { CREATE_MULTIPART, UPLOAD_PART, COMPLETE_MULTIPART, ABORT_MULTIPART, PUT_OBJECT, GET_OBJECT, OTHER }
 
-    public enum Fault { STATUS_500, STATUS_503, RESET, SLOW }
+    /**
+     * {@code KMS_DENIED} answers as S3 does when the caller may not use the KMS key: 403 AccessDenied naming
+     * {@code kms:GenerateDataKey}. Like KMS, it only concerns requests that ask for SSE-KMS; others pass untouched
+     * and do not use up the plan.
+     */
+    public enum Fault { STATUS_500, STATUS_503, RESET, SLOW, KMS_DENIED }
 
     private record Plan(Op op, AtomicInteger skip, AtomicInteger times, Fault fault) {
     }
@@ -99,10 +104,11 @@ public final class FaultProxy implements AutoCloseable {
         }
     }
 
-    private Fault plan(Op op) {
+    private Fault plan(Op op, String head) {
+        boolean asksForKms = head.toLowerCase(Locale.ROOT).contains("x-amz-server-side-encryption: aws:kms");
         synchronized (plans) {
             for (Plan p : plans) {
-                if (p.op() != op) {
+                if (p.op() != op || (p.fault() == Fault.KMS_DENIED && !asksForKms)) {
                     continue;
                 }
                 if (p.skip().get() > 0) {
@@ -130,10 +136,10 @@ public final class FaultProxy implements AutoCloseable {
             Op op = classify(requestLine);
             long length = header(head, "content-length").map(Long::parseLong).orElse(0L);
             boolean expectContinue = header(head, "expect").map(v -> v.equalsIgnoreCase("100-continue")).orElse(false);
-            Fault fault = plan(op);
+            Fault fault = plan(op, head);
             log.add(op + " " + (fault == null ? "pass" : fault.name()));
             heads.add(op + "\n" + head);
-            if (fault == Fault.STATUS_500 || fault == Fault.STATUS_503) {
+            if (fault == Fault.STATUS_500 || fault == Fault.STATUS_503 || fault == Fault.KMS_DENIED) {
                 if (expectContinue) {
                     cout.write("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
                     cout.flush();
@@ -196,13 +202,24 @@ public final class FaultProxy implements AutoCloseable {
     }
 
     private static void respondError(OutputStream out, Fault fault) throws IOException {
+        if (fault == Fault.KMS_DENIED) {
+            respond(out, "403 Forbidden", "AccessDenied", "User: arn:aws:iam::111111111111:user/exporter is not "
+                    + "authorized to perform: kms:GenerateDataKey on resource: "
+                    + "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab because no "
+                    + "identity-based policy allows the kms:GenerateDataKey action");
+            return;
+        }
         boolean slowDown = fault == Fault.STATUS_503;
         String code = slowDown ? "SlowDown" : "InternalError";
         String message = slowDown ? "Please reduce your request rate." : "We encountered an internal error. Please try again.";
+        respond(out, slowDown ? "503 Slow Down" : "500 Internal Server Error", code, message);
+    }
+
+    private static void respond(OutputStream out, String status, String code, String message) throws IOException {
         byte[] body = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>" + code + "</Code><Message>" + message
                 + "</Message><RequestId>4442587FB7D0A2F9</RequestId><HostId>fault-proxy</HostId></Error>")
                 .getBytes(StandardCharsets.UTF_8);
-        String head = "HTTP/1.1 " + (slowDown ? "503 Slow Down" : "500 Internal Server Error") + "\r\n"
+        String head = "HTTP/1.1 " + status + "\r\n"
                 + "Content-Type: application/xml\r\nContent-Length: " + body.length + "\r\n"
                 + "x-amz-request-id: 4442587FB7D0A2F9\r\nConnection: close\r\n\r\n";
         out.write(head.getBytes(StandardCharsets.US_ASCII));

@@ -174,6 +174,92 @@ class DestinationOptionsTest {
         });
     }
 
+    @Test
+    void theConnectionTestProbesAMultipartUploadWithTheDestinationsKmsKey() {
+        String bucket = bucket();
+        ObjectNode d = Events.destination(server, bucket, "probe");
+        d.put("endpoint_url", proxy.endpoint().toString());
+        d.put("sse", "aws:kms");
+        d.put("kms_key_id", "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab");
+        proxy.clear();
+        // KMS lets the single PutObject through (say its grant covers it) but refuses the multipart upload's key.
+        proxy.inject(FaultProxy.Op.CREATE_MULTIPART, 0, 1, FaultProxy.Fault.KMS_DENIED);
+        ConnectionResult result = new ConnectionTester(factory()).test(EventParser.destination(d));
+        assertThat(result.success()).isFalse();
+        assertThat(result.message()).isEqualTo("Access denied by KMS for kms:GenerateDataKey on "
+                + "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab (AccessDenied): grant "
+                + "kms:GenerateDataKey and kms:Decrypt on that key (writes with SSE-KMS need the first, multipart uploads "
+                + "both) to the access key's user or role");
+        assertThat(result.checks()).extracting(c -> c.name() + "=" + c.ok())
+                .contains("put_object=true", "delete_object=true", "multipart_upload=false");
+        // Every request that creates an object carried the destination's encryption.
+        assertThat(heads("CREATE_MULTIPART")).isNotEmpty()
+                .allMatch(h -> h.toLowerCase().contains("x-amz-server-side-encryption: aws:kms"));
+    }
+
+    @Test
+    void theConnectionTestWritesAWholeMultipartObjectWithTheDestinationsSettings() {
+        String bucket = bucket();
+        ObjectNode d = Events.destination(server, bucket, "probe");
+        d.put("endpoint_url", proxy.endpoint().toString());
+        d.put("storage_class", "STANDARD_IA");
+        d.putObject("tags").put("team", "data");
+        proxy.clear();
+        ConnectionResult result = new ConnectionTester(factory()).test(EventParser.destination(d));
+        assertThat(result.success()).as(result.message()).isTrue();
+        assertThat(result.checks()).extracting(ConnectionResult.Check::name)
+                .containsExactly("put_object", "delete_object", "multipart_upload", "abort_multipart_upload");
+        assertThat(proxy.log()).contains("UPLOAD_PART pass", "COMPLETE_MULTIPART pass", "ABORT_MULTIPART pass");
+        assertThat(heads("CREATE_MULTIPART")).hasSize(2)
+                .allMatch(h -> h.toLowerCase().contains("x-amz-storage-class: standard_ia") && h.contains("team=data"));
+        try (S3Client s3 = server.client()) {
+            assertThat(s3.listObjectsV2(r -> r.bucket(bucket)).contents()).isEmpty();
+            assertThat(s3.listMultipartUploads(r -> r.bucket(bucket)).uploads()).isEmpty();
+        }
+    }
+
+    @Test
+    void theConnectionTestNamesTheAssumeRoleItCouldNotDo() throws Exception {
+        try (StsStandIn denying = new StsStandIn("x", "y", "z")) {
+            denying.deny();
+            ObjectNode d = Events.destination(server, bucket(), "probe");
+            d.put("role_arn", "arn:aws:iam::123456789012:role/drop-zone");
+            d.put("external_id", "pontoon-7c1d");
+            ConnectionResult result = new ConnectionTester(new S3ClientFactory(S3ClientFactory.Settings.defaults(),
+                    Map.of("AWS_ENDPOINT_URL_STS", denying.endpoint().toString()))).test(EventParser.destination(d));
+            assertThat(result.success()).isFalse();
+            assertThat(result.checks()).extracting(ConnectionResult.Check::name).containsExactly("assume_role");
+            assertThat(result.message()).startsWith("Could not assume role arn:aws:iam::123456789012:role/drop-zone: ")
+                    .endsWith("Grant sts:AssumeRole on arn:aws:iam::123456789012:role/drop-zone to the access key's user "
+                            + "or role, and let the role's trust policy allow it with this external_id")
+                    .doesNotContain(S3TestServer.SECRET_KEY);
+        }
+    }
+
+    @Test
+    void theConnectionTestProbesReadingTheStagingPrefix() throws Exception {
+        String bucket = bucket();
+        String staging = bucket();
+        try (S3Client s3 = server.client()) {
+            s3.putObject(r -> r.bucket(staging).key("stage/run-1/part-0.jsonl"),
+                    software.amazon.awssdk.core.sync.RequestBody.fromString("{\"id\": 1}\n"));
+        }
+        ObjectNode event = Json.MAPPER.createObjectNode();
+        event.set("destination", Events.destination(server, bucket, "probe"));
+        event.putObject("source").put("bucket", staging).put("prefix", "stage/run-1/");
+        ConnectionResult ok = new ConnectionTester(factory()).test(EventParser.connectionTest(event));
+        assertThat(ok.success()).as(ok.message()).isTrue();
+        assertThat(ok.checks()).last().satisfies(c -> {
+            assertThat(c.name()).isEqualTo("read_sources");
+            assertThat(c.message()).isEqualTo("listed and read s3://" + staging + "/stage/run-1/part-0.jsonl");
+        });
+
+        ((ObjectNode) event.get("source")).put("bucket", "no-such-" + staging);
+        ConnectionResult missing = new ConnectionTester(factory()).test(EventParser.connectionTest(event));
+        assertThat(missing.success()).isFalse();
+        assertThat(missing.message()).isEqualTo("Bucket 'no-such-" + staging + "' does not exist (NoSuchBucket): check source.bucket");
+    }
+
     private static List<String> heads(String op) {
         return proxy.heads().stream().filter(h -> h.startsWith(op + "\n")).toList();
     }
