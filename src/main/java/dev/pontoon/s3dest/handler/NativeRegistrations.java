@@ -1,6 +1,7 @@
 package dev.pontoon.s3dest.handler;
 
 import dev.pontoon.s3dest.connection.ConnectionResult;
+import dev.pontoon.s3dest.event.CommitResult;
 import dev.pontoon.s3dest.event.FileResult;
 import dev.pontoon.s3dest.event.TransferResult;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -14,6 +15,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 @RegisterForReflection(targets = {
     TransferResult.class,
     FileResult.class,
+    CommitResult.class,
     ConnectionResult.class,
     ConnectionResult.Check.class,
     SqsBatch.Response.class,

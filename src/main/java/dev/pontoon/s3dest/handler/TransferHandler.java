@@ -15,8 +15,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 
 /**
- * The {@code transfer} function: decodes the event (SPEC §4) — or an SQS batch of them (§6) — runs the transfer and
- * writes the result. A stream handler, so the event is read with the project's own exact-number JSON mapper.
+ * The {@code transfer} function: decodes the event (SPEC §4) — or an SQS batch of them (§6), or one chunk of a
+ * batch as the state machine's Distributed Map hands it to a child (§10) — runs the transfer and writes the result. A stream handler, so the event is read with the project's own exact-number JSON mapper.
  */
 @Named("transfer")
 public class TransferHandler implements RequestStreamHandler {
@@ -44,6 +44,11 @@ public class TransferHandler implements RequestStreamHandler {
         return config != null ? config.deadlineMargin() : TransferBeans.DEFAULT_DEADLINE_MARGIN;
     }
 
+    /** A child execution's input: {@code {"Items": [...], "BatchInput": {...}}} from the map's ItemBatcher. */
+    static boolean isChunk(JsonNode event) {
+        return event.isObject() && event.has("Items") && event.has("BatchInput");
+    }
+
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         if (context != null && context.getAwsRequestId() != null) {
@@ -52,9 +57,14 @@ public class TransferHandler implements RequestStreamHandler {
         JsonNode event = Json.read(input);
         Deadline deadline = context == null ? Deadline.NONE
                 : Deadline.fromRemaining(context.getRemainingTimeInMillis(), deadlineMargin());
-        Object result = SqsBatch.isSqsEvent(event)
-                ? SqsBatch.process(event, body -> transfers.transfer(EventParser.transferEvent(body), deadline))
-                : transfers.transfer(EventParser.transferEvent(event), deadline);
+        Object result;
+        if (SqsBatch.isSqsEvent(event)) {
+            result = SqsBatch.process(event, body -> transfers.transfer(EventParser.transferEvent(body), deadline));
+        } else if (isChunk(event)) {
+            result = transfers.transfer(EventParser.chunk(event), deadline);
+        } else {
+            result = transfers.transfer(EventParser.transferEvent(event), deadline);
+        }
         Json.MAPPER.writeValue(output, result);
     }
 }

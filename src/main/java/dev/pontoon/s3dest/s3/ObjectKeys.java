@@ -27,6 +27,12 @@ public final class ObjectKeys {
                 + STAMP.format(startedAt) + "_" + batchId + "_" + fileIndex + ".parquet";
     }
 
+    /** The file index of a data key ({@code …_<batch_id>_<file_index>.parquet}). */
+    public static int fileIndex(String dataKey) {
+        int end = dataKey.length() - ".parquet".length();
+        return Integer.parseInt(dataKey.substring(dataKey.lastIndexOf('_', end) + 1, end));
+    }
+
     /** {@code <prefix>/<model>/}, the folder every key of a model lives under. */
     public static String modelPath(String prefix, String model) {
         return (prefix.isEmpty() ? "" : prefix + "/") + model + "/";

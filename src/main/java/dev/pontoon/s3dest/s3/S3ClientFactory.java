@@ -126,12 +126,14 @@ public final class S3ClientFactory {
         }
     }
 
-    /**
-     * Assumes the destination's role with its base credentials, once, before any S3 call: a failure here says it
-     * was the assume-role that failed, not S3. The session is cached by the provider for the invocation.
-     */
     /** The role's credentials and the STS client that refreshes them; both are closed together. */
-    record AssumedRole(StsClient sts, StsAssumeRoleCredentialsProvider provider) implements AutoCloseable {
+    record AssumedRole(StsClient sts, StsAssumeRoleCredentialsProvider provider)
+            implements AwsCredentialsProvider, AutoCloseable {
+        @Override
+        public software.amazon.awssdk.auth.credentials.AwsCredentials resolveCredentials() {
+            return provider.resolveCredentials();
+        }
+
         @Override
         public void close() {
             try {
@@ -142,6 +144,10 @@ public final class S3ClientFactory {
         }
     }
 
+    /**
+     * Assumes the destination's role with its base credentials, once, before any S3 call: a failure here says it
+     * was the assume-role that failed, not S3. The session is cached by the provider for the invocation.
+     */
     private AssumedRole assumeRole(DestinationConfig destination, AwsCredentialsProvider base) {
         RoleSettings role = destination.role();
         StsClientBuilder sts = StsClient.builder()
@@ -168,6 +174,21 @@ public final class S3ClientFactory {
             throw S3Errors.map(e, "AssumeRole " + role.roleArn() + " (before any S3 call)", destination.bucket(), null);
         }
         return assumed;
+    }
+
+    /**
+     * The destination's credentials (static keys, else the default chain; the role assumed with them when it names
+     * one) for another AWS service, such as the catalog. Close it with that client when it is an
+     * {@link AutoCloseable} (an assumed role's STS client).
+     */
+    public AwsCredentialsProvider credentialsFor(DestinationConfig destination) {
+        return destination.role() == null ? credentials(destination) : assumeRole(destination, credentials(destination));
+    }
+
+    /** A variable of the function's environment (as given to this factory), or null. */
+    public String environment(String name) {
+        String value = env.get(name);
+        return value == null || value.isBlank() ? null : value.trim();
     }
 
     /** The destination's region, else the function's ({@code AWS_REGION}), else us-east-1. */

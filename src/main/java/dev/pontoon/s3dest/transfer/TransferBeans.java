@@ -1,5 +1,7 @@
 package dev.pontoon.s3dest.transfer;
 
+import dev.pontoon.s3dest.batch.BatchCommitter;
+import dev.pontoon.s3dest.catalog.Catalogs;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pontoon.s3dest.connection.ConnectionTester;
 import dev.pontoon.s3dest.handler.Json;
@@ -29,6 +31,18 @@ public class TransferBeans {
      * The connection test answers a person waiting on a form: short timeouts and one retry, so an unreachable or
      * silent endpoint is reported within seconds instead of after the SDK's defaults.
      */
+    @Produces
+    @ApplicationScoped
+    BatchCommitter batchCommitter(S3ClientFactory clients) {
+        return new BatchCommitter(clients, Json.MAPPER, new Catalogs(clients));
+    }
+
+    /** The commit with default settings, for use outside the container. */
+    public static BatchCommitter defaultCommitter() {
+        S3ClientFactory clients = new S3ClientFactory(S3ClientFactory.Settings.defaults(), System.getenv());
+        return new BatchCommitter(clients, Json.MAPPER, new Catalogs(clients));
+    }
+
     @Produces
     @ApplicationScoped
     ConnectionTester connectionTester() {

@@ -1,6 +1,9 @@
 package dev.pontoon.s3dest.transfer;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pontoon.s3dest.batch.BatchCommitter;
+import dev.pontoon.s3dest.batch.ChunkManifest;
+import dev.pontoon.s3dest.catalog.Catalogs;
 import dev.pontoon.s3dest.event.ColumnSpec;
 import dev.pontoon.s3dest.event.DestinationConfig;
 import dev.pontoon.s3dest.event.FileResult;
@@ -57,6 +60,8 @@ public final class TransferService {
     private final java.util.function.Consumer<String> metricsSink;
     /** INFO for real transfers; DEBUG for a rehearsal, whose summary would only mislead an operator. */
     private final Logger.Level summaryLevel;
+    /** Writes the batch manifest of an event that is a whole batch ({@code "commit": true}). */
+    private final BatchCommitter committer;
 
     public TransferService(WriterSettings writerSettings, int partSize, S3ClientFactory clients, ObjectMapper mapper,
             ExecutorService uploader) {
@@ -73,6 +78,7 @@ public final class TransferService {
         this.uploader = uploader;
         this.metricsSink = metricsSink;
         this.summaryLevel = Logger.Level.INFO;
+        this.committer = new BatchCommitter(clients, mapper, new Catalogs(clients));
     }
 
     private TransferService(TransferService template, WriterSettings writerSettings, int partSize,
@@ -84,6 +90,7 @@ public final class TransferService {
         this.uploader = template.uploader;
         this.metricsSink = line -> { };
         this.summaryLevel = Logger.Level.DEBUG;
+        this.committer = new BatchCommitter(clients, mapper, new Catalogs(clients));
     }
 
     /**
@@ -155,7 +162,7 @@ public final class TransferService {
                     destination.compression(),
                     new java.util.TreeMap<>(Map.of("pontoon.model", model, "pontoon.batch_id", event.batchId())),
                     event.fileIndexStart(),
-                    index -> ObjectKeys.dataKey(destination.prefix(), model, event.transferStartedAt(), event.batchId(), index),
+                    index -> dataKey(event, index),
                     key -> new S3OutputFile(s3, new ObjectTarget(destination.bucket(), key, ObjectTarget.PARQUET,
                             destination.objects()), partSize, uploader));
             List<FileResult> files;
@@ -200,8 +207,12 @@ public final class TransferService {
             run.files = files;
             run.abortedUploads += abortLeftBehind(s3, event, writer.nextIndex());
             writeManifest(s3, event, fileColumns, writer, files);
+            String batchManifest = event.commit()
+                    ? committer.commitWhole(s3, event, fileColumns, writer.schema(), files).manifest()
+                    : null;
             long millis = (System.nanoTime() - started) / 1_000_000;
-            TransferResult result = TransferResult.ok(model, event.batchId(), files, writer.nextIndex(), millis);
+            TransferResult result = TransferResult.ok(model, event.batchId(), files, writer.nextIndex(), millis)
+                    .withBatchManifest(batchManifest);
             LOG.logf(summaryLevel, "transfer %s of model %s batch %s: %d rows, %d bytes, %d files to s3://%s in %d ms (%.0f rows/s, %d retries)",
                     event.transferId() == null ? "-" : event.transferId(), model, event.batchId(), result.rows(),
                     result.bytes(), files.size(), destination.bucket(), millis, result.rows() * 1000.0 / Math.max(1, millis),
@@ -231,11 +242,23 @@ public final class TransferService {
         return OpenUploads.abortLeftBehind(s3, d.bucket(), common, owned::contains);
     }
 
+    /** The key of file {@code index}; a chunk of a batch may not reach the next chunk's first index. */
+    private static String dataKey(TransferEvent event, int index) {
+        if (index >= event.fileIndexLimit()) {
+            throw new InvalidEventException("this chunk would write file index " + index + ", which belongs to the "
+                    + "next chunk: a chunk may write at most " + dev.pontoon.s3dest.event.EventParser.FILES_PER_SOURCE
+                    + " files per staged object (raise s3dest.target-file-bytes or split the object)");
+        }
+        DestinationConfig d = event.destination();
+        return ObjectKeys.dataKey(d.prefix(), event.model().name(), event.transferStartedAt(), event.batchId(), index);
+    }
+
     /** After every data file is complete: the manifest that tells readers the chunk is whole. */
     private void writeManifest(S3Client s3, TransferEvent event, List<ColumnSpec> columns, RollingParquetWriter writer,
             List<FileResult> files) {
-        String key = Manifest.key(event);
-        byte[] body = Manifest.content(mapper, event, columns, writer.schema(), files, writer.nextIndex());
+        String key = ChunkManifest.key(event);
+        byte[] body = ChunkManifest.content(mapper, event, columns, writer.schema(), files, writer.nextIndex(),
+                event.source() == null ? List.of() : event.source().uris());
         try {
             ObjectTarget target = new ObjectTarget(event.destination().bucket(), key, ObjectTarget.JSON,
                     event.destination().objects());

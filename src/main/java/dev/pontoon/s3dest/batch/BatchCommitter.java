@@ -1,0 +1,224 @@
+package dev.pontoon.s3dest.batch;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pontoon.s3dest.catalog.Catalogs;
+import dev.pontoon.s3dest.catalog.TableCatalog;
+import dev.pontoon.s3dest.catalog.TableDefinition;
+import dev.pontoon.s3dest.event.BatchEvent;
+import dev.pontoon.s3dest.event.ColumnSpec;
+import dev.pontoon.s3dest.event.CommitResult;
+import dev.pontoon.s3dest.event.DestinationConfig;
+import dev.pontoon.s3dest.event.FileResult;
+import dev.pontoon.s3dest.event.StagingPrefix;
+import dev.pontoon.s3dest.event.TransferEvent;
+import dev.pontoon.s3dest.parquet.ParquetSchema;
+import dev.pontoon.s3dest.s3.ObjectKeys;
+import dev.pontoon.s3dest.s3.ObjectTarget;
+import dev.pontoon.s3dest.s3.S3ClientFactory;
+import dev.pontoon.s3dest.s3.S3Errors;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.parquet.schema.MessageType;
+import org.jboss.logging.Logger;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * Commits a batch (SPEC §10): checks that every staged object is named by exactly one complete chunk manifest of
+ * the batch, updates the catalog, and writes the batch manifest last, so its presence means "complete everywhere".
+ * Every step is repeatable: a second commit finds the same chunks, changes nothing in the catalog and rewrites the
+ * same manifest bytes; a commit that failed half-way is finished by the next one.
+ */
+public final class BatchCommitter {
+    private static final Logger LOG = Logger.getLogger(BatchCommitter.class);
+    /** How many missing sources an error names; the count covers the rest. */
+    private static final int NAMED = 5;
+
+    private final S3ClientFactory clients;
+    private final ObjectMapper mapper;
+    private final Catalogs catalogs;
+
+    public BatchCommitter(S3ClientFactory clients, ObjectMapper mapper, Catalogs catalogs) {
+        this.clients = clients;
+        this.mapper = mapper;
+        this.catalogs = catalogs;
+    }
+
+    /** What identifies a batch and what its files hold. */
+    private record Batch(String transferId, String batchId, Instant startedAt, DestinationConfig destination,
+            String model, List<ColumnSpec> fileColumns, MessageType schema) {
+    }
+
+    /** The state machine's commit: the batch's chunks ran; is every staged object covered exactly once? */
+    public CommitResult commit(BatchEvent event) {
+        DestinationConfig d = event.destination();
+        List<ColumnSpec> fileColumns = ParquetSchema.withPontoonColumns(event.model().columns());
+        Batch batch = new Batch(event.transferId(), event.batchId(), event.transferStartedAt(), d, event.model().name(),
+                fileColumns, ParquetSchema.messageType(event.model().name(), fileColumns));
+        StagingPrefix staging = event.staging();
+        try (S3Client s3 = clients.create(d);
+                S3Client stagingS3 = clients.create(d.reading(staging.bucket(), staging.prefix(), staging.region(),
+                        staging.endpoint()))) {
+            List<String> staged = listStaged(stagingS3, staging);
+            List<ChunkManifest.Read> chunks = readChunks(s3, batch);
+            List<FileResult> files = check(batch, staging, staged, chunks);
+            return write(s3, batch, files, staged.size());
+        }
+    }
+
+    /** A transfer event with {@code "commit": true} is a whole batch: its own files, after its chunk manifest. */
+    public CommitResult commitWhole(S3Client s3, TransferEvent event, List<ColumnSpec> fileColumns, MessageType schema,
+            List<FileResult> files) {
+        Batch batch = new Batch(event.transferId(), event.batchId(), event.transferStartedAt(), event.destination(),
+                event.model().name(), fileColumns, schema);
+        return write(s3, batch, files, event.source() == null ? 0 : event.source().uris().size());
+    }
+
+    private static List<String> listStaged(S3Client s3, StagingPrefix staging) {
+        try {
+            // S3 lists in key order, as the Distributed Map's ItemReader hands the objects out.
+            return s3.listObjectsV2Paginator(r -> r.bucket(staging.bucket()).prefix(staging.prefix())).contents()
+                    .stream().map(S3Object::key).map(staging::uri).toList();
+        } catch (RuntimeException e) {
+            throw S3Errors.map(e, "ListObjectsV2 (staged sources)", staging.bucket(), staging.prefix());
+        }
+    }
+
+    private List<ChunkManifest.Read> readChunks(S3Client s3, Batch batch) {
+        String bucket = batch.destination().bucket();
+        String prefix = ChunkManifest.keyPrefix(batch.destination().prefix(), batch.model(), batch.startedAt(),
+                batch.batchId());
+        List<ChunkManifest.Read> chunks = new ArrayList<>();
+        try {
+            for (S3Object o : s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(prefix)).contents()) {
+                byte[] body = s3.getObjectAsBytes(r -> r.bucket(bucket).key(o.key())).asByteArray();
+                chunks.add(ChunkManifest.Read.of(o.key(), readJson(o.key(), body)));
+            }
+        } catch (RuntimeException e) {
+            if (e instanceof BatchIncompleteException b) {
+                throw b;
+            }
+            throw S3Errors.map(e, "reading chunk manifests", bucket, prefix);
+        }
+        return chunks;
+    }
+
+    private JsonNode readJson(String key, byte[] body) {
+        try {
+            return mapper.readTree(body);
+        } catch (java.io.IOException e) {
+            throw new BatchIncompleteException("chunk manifest " + key + " is not valid JSON; nothing was committed");
+        }
+    }
+
+    /** The batch's files, by file index, if every staged object is covered by exactly one complete chunk. */
+    private List<FileResult> check(Batch batch, StagingPrefix staging, List<String> staged,
+            List<ChunkManifest.Read> chunks) {
+        JsonNode expectedColumns = ChunkManifest.columns(mapper, batch.fileColumns(), batch.schema());
+        Map<String, String> coveredBy = new HashMap<>();
+        Map<String, String> fileOwner = new HashMap<>();
+        List<FileResult> files = new ArrayList<>();
+        String what = "batch " + batch.batchId() + " of model " + batch.model();
+        for (ChunkManifest.Read chunk : chunks) {
+            if (!batch.batchId().equals(chunk.batchId())
+                    || !batch.startedAt().toString().equals(chunk.transferStartedAt()) || !chunk.complete()) {
+                continue; // another batch whose id shares this one's key prefix, or not a finished chunk
+            }
+            if (!expectedColumns.equals(chunk.columns())) {
+                throw new BatchIncompleteException(what + ": chunk manifest " + chunk.key()
+                        + " was written with other columns than the model's; nothing was committed");
+            }
+            for (String source : chunk.sources()) {
+                String other = coveredBy.putIfAbsent(source, chunk.key());
+                if (other != null) {
+                    throw new BatchIncompleteException(what + ": " + source + " is named by two chunk manifests, "
+                            + other + " and " + chunk.key() + "; nothing was committed");
+                }
+            }
+            for (FileResult f : chunk.files()) {
+                String other = fileOwner.putIfAbsent(f.key(), chunk.key());
+                if (other != null) {
+                    throw new BatchIncompleteException(what + ": " + f.key() + " is listed by two chunk manifests, "
+                            + other + " and " + chunk.key() + "; nothing was committed");
+                }
+                files.add(f);
+            }
+        }
+        Set<String> stagedSet = new LinkedHashSet<>(staged);
+        List<String> missing = staged.stream().filter(uri -> !coveredBy.containsKey(uri)).toList();
+        if (!missing.isEmpty()) {
+            throw new BatchIncompleteException(what + " is incomplete: " + missing.size() + " of " + staged.size()
+                    + " staged objects under s3://" + staging.bucket() + "/" + staging.prefix()
+                    + " are in no complete chunk manifest: " + named(missing) + "; nothing was committed");
+        }
+        List<String> foreign = new TreeSet<>(coveredBy.keySet()).stream().filter(uri -> !stagedSet.contains(uri)).toList();
+        if (!foreign.isEmpty()) {
+            throw new BatchIncompleteException(what + ": chunk manifests name " + foreign.size()
+                    + " sources that are not under s3://" + staging.bucket() + "/" + staging.prefix() + ": "
+                    + named(foreign) + "; nothing was committed");
+        }
+        files.sort(Comparator.comparingInt(f -> ObjectKeys.fileIndex(f.key())));
+        return files;
+    }
+
+    private static String named(List<String> uris) {
+        String shown = String.join(", ", uris.subList(0, Math.min(NAMED, uris.size())));
+        return uris.size() > NAMED ? shown + " (and " + (uris.size() - NAMED) + " more)" : shown;
+    }
+
+    /** Catalog first, manifest last. */
+    private CommitResult write(S3Client s3, Batch batch, List<FileResult> files, int sources) {
+        DestinationConfig d = batch.destination();
+        String modelPath = ObjectKeys.modelPath(d.prefix(), batch.model());
+        List<String> partitions = files.stream().map(f -> f.key().substring(modelPath.length()))
+                .map(rest -> rest.substring(0, rest.indexOf('/'))).distinct().sorted().toList();
+        if (d.catalog() != null) {
+            try (TableCatalog catalog = catalogs.open(d)) {
+                catalog.register(new TableDefinition(d.catalog().database(), d.catalog().tableFor(batch.model()),
+                        d.bucket(), modelPath, batch.fileColumns()), partitions);
+            }
+        }
+        ObjectNode m = mapper.createObjectNode();
+        m.put("format_version", 1);
+        m.put("status", "complete");
+        m.put("model", batch.model());
+        m.put("transfer_id", batch.transferId());
+        m.put("batch_id", batch.batchId());
+        m.put("transfer_started_at", batch.startedAt().toString());
+        long rows = 0;
+        long bytes = 0;
+        ArrayNode fileArray = m.putArray("files");
+        for (FileResult f : files) {
+            fileArray.addObject().put("key", f.key()).put("rows", f.rows()).put("bytes", f.bytes());
+            rows += f.rows();
+            bytes += f.bytes();
+        }
+        m.put("rows", rows);
+        m.put("bytes", bytes);
+        ArrayNode partitionArray = m.putArray("partitions");
+        partitions.forEach(partitionArray::add);
+        m.set("columns", ChunkManifest.columns(mapper, batch.fileColumns(), batch.schema()));
+        m.put("sources", sources);
+        String key = BatchManifest.key(d.prefix(), batch.model(), batch.startedAt(), batch.batchId());
+        ObjectTarget target = new ObjectTarget(d.bucket(), key, ObjectTarget.JSON, d.objects());
+        try {
+            s3.putObject(r -> target.applyTo(r), RequestBody.fromBytes(Manifests.bytes(mapper, m)));
+        } catch (RuntimeException e) {
+            throw S3Errors.map(e, "PutObject (batch manifest)", d.bucket(), key);
+        }
+        LOG.infof("committed batch %s of model %s: %d files, %d rows, manifest s3://%s/%s", batch.batchId(),
+                batch.model(), files.size(), rows, d.bucket(), key);
+        return new CommitResult("committed", batch.batchId(), rows, bytes, files.size(), key, partitions);
+    }
+}

@@ -1,0 +1,245 @@
+package dev.pontoon.s3dest.catalog;
+
+import dev.pontoon.s3dest.event.ColumnSpec;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.jboss.logging.Logger;
+import software.amazon.awssdk.services.glue.GlueClient;
+import software.amazon.awssdk.services.glue.model.BatchCreatePartitionResponse;
+import software.amazon.awssdk.services.glue.model.Column;
+import software.amazon.awssdk.services.glue.model.EntityNotFoundException;
+import software.amazon.awssdk.services.glue.model.GlueException;
+import software.amazon.awssdk.services.glue.model.PartitionError;
+import software.amazon.awssdk.services.glue.model.PartitionInput;
+import software.amazon.awssdk.services.glue.model.StorageDescriptor;
+import software.amazon.awssdk.services.glue.model.Table;
+import software.amazon.awssdk.services.glue.model.TableInput;
+
+/**
+ * The Glue Data Catalog: an external Parquet table at the model's folder, partitioned by {@code dt} with Athena
+ * partition projection (so Athena needs no call per batch), and the batch's partitions registered for engines that
+ * read Glue's partition list (Spark, Trino, EMR).
+ */
+final class GlueCatalog implements TableCatalog {
+    private static final Logger LOG = Logger.getLogger(GlueCatalog.class);
+    private static final String PARQUET_SERDE = "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe";
+    private static final String INPUT_FORMAT = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat";
+    private static final String OUTPUT_FORMAT = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat";
+    /** BatchCreatePartition takes at most 100 partitions a call. */
+    private static final int PARTITIONS_PER_CALL = 100;
+
+    private final GlueClient glue;
+    private final AutoCloseable credentials;
+
+    GlueCatalog(GlueClient glue, AutoCloseable credentials) {
+        this.glue = glue;
+        this.credentials = credentials;
+    }
+
+    @Override
+    public void register(TableDefinition def, List<String> partitions) {
+        String name = def.database() + "." + def.table();
+        Table table = getTable(def);
+        if (table == null) {
+            create(def, partitions);
+        } else {
+            evolve(def, table, partitions);
+        }
+        addPartitions(def, partitions);
+        LOG.infof("glue table %s: %d partitions registered", name, partitions.size());
+    }
+
+    private Table getTable(TableDefinition def) {
+        try {
+            return glue.getTable(r -> r.databaseName(def.database()).name(def.table())).table();
+        } catch (EntityNotFoundException e) {
+            if (e.getMessage() != null && e.getMessage().toLowerCase(Locale.ROOT).contains("database")) {
+                throw new CatalogException("Glue database '" + def.database() + "' does not exist (EntityNotFoundException): "
+                        + "create it, or set destination.catalog.database to one that exists; nothing was changed");
+            }
+            return null;
+        } catch (GlueException e) {
+            throw map(e, "glue:GetTable", def);
+        }
+    }
+
+    private void create(TableDefinition def, List<String> partitions) {
+        String rangeStart = partitions.isEmpty() ? null : partitions.get(0).substring("dt=".length());
+        TableInput input = TableInput.builder()
+                .name(def.table())
+                .description("Pontoon S3 destination export of " + def.modelPath())
+                .tableType("EXTERNAL_TABLE")
+                .parameters(parameters(def, rangeStart, Map.of()))
+                .partitionKeys(Column.builder().name("dt").type("string").build())
+                .storageDescriptor(StorageDescriptor.builder()
+                        .columns(columns(def.columns()))
+                        .location(def.location())
+                        .inputFormat(INPUT_FORMAT)
+                        .outputFormat(OUTPUT_FORMAT)
+                        .serdeInfo(s -> s.serializationLibrary(PARQUET_SERDE))
+                        .build())
+                .build();
+        try {
+            glue.createTable(r -> r.databaseName(def.database()).tableInput(input));
+        } catch (software.amazon.awssdk.services.glue.model.AlreadyExistsException e) {
+            // Another commit created it meanwhile: check it as an existing table.
+            evolve(def, getTable(def), partitions);
+        } catch (EntityNotFoundException e) {
+            throw new CatalogException("Glue database '" + def.database() + "' does not exist (EntityNotFoundException): "
+                    + "create it, or set destination.catalog.database to one that exists; nothing was changed");
+        } catch (GlueException e) {
+            throw map(e, "glue:CreateTable", def);
+        }
+    }
+
+    /** Columns the model gained are appended; a changed type or a dropped column is refused before any change. */
+    private void evolve(TableDefinition def, Table table, List<String> partitions) {
+        Map<String, String> existing = new LinkedHashMap<>();
+        for (Column c : table.storageDescriptor().columns()) {
+            existing.put(c.name().toLowerCase(Locale.ROOT), c.type());
+        }
+        Map<String, String> wanted = new LinkedHashMap<>();
+        for (Column c : columns(def.columns())) {
+            wanted.put(c.name(), c.type());
+        }
+        String name = def.database() + "." + def.table();
+        for (Map.Entry<String, String> e : existing.entrySet()) {
+            String now = wanted.get(e.getKey());
+            if (now == null) {
+                throw new CatalogException("Glue table " + name + ": column " + e.getKey() + " (" + e.getValue()
+                        + ") is in the table but no longer in the model; dropping a column is refused, nothing was changed");
+            }
+            if (!now.equalsIgnoreCase(e.getValue())) {
+                throw new CatalogException("Glue table " + name + ": column " + e.getKey() + " is " + e.getValue()
+                        + " in the table but " + now + " in the model; changing a column's type is refused, nothing was changed");
+            }
+        }
+        List<Column> added = new ArrayList<>();
+        wanted.forEach((column, type) -> {
+            if (!existing.containsKey(column)) {
+                added.add(Column.builder().name(column).type(type).build());
+            }
+        });
+        String rangeStart = partitions.isEmpty() ? null : partitions.get(0).substring("dt=".length());
+        String currentRange = table.parameters().get("projection.dt.range");
+        boolean earlier = rangeStart != null && currentRange != null
+                && rangeStart.compareTo(currentRange.substring(0, currentRange.indexOf(',') < 0 ? currentRange.length()
+                        : currentRange.indexOf(','))) < 0;
+        if (added.isEmpty() && !earlier) {
+            return;
+        }
+        List<Column> columns = new ArrayList<>(table.storageDescriptor().columns());
+        columns.addAll(added);
+        TableInput input = TableInput.builder()
+                .name(table.name())
+                .description(table.description())
+                .owner(table.owner())
+                .retention(table.retention())
+                .tableType(table.tableType())
+                .partitionKeys(table.partitionKeys())
+                .parameters(earlier ? parameters(def, rangeStart, table.parameters()) : table.parameters())
+                .storageDescriptor(table.storageDescriptor().toBuilder().columns(columns).build())
+                .build();
+        try {
+            glue.updateTable(r -> r.databaseName(def.database()).tableInput(input));
+        } catch (GlueException e) {
+            throw map(e, "glue:UpdateTable", def);
+        }
+        if (!added.isEmpty()) {
+            LOG.infof("glue table %s: added columns %s", name, added.stream().map(Column::name).toList());
+        }
+    }
+
+    private void addPartitions(TableDefinition def, List<String> partitions) {
+        for (int from = 0; from < partitions.size(); from += PARTITIONS_PER_CALL) {
+            List<PartitionInput> inputs = new ArrayList<>();
+            for (String partition : partitions.subList(from, Math.min(partitions.size(), from + PARTITIONS_PER_CALL))) {
+                String dt = partition.substring("dt=".length());
+                inputs.add(PartitionInput.builder()
+                        .values(dt)
+                        .storageDescriptor(StorageDescriptor.builder()
+                                .columns(columns(def.columns()))
+                                .location(def.location() + partition + "/")
+                                .inputFormat(INPUT_FORMAT)
+                                .outputFormat(OUTPUT_FORMAT)
+                                .serdeInfo(s -> s.serializationLibrary(PARQUET_SERDE))
+                                .build())
+                        .build());
+            }
+            BatchCreatePartitionResponse response;
+            try {
+                response = glue.batchCreatePartition(r -> r.databaseName(def.database()).tableName(def.table())
+                        .partitionInputList(inputs));
+            } catch (GlueException e) {
+                throw map(e, "glue:BatchCreatePartition", def);
+            }
+            for (PartitionError error : response.errors()) {
+                String code = error.errorDetail() == null ? null : error.errorDetail().errorCode();
+                if (!"AlreadyExistsException".equals(code)) {
+                    throw new CatalogException("Glue table " + def.database() + "." + def.table() + ": partition dt="
+                            + String.join(",", error.partitionValues()) + " was refused: " + code + " ("
+                            + (error.errorDetail() == null ? "" : error.errorDetail().errorMessage()) + ")");
+                }
+            }
+        }
+    }
+
+    private static List<Column> columns(List<ColumnSpec> columns) {
+        return columns.stream().map(c -> Column.builder().name(c.name().toLowerCase(Locale.ROOT))
+                .type(GlueTypes.of(c.type())).build()).toList();
+    }
+
+    /** Athena partition projection on dt, from the first batch's date, plus what the table was given before. */
+    private static Map<String, String> parameters(TableDefinition def, String rangeStart, Map<String, String> before) {
+        Map<String, String> p = new TreeMap<>(before);
+        p.put("classification", "parquet");
+        p.put("EXTERNAL", "TRUE");
+        p.put("projection.enabled", "true");
+        p.put("projection.dt.type", "date");
+        p.put("projection.dt.format", "yyyy-MM-dd");
+        p.put("projection.dt.interval", "1");
+        p.put("projection.dt.interval.unit", "DAYS");
+        if (rangeStart != null || !p.containsKey("projection.dt.range")) {
+            // NOW: the projection reaches today without a call per batch; the start is the earliest batch's date.
+            p.put("projection.dt.range", (rangeStart != null ? rangeStart : "2020-01-01") + ",NOW");
+        }
+        p.put("storage.location.template", def.location() + "dt=${dt}");
+        p.put("pontoon.managed_by", "pontoon-s3-destination");
+        return p;
+    }
+
+    /** A Glue refusal as a cause a person can act on: the action to grant, or a retryable failure. */
+    private static RuntimeException map(GlueException e, String action, TableDefinition def) {
+        String code = e.awsErrorDetails() == null ? "HTTP " + e.statusCode() : e.awsErrorDetails().errorCode();
+        String detail = e.awsErrorDetails() == null ? e.getMessage() : e.awsErrorDetails().errorMessage();
+        String table = def.database() + "." + def.table();
+        if ("AccessDeniedException".equals(code) || e.statusCode() == 403) {
+            return new CatalogException("Glue refused " + action + " on table " + table + " (" + code + "): grant "
+                    + action + " on the catalog, database " + def.database() + " and table " + def.table()
+                    + " to the function's role; nothing was committed");
+        }
+        if (e.isThrottlingException() || e.statusCode() >= 500 || "ConcurrentModificationException".equals(code)
+                || "InternalServiceException".equals(code)) {
+            return new CatalogTransientException(action + " on Glue table " + table + " failed: " + code + " (" + detail
+                    + "); retry the commit", e);
+        }
+        return new CatalogException(action + " on Glue table " + table + " failed: " + code + " (" + detail + ")", e);
+    }
+
+    @Override
+    public void close() {
+        try {
+            glue.close();
+        } finally {
+            try {
+                credentials.close();
+            } catch (Exception e) {
+                LOG.debugf("closing the catalog's credentials: %s", e);
+            }
+        }
+    }
+}

@@ -1,0 +1,18 @@
+package dev.pontoon.s3dest.catalog;
+
+import java.util.List;
+
+/** A catalog the commit registers a batch in (SPEC §10): one call, repeatable, all or nothing per table change. */
+public interface TableCatalog extends AutoCloseable {
+    /**
+     * Makes the table describe the batch: creates it if missing, adds the columns the model gained, and registers
+     * the batch's partitions (one that exists is fine). A column whose type changed, or that the model dropped, is
+     * refused before anything is changed.
+     *
+     * @param partitions {@code dt=yyyy-MM-dd} of the batch's files
+     */
+    void register(TableDefinition table, List<String> partitions);
+
+    @Override
+    void close();
+}
