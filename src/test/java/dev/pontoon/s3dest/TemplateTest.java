@@ -21,6 +21,7 @@ import org.yaml.snakeyaml.nodes.Tag;
 
 /** template.yaml parses (CloudFormation tags included) and wires both functions, the queue and the state machine. */
 class TemplateTest {
+    private static Map<String, Object> template;
     private static Map<String, Object> resources;
     private static Map<String, Object> globals;
 
@@ -57,6 +58,7 @@ class TemplateTest {
         try (Reader in = Files.newBufferedReader(Path.of("template.yaml"))) {
             Map<String, Object> template = new Yaml(new CloudFormationConstructor()).load(in);
             assertThat(template.get("Transform")).isEqualTo("AWS::Serverless-2016-10-31");
+            TemplateTest.template = template;
             resources = (Map<String, Object>) template.get("Resources");
             globals = (Map<String, Object>) ((Map<String, Object>) template.get("Globals")).get("Function");
         }
@@ -131,13 +133,35 @@ class TemplateTest {
 
     @Test
     @SuppressWarnings("unchecked")
-    void theStateMachineFansOutOverTheTransferFunctionWithRetryAndCatch() {
+    void theStateMachineRunsADistributedMapOverTheStagingPrefixThenTheCommit() {
         Map<String, Object> definition = (Map<String, Object>) props("TransferStateMachine").get("Definition");
         Map<String, Object> map = (Map<String, Object>) ((Map<String, Object>) definition.get("States")).get(definition.get("StartAt"));
         assertThat(map.get("Type")).isEqualTo("Map");
+        Map<String, Object> reader = (Map<String, Object>) map.get("ItemReader");
+        assertThat(reader.get("Resource")).isEqualTo("arn:aws:states:::s3:listObjectsV2");
+        assertThat((Map<String, Object>) reader.get("Parameters")).containsEntry("Bucket.$", "$.source.bucket")
+                .containsEntry("Prefix.$", "$.source.prefix");
         Map<String, Object> selector = (Map<String, Object>) map.get("ItemSelector");
-        assertThat(((Map<String, Object>) selector.get("overlay")).get("file_index_start.$"))
-                .isEqualTo("$$.Map.Item.Value.file_index_start");
+        assertThat(selector).containsEntry("key.$", "$$.Map.Item.Value.Key").containsEntry("index.$", "$$.Map.Item.Index");
+        Map<String, Object> batcher = (Map<String, Object>) map.get("ItemBatcher");
+        assertThat(batcher.get("MaxItemsPerBatch")).isEqualTo(Map.of("Ref", "FilesPerChunk"));
+        assertThat(map.get("MaxConcurrency")).isEqualTo(Map.of("Ref", "ChunkConcurrency"));
+        assertThat(map.get("ToleratedFailurePercentage")).isEqualTo(0);
+        assertThat((Map<String, Object>) ((Map<String, Object>) map.get("ItemProcessor")).get("ProcessorConfig"))
+                .containsEntry("Mode", "DISTRIBUTED").containsEntry("ExecutionType", "EXPRESS");
+        assertThat(map.get("Next")).isEqualTo("Commit");
+        Map<String, Object> commit = (Map<String, Object>) ((Map<String, Object>) definition.get("States")).get("Commit");
+        assertThat(((Map<String, Object>) commit.get("Parameters")).get("FunctionName"))
+                .isEqualTo(Map.of("Ref", "CommitFunction.Alias"));
+        assertThat((List<String>) ((List<Map<String, Object>>) commit.get("Retry")).get(0).get("ErrorEquals")).contains(
+                dev.pontoon.s3dest.s3.S3TransientException.class.getName(),
+                dev.pontoon.s3dest.catalog.CatalogTransientException.class.getName());
+        assertThat(env("CommitFunction")).containsEntry("QUARKUS_LAMBDA_HANDLER", "commit");
+        assertThat(dev.pontoon.s3dest.handler.CommitHandler.class.getAnnotation(jakarta.inject.Named.class).value())
+                .isEqualTo("commit");
+        // The default concurrency is well above the inline map's old 10.
+        Map<String, Object> parameters = (Map<String, Object>) template.get("Parameters");
+        assertThat((Integer) ((Map<String, Object>) parameters.get("ChunkConcurrency")).get("Default")).isGreaterThanOrEqualTo(100);
         Map<String, Object> inner = (Map<String, Object>) ((Map<String, Object>) map.get("ItemProcessor")).get("States");
         Map<String, Object> task = (Map<String, Object>) inner.get("Transfer");
         assertThat(task.get("Resource")).isEqualTo("arn:aws:states:::lambda:invoke");

@@ -17,6 +17,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -87,24 +88,30 @@ class EventSamplesTest {
     }
 
     @Test
-    void stateMachineInputSampleMakesValidTransferEventsPerItem() throws Exception {
-        // What the state machine's Map state does to each item: the transfer plus its file_index_start and source.
+    void stateMachineInputSampleRunsAsChunksAndCommits() throws Exception {
+        // What the Distributed Map hands each child (one object a chunk here), then the commit on the same input.
         ObjectNode input = read("state-machine-input.json");
-        for (JsonNode item : input.get("items")) {
-            ObjectNode event = ((ObjectNode) input.get("transfer")).deepCopy();
-            event.put("file_index_start", item.get("file_index_start").asInt());
-            ObjectNode source = event.putObject("source");
-            source.put("format", input.get("format").asText());
-            ((ArrayNode) source.putArray("uris")).add(item.get("uri").asText());
-            JsonNode result = invoke(local(event));
-            assertThat(result.at("/files/0/key").asText()).endsWith("_" + item.get("file_index_start").asInt() + ".parquet");
+        local((ObjectNode) input.get("transfer"));
+        ((ObjectNode) input.get("source")).put("endpoint_url", SERVER.endpoint().toString());
+        List<String> keys = List.of("staging/orders/part-0000.jsonl.gz", "staging/orders/part-0001.jsonl.gz");
+        for (int i = 0; i < keys.size(); i++) {
+            ObjectNode chunk = Json.MAPPER.createObjectNode();
+            chunk.putArray("Items").addObject().put("key", keys.get(i)).put("index", i);
+            chunk.set("BatchInput", input);
+            JsonNode result = invoke(chunk);
+            assertThat(result.at("/files/0/key").asText()).endsWith("_" + i * 1000 + ".parquet");
         }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        CommitHandler.standalone().handleRequest(new java.io.ByteArrayInputStream(input.toString().getBytes()), out, null);
+        JsonNode committed = Json.read(out.toString(StandardCharsets.UTF_8));
+        assertThat(committed.get("status").asText()).isEqualTo("committed");
+        assertThat(committed.get("rows").asLong()).isEqualTo(200);
     }
 
     @Test
     void connectionTestSample() throws Exception {
         ObjectNode event = read("connection-test.json");
-        ConnectionResult result = tester.test(EventParser.destination(local(event).get("destination")));
+        ConnectionResult result = tester.test(EventParser.connectionTest(local(event)));
         assertThat(result.success()).as(result.message()).isTrue();
     }
 
