@@ -24,8 +24,8 @@ public class ConnectionTestHandler implements RequestStreamHandler {
     @Inject
     ConnectionTester tester;
 
-    /** A handler over the given tester (a rehearsal's), outside the container. */
-    static ConnectionTestHandler over(ConnectionTester tester) {
+    /** A handler over the given tester (a rehearsal's, a local run's), outside the container. */
+    public static ConnectionTestHandler over(ConnectionTester tester) {
         ConnectionTestHandler handler = new ConnectionTestHandler();
         handler.tester = tester;
         return handler;

@@ -1,0 +1,353 @@
+package dev.pontoon.s3dest.sample;
+
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pontoon.s3dest.connection.ConnectionTester;
+import dev.pontoon.s3dest.event.InvalidEventException;
+import dev.pontoon.s3dest.handler.CommitHandler;
+import dev.pontoon.s3dest.handler.ConnectionTestHandler;
+import dev.pontoon.s3dest.handler.Json;
+import dev.pontoon.s3dest.handler.TransferHandler;
+import dev.pontoon.s3dest.s3.ObjectKeys;
+import dev.pontoon.s3dest.s3.S3ClientFactory;
+import dev.pontoon.s3dest.testing.Parquet;
+import dev.pontoon.s3dest.testing.S3TestServer;
+import dev.pontoon.s3dest.testing.StandaloneLogging;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.zip.GZIPOutputStream;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * Runs any event of {@code events/} locally, the {@code sam local invoke} of a machine without Docker: an
+ * S3-compatible server (s3proxy) on 127.0.0.1 keeps its objects as plain files under a folder; the event's buckets
+ * are pointed at it; the handler is chosen from the event's shape (or {@code --handler}); it runs through the same
+ * handler classes as on Lambda; the result, the keys written and a preview of the rows (read back by DuckDB) are
+ * printed. A failure prints the function's own error as Lambda reports it ({@code errorType}, {@code errorMessage}),
+ * once, and exits with 1.
+ *
+ * <pre>
+ * LocalInvoke &lt;event.json&gt; [--staged &lt;folder or file&gt;] [--folder target/local-s3]
+ *             [--handler transfer|commit|connection-test|state-machine] [--files-per-chunk 10]
+ * </pre>
+ *
+ * Staged sources ({@code source.uris}, or a state-machine input's {@code source.bucket}/{@code prefix}) are
+ * uploaded first from {@code --staged}: a file for a single object, else a folder whose files are matched by name
+ * (an object key ending in {@code .gz} or {@code .zst} takes the file without that suffix, compressed on upload).
+ */
+public final class LocalInvoke {
+    private final PrintStream out;
+    private Path folder = Path.of("target/local-s3");
+    private Path staged;
+    private String handler;
+    private int filesPerChunk = 10;
+
+    LocalInvoke(PrintStream out) {
+        this.out = out;
+    }
+
+    public static void main(String[] args) {
+        StandaloneLogging.configure();
+        int status = new LocalInvoke(System.out).run(args);
+        System.out.flush();
+        System.exit(status);
+    }
+
+    /** Runs the event; 0 when the function returned normally, 1 when it failed (the error is printed), 2 for usage. */
+    int run(String[] args) {
+        Path eventFile = null;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--staged" -> staged = Path.of(args[++i]);
+                case "--folder" -> folder = Path.of(args[++i]);
+                case "--handler" -> handler = args[++i];
+                case "--files-per-chunk" -> filesPerChunk = Integer.parseInt(args[++i]);
+                default -> eventFile = Path.of(args[i]);
+            }
+        }
+        if (eventFile == null || !Files.isRegularFile(eventFile)) {
+            out.println("usage: LocalInvoke <event.json> [--staged <folder or file>] [--folder <dir>] "
+                    + "[--handler transfer|commit|connection-test|state-machine] [--files-per-chunk N]"
+                    + (eventFile == null ? "" : "\nno such file: " + eventFile));
+            return 2;
+        }
+        folder = folder.toAbsolutePath();
+        try {
+            Files.createDirectories(folder);
+        } catch (IOException e) {
+            out.println("cannot create " + folder + ": " + e.getMessage());
+            return 2;
+        }
+        try (S3TestServer server = S3TestServer.onFolder(folder)) {
+            JsonNode event = readEvent(eventFile);
+            String kind = handler != null ? handler : kind(event);
+            out.println("S3-compatible server on " + server.endpoint() + ", objects kept under " + folder);
+            out.println("Event: " + eventFile + " (" + kind + ")");
+            pointAt(server, event);
+            JsonNode result = switch (kind) {
+                case "transfer" -> invoke(TransferHandler.standalone(), event);
+                case "commit" -> invoke(CommitHandler.standalone(), event);
+                case "connection-test" -> invoke(ConnectionTestHandler.over(new ConnectionTester(
+                        new S3ClientFactory(new S3ClientFactory.Settings(Duration.ofSeconds(2), Duration.ofSeconds(3),
+                                Duration.ofSeconds(4), 2), Map.of()))), event);
+                case "state-machine" -> stateMachine(server, (ObjectNode) event);
+                default -> throw new InvalidEventException("--handler: unknown handler '" + kind
+                        + "' (transfer, commit, connection-test or state-machine)");
+            };
+            out.println();
+            out.println("Result: " + Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(result));
+            preview(server, event);
+            return 0;
+        } catch (Exception e) {
+            // What Lambda reports for an unhandled exception: its full class name and its message, nothing else.
+            ObjectNode error = Json.MAPPER.createObjectNode();
+            error.put("errorType", e.getClass().getName());
+            error.put("errorMessage", e.getMessage());
+            out.println();
+            out.println("Error: " + error);
+            return 1;
+        }
+    }
+
+    private static JsonNode readEvent(Path file) throws IOException {
+        return Json.read(Files.readString(file));
+    }
+
+    /** The handler the event's shape asks for. */
+    static String kind(JsonNode event) {
+        if (event.has("Records") || event.has("Items") && event.has("BatchInput")) {
+            return "transfer";
+        }
+        if (event.has("transfer") && event.has("source")) {
+            return "state-machine";
+        }
+        if (event.has("destination") && !event.has("model")) {
+            return "connection-test";
+        }
+        return "transfer";
+    }
+
+    /** Every destination and source of the event, pointed at the embedded server; staged objects uploaded. */
+    private void pointAt(S3TestServer server, JsonNode event) throws IOException {
+        if (event.has("Records")) {
+            for (JsonNode record : event.get("Records")) {
+                JsonNode body = Json.read(record.path("body").asText("{}"));
+                if (body.isObject()) {
+                    pointTransferAt(server, (ObjectNode) body);
+                    ((ObjectNode) record).put("body", body.toString());
+                }
+            }
+        } else if (event.has("transfer") && event.get("transfer").isObject()) {
+            pointTransferAt(server, (ObjectNode) event.get("transfer"));
+        } else if (event.isObject()) {
+            pointTransferAt(server, (ObjectNode) event);
+        }
+        if (event.has("source") && event.get("source").has("bucket")) {
+            ObjectNode source = (ObjectNode) event.get("source");
+            source.put("endpoint_url", server.endpoint().toString());
+            stagePrefix(server, source.get("bucket").asText(), source.path("prefix").asText(""));
+        }
+    }
+
+    private void pointTransferAt(S3TestServer server, ObjectNode transfer) throws IOException {
+        if (transfer.get("destination") instanceof ObjectNode d) {
+            d.put("endpoint_url", server.endpoint().toString());
+            d.put("aws_access_key_id", S3TestServer.ACCESS_KEY);
+            d.put("aws_secret_access_key", S3TestServer.SECRET_KEY);
+            createBucket(server, d.path("s3_bucket").asText(""));
+        }
+        if (transfer.get("source") instanceof ObjectNode source && source.has("uris")) {
+            source.put("endpoint_url", server.endpoint().toString());
+            for (JsonNode uri : source.get("uris")) {
+                stage(server, uri.asText());
+            }
+        }
+    }
+
+    /** The transfer-shaped objects of any event: itself, each SQS record's body, or the batch's transfer. */
+    private static List<JsonNode> transfers(JsonNode event) {
+        List<JsonNode> list = new ArrayList<>();
+        if (event.has("Records")) {
+            for (JsonNode record : event.get("Records")) {
+                list.add(Json.read(record.path("body").asText("{}")));
+            }
+        } else if (event.has("transfer")) {
+            list.add(event.get("transfer"));
+        } else {
+            list.add(event);
+        }
+        return list;
+    }
+
+    private void createBucket(S3TestServer server, String raw) {
+        String bucket = raw.startsWith("s3://") ? raw.substring(5) : raw;
+        try {
+            ObjectKeys.normalizeBucket("bucket", bucket);
+        } catch (InvalidEventException e) {
+            return; // not a bucket name: the handler says so, in its own words
+        }
+        if (!Files.isDirectory(folder.resolve(bucket))) {
+            server.createBucket(bucket);
+        }
+    }
+
+    private void stage(S3TestServer server, String uri) throws IOException {
+        String rest = uri.substring("s3://".length());
+        String bucket = rest.substring(0, rest.indexOf('/'));
+        String key = rest.substring(rest.indexOf('/') + 1);
+        Path local = localFileFor(key);
+        createBucket(server, bucket);
+        upload(server, bucket, key, local);
+    }
+
+    private void stagePrefix(S3TestServer server, String bucket, String prefix) throws IOException {
+        createBucket(server, bucket);
+        if (staged == null) {
+            throw new IllegalArgumentException("this event reads the staged objects under s3://" + bucket + "/" + prefix
+                    + ": pass --staged <folder> with the files to put there (e.g. events/staged/orders)");
+        }
+        List<Path> files = new ArrayList<>();
+        if (Files.isDirectory(staged)) {
+            try (var list = Files.list(staged)) {
+                list.filter(Files::isRegularFile).sorted().forEach(files::add);
+            }
+        } else {
+            files.add(staged);
+        }
+        // The prefix is the batch: what an earlier local run left there would join it.
+        try (S3Client s3 = server.client()) {
+            for (S3Object o : s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(prefix)).contents()) {
+                s3.deleteObject(r -> r.bucket(bucket).key(o.key()));
+            }
+        }
+        for (Path file : files) {
+            upload(server, bucket, prefix + file.getFileName(), file);
+        }
+        out.println("Staged " + files.size() + " objects under s3://" + bucket + "/" + prefix + " from " + staged);
+    }
+
+    private Path localFileFor(String key) {
+        if (staged == null) {
+            throw new IllegalArgumentException("this event reads staged objects (source.uris): pass --staged <folder or "
+                    + "file> with the files to upload first (e.g. events/staged/orders)");
+        }
+        if (Files.isRegularFile(staged)) {
+            return staged;
+        }
+        String name = key.substring(key.lastIndexOf('/') + 1);
+        for (String candidate : new String[] {name, name.replaceFirst("\\.(gz|gzip|zst|zstd)$", "")}) {
+            if (Files.isRegularFile(staged.resolve(candidate))) {
+                return staged.resolve(candidate);
+            }
+        }
+        throw new IllegalArgumentException("no file for staged object " + key + " in " + staged + " (looked for " + name
+                + " and the same name without .gz/.zst)");
+    }
+
+    private void upload(S3TestServer server, String bucket, String key, Path local) throws IOException {
+        byte[] bytes = Files.readAllBytes(local);
+        boolean gzipKey = key.endsWith(".gz") || key.endsWith(".gzip");
+        boolean gzipped = bytes.length > 1 && (bytes[0] & 0xff) == 0x1f && (bytes[1] & 0xff) == 0x8b;
+        if (gzipKey && !gzipped) {
+            ByteArrayOutputStream gz = new ByteArrayOutputStream();
+            try (GZIPOutputStream z = new GZIPOutputStream(gz)) {
+                z.write(bytes);
+            }
+            bytes = gz.toByteArray();
+        } else if ((key.endsWith(".zst") || key.endsWith(".zstd")) && !isZstd(bytes)) {
+            throw new IllegalArgumentException(local + " is not zstd-compressed but " + key + " says so");
+        }
+        byte[] body = bytes;
+        try (S3Client s3 = server.client()) {
+            s3.putObject(r -> r.bucket(bucket).key(key), RequestBody.fromBytes(body));
+        }
+        out.println("Staged s3://" + bucket + "/" + key + " from " + local);
+    }
+
+    private static boolean isZstd(byte[] b) {
+        return b.length > 3 && (b[0] & 0xff) == 0x28 && (b[1] & 0xff) == 0xb5 && (b[2] & 0xff) == 0x2f
+                && (b[3] & 0xff) == 0xfd;
+    }
+
+    private JsonNode invoke(RequestStreamHandler function, JsonNode event) throws IOException {
+        ByteArrayOutputStream output = new ByteArrayOutputStream();
+        function.handleRequest(new ByteArrayInputStream(event.toString().getBytes(StandardCharsets.UTF_8)), output, null);
+        return Json.read(output.toString(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * What the template's state machine does: its Distributed Map hands each chunk of {@code --files-per-chunk}
+     * consecutive objects of the listing to the transfer function, then the commit runs on the same input. (The
+     * state machine itself is run by an ASL interpreter in StateMachineTest.)
+     */
+    private JsonNode stateMachine(S3TestServer server, ObjectNode input) throws IOException {
+        JsonNode source = input.get("source");
+        List<String> keys;
+        try (S3Client s3 = server.client()) {
+            keys = s3.listObjectsV2Paginator(r -> r.bucket(source.path("bucket").asText())
+                    .prefix(source.path("prefix").asText(""))).contents().stream().map(S3Object::key).toList();
+        }
+        TransferHandler transfer = TransferHandler.standalone();
+        for (int first = 0; first < keys.size(); first += filesPerChunk) {
+            ObjectNode chunk = Json.MAPPER.createObjectNode();
+            ArrayNode items = chunk.putArray("Items");
+            for (int i = first; i < Math.min(keys.size(), first + filesPerChunk); i++) {
+                items.addObject().put("key", keys.get(i)).put("index", i);
+            }
+            chunk.set("BatchInput", input);
+            JsonNode result = invoke(transfer, chunk);
+            out.println("Chunk of objects " + first + ".." + (first + items.size() - 1) + ": " + result.get("rows")
+                    + " rows, " + result.get("files").size() + " files");
+        }
+        return invoke(CommitHandler.standalone(), input);
+    }
+
+    /** The keys under each destination bucket and the first rows of each Parquet file. */
+    private void preview(S3TestServer server, JsonNode event) throws Exception {
+        TreeSet<String> buckets = new TreeSet<>();
+        for (JsonNode transfer : transfers(event)) {
+            String bucket = transfer.path("destination").path("s3_bucket").asText("");
+            if (!bucket.isEmpty()) {
+                buckets.add(bucket.startsWith("s3://") ? bucket.substring(5) : bucket);
+            }
+        }
+        for (String bucket : buckets) {
+            if (!Files.isDirectory(folder.resolve(bucket))) {
+                continue;
+            }
+            List<String> keys;
+            try (S3Client s3 = server.client()) {
+                keys = s3.listObjectsV2Paginator(r -> r.bucket(bucket)).contents().stream().map(S3Object::key).toList();
+            }
+            for (String key : keys) {
+                Path local = folder.resolve(bucket).resolve(key);
+                out.println();
+                out.println("s3://" + bucket + "/" + key);
+                out.println("  local file: " + local + " (" + Files.size(local) + " bytes)");
+                if (key.endsWith(".parquet")) {
+                    for (Map<String, Object> row : Parquet.query("SET TimeZone='UTC'; SELECT * FROM read_parquet('" + local
+                            + "') LIMIT 3")) {
+                        out.println("  " + row);
+                    }
+                }
+            }
+            out.println();
+            out.println("Query it yourself: duckdb -c \"SELECT * FROM read_parquet('" + folder.resolve(bucket)
+                    + "/**/*.parquet', hive_partitioning = true)\"");
+        }
+    }
+}
