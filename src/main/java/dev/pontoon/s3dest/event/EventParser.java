@@ -2,7 +2,6 @@ package dev.pontoon.s3dest.event;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import dev.pontoon.s3dest.s3.ObjectKeys;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Instant;
@@ -92,7 +91,7 @@ public final class EventParser {
 
     private static String batchId(JsonNode root, Instant startedAt) {
         String batchId = optionalScalar(root, "batch_id");
-        return batchId == null ? ObjectKeys.defaultBatchId(startedAt) : ObjectKeys.checkBatchId("batch_id", batchId);
+        return batchId == null ? Names.defaultBatchId(startedAt) : Names.checkBatchId("batch_id", batchId);
     }
 
     static final Set<String> BATCH_FIELDS = Set.of("transfer", "source");
@@ -190,8 +189,8 @@ public final class EventParser {
     public static DestinationConfig destination(JsonNode node) {
         requireObject("destination", node);
         KnownFields.check(node, "destination", DESTINATION_FIELDS);
-        String bucket = ObjectKeys.normalizeBucket("destination.s3_bucket", optionalText(node, "destination", "s3_bucket"));
-        String prefix = ObjectKeys.normalizePrefix("destination.s3_prefix", optionalText(node, "destination", "s3_prefix"));
+        String bucket = Names.normalizeBucket("destination.s3_bucket", optionalText(node, "destination", "s3_bucket"));
+        String prefix = Names.normalizePrefix("destination.s3_prefix", optionalText(node, "destination", "s3_prefix"));
         String region = optionalText(node, "destination", "s3_region");
         String endpointText = optionalText(node, "destination", "endpoint_url");
         if (region == null && endpointText == null) {
@@ -367,7 +366,7 @@ public final class EventParser {
         if (nameNode != null && nameNode.isTextual() && nameNode.textValue().isBlank()) {
             throw new InvalidEventException("model.name: must not be empty (it is the model's folder in the key)");
         }
-        String name = ObjectKeys.checkModelName("model.name", optionalText(node, "model", "name"));
+        String name = Names.checkModelName("model.name", optionalText(node, "model", "name"));
         List<ColumnSpec> columns = new ArrayList<>();
         JsonNode cols = node.get("columns");
         if (cols != null && !cols.isNull()) {
@@ -435,7 +434,7 @@ public final class EventParser {
             if (slash < 0 || slash == rest.length() - 1) {
                 throw new InvalidEventException(field + ": '" + u.textValue() + "' names no object key");
             }
-            ObjectKeys.normalizeBucket(field, rest.substring(0, slash));
+            Names.normalizeBucket(field, rest.substring(0, slash));
             list.add(u.textValue());
         }
         String format = optionalText(node, "source", "format");
@@ -463,7 +462,7 @@ public final class EventParser {
     public static StagingPrefix stagingPrefix(String path, JsonNode node, boolean formatRequired) {
         requireObject(path, node);
         KnownFields.check(node, path, STAGING_FIELDS);
-        String bucket = ObjectKeys.normalizeBucket(path + ".bucket", optionalText(node, path, "bucket"));
+        String bucket = Names.normalizeBucket(path + ".bucket", optionalText(node, path, "bucket"));
         String prefix = optionalText(node, path, "prefix");
         prefix = prefix == null ? "" : prefix.replaceFirst("^/+", "");
         for (int i = 0; i < prefix.length(); i++) {

@@ -1,5 +1,6 @@
 package dev.pontoon.s3dest.handler;
 
+import dev.pontoon.s3dest.event.Json;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,5 +1,6 @@
 package dev.pontoon.s3dest.handler;
 
+import dev.pontoon.s3dest.event.Json;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;

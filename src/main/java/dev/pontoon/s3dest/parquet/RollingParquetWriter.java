@@ -1,5 +1,6 @@
 package dev.pontoon.s3dest.parquet;
 
+import dev.pontoon.s3dest.event.CommittableFile;
 import dev.pontoon.s3dest.event.ColumnSpec;
 import dev.pontoon.s3dest.event.Compression;
 import dev.pontoon.s3dest.event.FileResult;

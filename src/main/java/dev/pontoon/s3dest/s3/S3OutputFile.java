@@ -1,6 +1,6 @@
 package dev.pontoon.s3dest.s3;
 
-import dev.pontoon.s3dest.parquet.CommittableFile;
+import dev.pontoon.s3dest.event.CommittableFile;
 import java.io.IOException;
 import java.util.concurrent.ExecutorService;
 import org.apache.parquet.io.PositionOutputStream;

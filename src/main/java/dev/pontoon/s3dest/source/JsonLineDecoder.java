@@ -4,9 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pontoon.s3dest.event.ColumnSpec;
 import dev.pontoon.s3dest.event.ColumnType;
 import dev.pontoon.s3dest.parquet.Row;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -23,26 +20,11 @@ import org.apache.parquet.io.api.Binary;
  * else — a value out of range, a type error, invalid JSON or UTF-8 — makes {@link #decode} return false, and
  * the caller decodes the line again with {@link JsonRowDecoder}, which either accepts it or gives the error with
  * its message. So this class never reports an error and never needs to agree on one.
+ *
+ * <p>Three layers, one object: {@link JsonCursor} steps through the bytes (whitespace, literals, strings),
+ * {@link JsonNumbers} reads numbers, and this class maps fields to the model's columns and values to the row.
  */
-final class JsonLineDecoder {
-    private static final double[] POW10 = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13,
-        1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
-    private static final long[] LONG_POW10 = new long[19];
-
-    static {
-        LONG_POW10[0] = 1;
-        for (int i = 1; i < LONG_POW10.length; i++) {
-            LONG_POW10[i] = LONG_POW10[i - 1] * 10;
-        }
-    }
-
-    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final long ONES = 0x0101010101010101L;
-    private static final long HIGH_BITS = 0x8080808080808080L;
-
-    /** Jackson's default nesting limit; the line's own object is the first level. */
-    private static final int MAX_DEPTH = 200;
-
+final class JsonLineDecoder extends JsonNumbers {
     private static final int UNKNOWN = -1;
     private static final int GIVE_UP = -2;
 
@@ -53,28 +35,12 @@ final class JsonLineDecoder {
     private final boolean[] plainName;
     private final Map<String, Integer> index = new HashMap<>();
     private final boolean[] seen;
-    private final int maxString;
     /** For json columns: the value's text is parsed and written by it, as the general decoder does. */
     private final ObjectMapper mapper;
-    private byte[] scratch = new byte[1024];
-
-    private byte[] b;
-    private int pos;
-    private int end;
-    /** Where the last string read by {@link #string()} is. */
-    private byte[] text;
-    private int textFrom;
-    private int textLength;
-    /** How many digits {@link #digits} read last. */
-    private int run;
-    /** The line's end while a number is read inside a string ({@link #enterString}). */
-    private int outerEnd;
-    /** Set by the number readers: false when the number is not one this class decodes. */
-    private boolean ok;
 
     JsonLineDecoder(List<ColumnSpec> modelColumns, ObjectMapper mapper) {
+        super(mapper.getFactory().streamReadConstraints().getMaxStringLength());
         this.mapper = mapper;
-        int maxString = mapper.getFactory().streamReadConstraints().getMaxStringLength();
         this.columns = modelColumns.toArray(ColumnSpec[]::new);
         this.kinds = new ColumnType.Kind[columns.length];
         this.names = new byte[columns.length][];
@@ -86,7 +52,6 @@ final class JsonLineDecoder {
             index.put(columns[i].name(), i);
         }
         this.seen = new boolean[columns.length];
-        this.maxString = maxString;
     }
 
     /**
@@ -94,9 +59,7 @@ final class JsonLineDecoder {
      * may then hold some of this line's values, which the general decoder overwrites).
      */
     boolean decode(byte[] line, int start, int end, Row row) {
-        this.b = line;
-        this.pos = start;
-        this.end = end;
+        reset(line, start, end);
         ws();
         if (at() != '{') {
             return false;
@@ -326,399 +289,4 @@ final class JsonLineDecoder {
         return true;
     }
 
-    /**
-     * Skips one JSON value, nested ones included, checking its syntax as strictly as Jackson would (so a line this
-     * class accepts is one the general decoder accepts); false for anything wrong or nested deeper than Jackson's
-     * limit.
-     */
-    private boolean skipValue(int depth) {
-        int c = at();
-        switch (c) {
-            case '"' -> {
-                return string();
-            }
-            case 't' -> {
-                return literal("true");
-            }
-            case 'f' -> {
-                return literal("false");
-            }
-            case 'n' -> {
-                return literal("null");
-            }
-            case '{', '[' -> {
-                if (depth >= MAX_DEPTH) {
-                    return false;
-                }
-                int close = c == '{' ? '}' : ']';
-                pos++;
-                ws();
-                if (at() == close) {
-                    pos++;
-                    return true;
-                }
-                while (true) {
-                    if (c == '{' && (at() != '"' || !string() || !colon())) {
-                        return false;
-                    }
-                    if (!skipValue(depth + 1)) {
-                        return false;
-                    }
-                    ws();
-                    int next = at();
-                    pos++;
-                    if (next == close) {
-                        return true;
-                    }
-                    if (next != ',') {
-                        return false;
-                    }
-                    ws();
-                }
-            }
-            default -> {
-                if (c == '-' || (c >= '0' && c <= '9')) {
-                    number();
-                    return ok;
-                }
-                return false;
-            }
-        }
-    }
-
-    /** A JSON integer of at most 18 digits (anything longer, or with a fraction or exponent, is not ok). */
-    private long integer() {
-        ok = false;
-        boolean negative = minus();
-        int d0 = pos;
-        long v = digits(0);
-        if (run == 0 || run > 18 || (run > 1 && b[d0] == '0')) {
-            return 0;
-        }
-        int c = at();
-        if (c == '.' || c == 'e' || c == 'E') {
-            return 0;
-        }
-        ok = true;
-        return negative ? -v : v;
-    }
-
-    /**
-     * A JSON number as the nearest double. Up to 18 significant digits with a power of ten within ±22 take
-     * Clinger's exact path (both operands exact doubles, one correctly rounded operation); other numbers of up to
-     * 18 digits take {@link EiselLemire}; what it cannot decide, and longer numbers, go through
-     * {@link Double#parseDouble}, which is what the general decoder gives too.
-     */
-    private double number() {
-        ok = false;
-        int s = pos;
-        boolean negative = minus();
-        int d0 = pos;
-        long m = digits(0);
-        int intDigits = run;
-        if (intDigits == 0 || (intDigits > 1 && b[d0] == '0')) {
-            return 0;
-        }
-        int digits = intDigits;
-        int exponent = 0;
-        if (at() == '.') {
-            pos++;
-            m = digits(m);
-            if (run == 0) {
-                return 0;
-            }
-            digits += run;
-            exponent = -run;
-        }
-        int c = at();
-        if (c == 'e' || c == 'E') {
-            pos++;
-            boolean negativeExponent = at() == '-';
-            if (negativeExponent || at() == '+') {
-                pos++;
-            }
-            long e = digits(0);
-            if (run == 0) {
-                return 0;
-            }
-            e = run > 6 ? 1_000_000 : e; // far outside any double; parseDouble gives 0 or infinity
-            exponent += (int) (negativeExponent ? -e : e);
-        }
-        ok = true;
-        double v;
-        if (digits > 18 || m > (1L << 53) || exponent < -22 || exponent > 22) {
-            long bits = digits <= 18 && m != 0 ? EiselLemire.bits(m, exponent, negative) : EiselLemire.FAIL;
-            return bits != EiselLemire.FAIL ? Double.longBitsToDouble(bits)
-                    : Double.parseDouble(new String(b, s, pos - s, StandardCharsets.ISO_8859_1));
-        }
-        v = exponent < 0 ? m / POW10[-exponent] : m * POW10[exponent];
-        // "-0" is an integer, and an integer zero has no sign: Jackson reads it as 0, so must this
-        return negative && (m != 0 || pos - s > intDigits + 1) ? -v : v;
-    }
-
-    /**
-     * A plain JSON number (no exponent) as the unscaled value of {@code decimal(precision, scale)}; not ok if it
-     * has more fraction digits than the scale or more integer digits than the type allows.
-     */
-    private long decimal(int precision, int scale) {
-        ok = false;
-        boolean negative = minus();
-        int d0 = pos;
-        long whole = digits(0);
-        int intDigits = run;
-        if (intDigits == 0 || intDigits > 18 || (intDigits > 1 && b[d0] == '0')) {
-            return 0;
-        }
-        long fraction = 0;
-        int fractionDigits = 0;
-        if (at() == '.') {
-            pos++;
-            fraction = digits(0);
-            fractionDigits = run;
-            if (fractionDigits == 0 || fractionDigits > scale) {
-                return 0;
-            }
-        }
-        int c = at();
-        if (c == 'e' || c == 'E' || (whole != 0 && intDigits > precision - scale)) {
-            return 0;
-        }
-        ok = true;
-        long unscaled = whole * LONG_POW10[scale] + fraction * LONG_POW10[scale - fractionDigits];
-        return negative ? -unscaled : unscaled;
-    }
-
-    /** Steps over a leading minus sign; whether there was one. */
-    private boolean minus() {
-        boolean negative = at() == '-';
-        if (negative) {
-            pos++;
-        }
-        return negative;
-    }
-
-    /**
-     * Reads the run of digits at pos onto {@code start} (as more digits of the same number; it wraps past 18 digits,
-     * which callers refuse or do not use); the count is left in {@link #run}.
-     */
-    private long digits(long start) {
-        int d0 = pos;
-        long v = start;
-        for (int d; pos < end && (d = b[pos] - '0') >= 0 && d <= 9; pos++) {
-            v = v * 10 + d;
-        }
-        run = pos - d0;
-        return v;
-    }
-
-    /**
-     * Reads a string from its opening quote: its UTF-8 bytes, escapes decoded, are then {@code text[textFrom,
-     * textFrom + textLength)} (the line itself, or the scratch buffer when there were escapes). False to give up.
-     */
-    private boolean string() {
-        pos++;
-        int s = pos;
-        boolean ascii = true;
-        // skip eight plain bytes at a time: no quote, no backslash, no control character, no byte >= 0x80
-        while (pos + 8 <= end) {
-            long w = (long) LONGS.get(b, pos);
-            long quote = w ^ 0x2222222222222222L;
-            long slash = w ^ 0x5C5C5C5C5C5C5C5CL;
-            long special = ((quote - ONES) & ~quote) | ((slash - ONES) & ~slash) | ((w - 0x2020202020202020L) & ~w) | w;
-            if ((special & HIGH_BITS) != 0) {
-                break;
-            }
-            pos += 8;
-        }
-        while (pos < end) {
-            byte c = b[pos];
-            if (c == '"') {
-                break;
-            }
-            if (c == '\\') {
-                return escaped(s, ascii);
-            }
-            if (c >= 0 && c < 0x20) {
-                return false;
-            }
-            ascii &= c >= 0;
-            pos++;
-        }
-        if (pos >= end || pos - s > maxString || (!ascii && !Utf8.isValid(b, s, pos))) {
-            return false;
-        }
-        text = b;
-        textFrom = s;
-        textLength = pos - s;
-        pos++;
-        return true;
-    }
-
-    /** The rest of a string that has escapes: decoded into the scratch buffer (never longer than the raw text). */
-    private boolean escaped(int s, boolean asciiSoFar) {
-        if (scratch.length < end - s) {
-            scratch = new byte[Math.max(end - s, scratch.length * 2)];
-        }
-        int o = pos - s;
-        System.arraycopy(b, s, scratch, 0, o);
-        boolean ascii = asciiSoFar;
-        while (pos < end) {
-            byte c = b[pos++];
-            if (c == '"') {
-                if (o > maxString || (!ascii && !Utf8.isValid(scratch, 0, o))) {
-                    return false;
-                }
-                text = scratch;
-                textFrom = 0;
-                textLength = o;
-                return true;
-            }
-            if (c >= 0 && c < 0x20) {
-                return false;
-            }
-            if (c != '\\') {
-                ascii &= c >= 0;
-                scratch[o++] = c;
-                continue;
-            }
-            if (pos >= end) {
-                return false;
-            }
-            switch (b[pos++]) {
-                case '"' -> scratch[o++] = '"';
-                case '\\' -> scratch[o++] = '\\';
-                case '/' -> scratch[o++] = '/';
-                case 'b' -> scratch[o++] = '\b';
-                case 'f' -> scratch[o++] = '\f';
-                case 'n' -> scratch[o++] = '\n';
-                case 'r' -> scratch[o++] = '\r';
-                case 't' -> scratch[o++] = '\t';
-                case 'u' -> {
-                    int cp = hex4();
-                    if (cp < 0 || Character.isLowSurrogate((char) cp)) {
-                        return false;
-                    }
-                    if (Character.isHighSurrogate((char) cp)) {
-                        if (pos + 1 >= end || b[pos] != '\\' || b[pos + 1] != 'u') {
-                            return false;
-                        }
-                        pos += 2;
-                        int low = hex4();
-                        if (low < 0 || !Character.isLowSurrogate((char) low)) {
-                            return false;
-                        }
-                        cp = Character.toCodePoint((char) cp, (char) low);
-                    }
-                    o = Utf8.put(scratch, o, cp);
-                }
-                default -> {
-                    return false;
-                }
-            }
-        }
-        return false;
-    }
-
-    /** Four hex digits as a value, or -1. */
-    private int hex4() {
-        if (pos + 4 > end) {
-            return -1;
-        }
-        int v = 0;
-        for (int i = 0; i < 4; i++) {
-            int d = Character.digit(b[pos++], 16);
-            if (d < 0) {
-                return -1;
-            }
-            v = v << 4 | d;
-        }
-        return v;
-    }
-
-    /** A string of plain ASCII without escapes (what dates and timestamps are), or null to give up. */
-    private String asciiString() {
-        int close = plainStringEnd();
-        if (close < 0) {
-            return null;
-        }
-        String text = new String(b, pos + 1, close - pos - 1, StandardCharsets.ISO_8859_1);
-        pos = close + 1;
-        return text;
-    }
-
-    /**
-     * Steps inside a plain string (ASCII, no escapes) at pos so a number reader sees only its content; -1 (and
-     * {@code ok} false, nothing moved) if the string is not plain. {@link #leaveString} steps out.
-     */
-    private int enterString() {
-        int close = plainStringEnd();
-        if (close < 0) {
-            return -1;
-        }
-        outerEnd = end;
-        end = close;
-        pos++;
-        return close;
-    }
-
-    /** Steps out of the string entered; false if the reader did not consume all of it. */
-    private boolean leaveString(int close) {
-        boolean whole = pos == close;
-        end = outerEnd;
-        pos = close + 1;
-        return whole;
-    }
-
-    /** The index of the closing quote of a plain ASCII string without escapes that starts at pos, or -1. */
-    private int plainStringEnd() {
-        for (int i = pos + 1; i < end; i++) {
-            byte c = b[i];
-            if (c == '"') {
-                return i;
-            }
-            if (c < 0x20 || c == '\\') {
-                return -1;
-            }
-        }
-        return -1;
-    }
-
-    private boolean literal(String word) {
-        int n = word.length();
-        if (pos + n > end) {
-            return false;
-        }
-        for (int i = 0; i < n; i++) {
-            if (b[pos + i] != word.charAt(i)) {
-                return false;
-            }
-        }
-        pos += n;
-        return true;
-    }
-
-    /** The colon after a field name, with the spaces around it; false if it is not there. */
-    private boolean colon() {
-        ws();
-        if (at() != ':') {
-            return false;
-        }
-        pos++;
-        ws();
-        return true;
-    }
-
-    private int at() {
-        return pos < end ? b[pos] & 0xFF : -1;
-    }
-
-    private void ws() {
-        while (pos < end) {
-            byte c = b[pos];
-            if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
-                return;
-            }
-            pos++;
-        }
-    }
 }

@@ -4,7 +4,7 @@ import dev.pontoon.s3dest.batch.BatchCommitter;
 import dev.pontoon.s3dest.catalog.Catalogs;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pontoon.s3dest.connection.ConnectionTester;
-import dev.pontoon.s3dest.handler.Json;
+import dev.pontoon.s3dest.event.Json;
 import dev.pontoon.s3dest.parquet.WriterSettings;
 import dev.pontoon.s3dest.s3.S3ClientFactory;
 import dev.pontoon.s3dest.s3.S3MultipartOutputStream;
@@ -59,14 +59,15 @@ public class TransferBeans {
         }
         WriterSettings writer = new WriterSettings(config.targetFileBytes(), config.maxFileRows(), config.rowGroupBytes(),
                 config.pageBytes());
-        return new TransferService(writer, config.partSize(), clients, Json.MAPPER, uploader());
+        // The Embedded Metric Format line goes to stdout, where Lambda's log capture turns it into metrics.
+        return new TransferService(writer, config.partSize(), clients, Json.MAPPER, uploader(), System.out::println);
     }
 
     /** The service with the defaults of {@link TransferConfig}, for use outside the container. */
     public static TransferService defaultService() {
         S3ClientFactory.Settings s3 = S3ClientFactory.Settings.defaults();
         return new TransferService(new WriterSettings(128L << 20, 0, 32L << 20, 1 << 20), 16 << 20,
-                new S3ClientFactory(s3, System.getenv()), Json.MAPPER, uploader());
+                new S3ClientFactory(s3, System.getenv()), Json.MAPPER, uploader(), System.out::println);
     }
 
     /** Part uploads run here; each stream keeps at most one in flight. Daemon threads never hold the JVM up. */

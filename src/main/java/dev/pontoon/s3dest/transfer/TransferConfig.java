@@ -54,7 +54,7 @@ public interface TransferConfig {
     boolean allowSmallParts();
 
     /**
-     * When the function rehearses its work in memory to load and compile its code (handler.Priming):
+     * When the function rehearses its work in memory to load and compile its code (priming.Priming):
      * {@code snapshot} before a SnapStart snapshot, {@code init} at startup, {@code off} never.
      */
     @WithDefault("snapshot")

@@ -63,9 +63,10 @@ public final class TransferService {
     /** Writes the batch manifest of an event that is a whole batch ({@code "commit": true}). */
     private final BatchCommitter committer;
 
+    /** A service that writes no metrics line (tests, benchmarks, embedding). */
     public TransferService(WriterSettings writerSettings, int partSize, S3ClientFactory clients, ObjectMapper mapper,
             ExecutorService uploader) {
-        this(writerSettings, partSize, clients, mapper, uploader, System.out::println);
+        this(writerSettings, partSize, clients, mapper, uploader, line -> { });
     }
 
     /** @param metricsSink receives the invocation's Embedded Metric Format line (stdout in Lambda) */
@@ -137,74 +138,18 @@ public final class TransferService {
         }
     }
 
+    /** One transfer: columns, then rows into files, then what makes the chunk whole (sweep, manifest, commit). */
     private TransferResult run(TransferEvent event, Deadline deadline, Run run, long started) {
         DestinationConfig destination = event.destination();
         String model = event.model().name();
-        List<ColumnSpec> modelColumns = event.model().columns().isEmpty()
-                ? ColumnInference.infer(event.rows())
-                : event.model().columns();
-        if (modelColumns.isEmpty()) {
-            throw new InvalidEventException("model.columns: none declared and none found in the rows");
-        }
+        List<ColumnSpec> modelColumns = modelColumns(event);
         List<ColumnSpec> fileColumns = ParquetSchema.withPontoonColumns(modelColumns);
-        Binary batchId = Binary.fromString(event.batchId());
-        long syncedAt = Values.micros(event.transferStartedAt());
-        // The two pontoon columns hold the same values in every row; sources fill only the model's slots.
-        java.util.function.Consumer<Row> pontoonColumns = row -> {
-            row.setBinary(modelColumns.size(), batchId);
-            row.setLong(modelColumns.size() + 1, syncedAt);
-        };
-
         try (S3Client s3 = clients.create(destination, run.stats);
                 S3Client sourceS3 = sourceClient(event, s3);
                 RowSource source = openSource(event, modelColumns, sourceS3)) {
-            RollingParquetWriter writer = new RollingParquetWriter(model, fileColumns, writerSettings,
-                    destination.compression(),
-                    new java.util.TreeMap<>(Map.of("pontoon.model", model, "pontoon.batch_id", event.batchId())),
-                    event.fileIndexStart(),
-                    index -> dataKey(event, index),
-                    key -> new S3OutputFile(s3, new ObjectTarget(destination.bucket(), key, ObjectTarget.PARQUET,
-                            destination.objects()), partSize, uploader));
-            List<FileResult> files;
-            try (RowPipeline pipeline = new RowPipeline(source, fileColumns.size(), pontoonColumns, decoder)) {
-                long lastProgress = System.nanoTime();
-                for (RowPipeline.Batch batch; (batch = pipeline.next()) != null; ) {
-                    for (int i = 0; i < batch.count(); i++) {
-                        writer.write(batch.rows()[i]);
-                    }
-                    run.rows += batch.count();
-                    pipeline.release(batch);
-                    if (System.nanoTime() - lastProgress >= PROGRESS_INTERVAL_NANOS) {
-                        lastProgress = System.nanoTime();
-                        double seconds = (lastProgress - started) / 1e9;
-                        LOG.logf(summaryLevel, "progress: %d rows, %d files complete, %.0f rows/s", run.rows,
-                                writer.completed().size(), run.rows / seconds);
-                    }
-                    if (deadline.passed()) {
-                        throw new DeadlineExceededException("stopped before the Lambda deadline after " + run.rows
-                                + " rows; the file in progress was aborted");
-                    }
-                }
-                if (deadline.passed()) {
-                    throw new DeadlineExceededException("stopped before the Lambda deadline after " + run.rows
-                            + " rows, before completing the last file; it was aborted");
-                }
-                files = writer.finish();
-            } catch (Throwable t) {
-                if (t instanceof InterruptedException) {
-                    Thread.currentThread().interrupt();
-                    t = new DeadlineExceededException("interrupted while transferring");
-                }
-                if (writer.abort(t)) {
-                    run.abortedUploads++;
-                }
-                run.files = writer.completed();
-                if (t instanceof Error error) {
-                    throw error;
-                }
-                throw Failures.withCompletedFiles(t, writer.completed());
-            }
-            run.files = files;
+            RollingParquetWriter writer = openWriter(event, fileColumns, s3);
+            List<FileResult> files = writeRows(event, source, writer, pontoonColumns(event, modelColumns.size()),
+                    deadline, run, started);
             run.abortedUploads += abortLeftBehind(s3, event, writer.nextIndex());
             writeManifest(s3, event, fileColumns, writer, files);
             String batchManifest = event.commit()
@@ -220,6 +165,85 @@ public final class TransferService {
             return result;
         } catch (IOException e) {
             throw S3Errors.map(e, "write", destination.bucket(), ObjectKeys.modelPath(destination.prefix(), model));
+        }
+    }
+
+    /** The declared columns, or those inferred from the inline rows. */
+    private static List<ColumnSpec> modelColumns(TransferEvent event) {
+        List<ColumnSpec> columns = event.model().columns().isEmpty()
+                ? ColumnInference.infer(event.rows())
+                : event.model().columns();
+        if (columns.isEmpty()) {
+            throw new InvalidEventException("model.columns: none declared and none found in the rows");
+        }
+        return columns;
+    }
+
+    /** The two pontoon columns hold the same values in every row; sources fill only the model's slots. */
+    private static java.util.function.Consumer<Row> pontoonColumns(TransferEvent event, int modelColumns) {
+        Binary batchId = Binary.fromString(event.batchId());
+        long syncedAt = Values.micros(event.transferStartedAt());
+        return row -> {
+            row.setBinary(modelColumns, batchId);
+            row.setLong(modelColumns + 1, syncedAt);
+        };
+    }
+
+    private RollingParquetWriter openWriter(TransferEvent event, List<ColumnSpec> fileColumns, S3Client s3) {
+        DestinationConfig destination = event.destination();
+        String model = event.model().name();
+        return new RollingParquetWriter(model, fileColumns, writerSettings, destination.compression(),
+                Map.of("pontoon.model", model, "pontoon.batch_id", event.batchId()),
+                event.fileIndexStart(),
+                index -> dataKey(event, index),
+                key -> new S3OutputFile(s3, new ObjectTarget(destination.bucket(), key, ObjectTarget.PARQUET,
+                        destination.objects()), partSize, uploader));
+    }
+
+    /**
+     * Decodes on one thread while this one encodes; every file completed on success. On any failure the file in
+     * progress is aborted and the failure names the files that did complete.
+     */
+    private List<FileResult> writeRows(TransferEvent event, RowSource source, RollingParquetWriter writer,
+            java.util.function.Consumer<Row> pontoonColumns, Deadline deadline, Run run, long started) {
+        try (RowPipeline pipeline = new RowPipeline(source, writer.schema().getFieldCount(), pontoonColumns, decoder)) {
+            long lastProgress = System.nanoTime();
+            for (RowPipeline.Batch batch; (batch = pipeline.next()) != null; ) {
+                for (int i = 0; i < batch.count(); i++) {
+                    writer.write(batch.rows()[i]);
+                }
+                run.rows += batch.count();
+                pipeline.release(batch);
+                if (System.nanoTime() - lastProgress >= PROGRESS_INTERVAL_NANOS) {
+                    lastProgress = System.nanoTime();
+                    LOG.logf(summaryLevel, "progress: %d rows, %d files complete, %.0f rows/s", run.rows,
+                            writer.completed().size(), run.rows / ((lastProgress - started) / 1e9));
+                }
+                if (deadline.passed()) {
+                    throw new DeadlineExceededException("stopped before the Lambda deadline after " + run.rows
+                            + " rows; the file in progress was aborted");
+                }
+            }
+            if (deadline.passed()) {
+                throw new DeadlineExceededException("stopped before the Lambda deadline after " + run.rows
+                        + " rows, before completing the last file; it was aborted");
+            }
+            List<FileResult> files = writer.finish();
+            run.files = files;
+            return files;
+        } catch (Throwable t) {
+            if (t instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+                t = new DeadlineExceededException("interrupted while transferring", t);
+            }
+            if (writer.abort(t)) {
+                run.abortedUploads++;
+            }
+            run.files = writer.completed();
+            if (t instanceof Error error) {
+                throw error;
+            }
+            throw Failures.withCompletedFiles(t, writer.completed());
         }
     }
 

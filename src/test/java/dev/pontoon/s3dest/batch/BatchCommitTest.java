@@ -9,7 +9,7 @@ import dev.pontoon.s3dest.catalog.Catalogs;
 import dev.pontoon.s3dest.event.CommitResult;
 import dev.pontoon.s3dest.event.EventParser;
 import dev.pontoon.s3dest.event.TransferResult;
-import dev.pontoon.s3dest.handler.Json;
+import dev.pontoon.s3dest.event.Json;
 import dev.pontoon.s3dest.parquet.WriterSettings;
 import dev.pontoon.s3dest.s3.S3ClientFactory;
 import dev.pontoon.s3dest.testing.Batches;

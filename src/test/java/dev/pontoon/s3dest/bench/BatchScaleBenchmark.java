@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pontoon.s3dest.batch.BatchCommitter;
 import dev.pontoon.s3dest.catalog.Catalogs;
 import dev.pontoon.s3dest.handler.CommitHandler;
-import dev.pontoon.s3dest.handler.Json;
+import dev.pontoon.s3dest.event.Json;
 import dev.pontoon.s3dest.handler.TransferHandler;
 import dev.pontoon.s3dest.parquet.WriterSettings;
 import dev.pontoon.s3dest.s3.S3ClientFactory;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pontoon.s3dest.event.EventParser;
 import dev.pontoon.s3dest.event.FileResult;
 import dev.pontoon.s3dest.event.TransferResult;
-import dev.pontoon.s3dest.handler.Json;
+import dev.pontoon.s3dest.event.Json;
 import dev.pontoon.s3dest.testing.Events;
 import dev.pontoon.s3dest.testing.Parquet;
 import dev.pontoon.s3dest.testing.StandaloneLogging;

@@ -3,7 +3,7 @@ package dev.pontoon.s3dest.bench;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pontoon.s3dest.event.EventParser;
 import dev.pontoon.s3dest.event.TransferResult;
-import dev.pontoon.s3dest.handler.Json;
+import dev.pontoon.s3dest.event.Json;
 import dev.pontoon.s3dest.testing.Events;
 import dev.pontoon.s3dest.testing.S3TestServer;
 import dev.pontoon.s3dest.testing.StandaloneLogging;

@@ -3,7 +3,7 @@ package dev.pontoon.s3dest.event;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.pontoon.s3dest.handler.Json;
+import dev.pontoon.s3dest.event.Json;
 import java.net.URI;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,6 @@
 package dev.pontoon.s3dest.handler;
 
+import dev.pontoon.s3dest.event.Json;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 

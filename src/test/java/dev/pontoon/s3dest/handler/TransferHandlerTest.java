@@ -1,5 +1,7 @@
 package dev.pontoon.s3dest.handler;
 
+import dev.pontoon.s3dest.priming.Priming;
+import dev.pontoon.s3dest.event.Json;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 

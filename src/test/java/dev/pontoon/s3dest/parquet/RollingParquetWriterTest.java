@@ -1,5 +1,6 @@
 package dev.pontoon.s3dest.parquet;
 
+import dev.pontoon.s3dest.event.CommittableFile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pontoon.s3dest.event.ColumnSpec;

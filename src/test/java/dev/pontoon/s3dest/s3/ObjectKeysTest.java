@@ -1,5 +1,6 @@
 package dev.pontoon.s3dest.s3;
 
+import dev.pontoon.s3dest.event.Names;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -21,18 +22,18 @@ class ObjectKeysTest {
 
     @Test
     void prefixIsTrimmedOfSlashes() {
-        String prefix = ObjectKeys.normalizePrefix("p", "/exports/");
+        String prefix = Names.normalizePrefix("p", "/exports/");
         assertThat(prefix).isEqualTo("exports");
-        assertThat(ObjectKeys.normalizePrefix("p", "///a/b//"))
+        assertThat(Names.normalizePrefix("p", "///a/b//"))
                 .isEqualTo("a/b");
-        assertThat(ObjectKeys.dataKey(ObjectKeys.normalizePrefix("p", "/team/exports/"), "leads", STARTED, "7", 2))
+        assertThat(ObjectKeys.dataKey(Names.normalizePrefix("p", "/team/exports/"), "leads", STARTED, "7", 2))
                 .isEqualTo("team/exports/leads/dt=2025-09-25/20250925132233_7_2.parquet");
     }
 
     @Test
     void noPrefixMeansNoLeadingSlash() {
         for (String none : new String[] {null, "", "/", "///"}) {
-            String prefix = ObjectKeys.normalizePrefix("p", none);
+            String prefix = Names.normalizePrefix("p", none);
             assertThat(ObjectKeys.dataKey(prefix, "leads", STARTED, "1", 0))
                     .isEqualTo("leads/dt=2025-09-25/20250925132233_1_0.parquet");
         }
@@ -41,17 +42,17 @@ class ObjectKeysTest {
     @ParameterizedTest
     @ValueSource(strings = {"a//b", "a/./b", "../etc", "a/..", "./a", "a/\nb"})
     void prefixWithUnsafeSegmentsIsRejected(String prefix) {
-        assertThatThrownBy(() -> ObjectKeys.normalizePrefix("destination.s3_prefix", prefix))
+        assertThatThrownBy(() -> Names.normalizePrefix("destination.s3_prefix", prefix))
                 .isInstanceOf(InvalidEventException.class)
                 .hasMessageStartingWith("destination.s3_prefix: ");
     }
 
     @Test
     void literalS3SchemeIsRemovedAndNothingElse() {
-        assertThat(ObjectKeys.normalizeBucket("b", "s3://my-bucket")).isEqualTo("my-bucket");
+        assertThat(Names.normalizeBucket("b", "s3://my-bucket")).isEqualTo("my-bucket");
         // Pontoon's character-set strip would eat the leading 's' and '3' here.
-        assertThat(ObjectKeys.normalizeBucket("b", "s3://s3-data-33")).isEqualTo("s3-data-33");
-        assertThat(ObjectKeys.normalizeBucket("b", "s33bucket")).isEqualTo("s33bucket");
+        assertThat(Names.normalizeBucket("b", "s3://s3-data-33")).isEqualTo("s3-data-33");
+        assertThat(Names.normalizeBucket("b", "s33bucket")).isEqualTo("s33bucket");
     }
 
     @ParameterizedTest
@@ -59,7 +60,7 @@ class ObjectKeysTest {
             "bucket-s3alias", "s3://", "s3://s3://x", "bucket/with/slash", " bucket",
             "a-very-long-bucket-name-that-goes-past-sixty-three-characters-xx"})
     void invalidBucketNamesAreRejectedBeforeAnyRequest(String bucket) {
-        assertThatThrownBy(() -> ObjectKeys.normalizeBucket("destination.s3_bucket", bucket))
+        assertThatThrownBy(() -> Names.normalizeBucket("destination.s3_bucket", bucket))
                 .isInstanceOf(InvalidEventException.class)
                 .hasMessageStartingWith("destination.s3_bucket: ");
     }
@@ -67,14 +68,14 @@ class ObjectKeysTest {
     @ParameterizedTest
     @ValueSource(strings = {"a/b", ".", "..", "bad\u0000name", "tab\tname", ""})
     void unsafeModelNamesAreRejected(String model) {
-        assertThatThrownBy(() -> ObjectKeys.checkModelName("model.name", model))
+        assertThatThrownBy(() -> Names.checkModelName("model.name", model))
                 .isInstanceOf(InvalidEventException.class)
                 .hasMessageStartingWith("model.name: ");
     }
 
     @Test
     void modelNamesMayHoldDotsAndDashes() {
-        assertThat(ObjectKeys.checkModelName("m", "sales.orders-v2")).isEqualTo("sales.orders-v2");
+        assertThat(Names.checkModelName("m", "sales.orders-v2")).isEqualTo("sales.orders-v2");
     }
 
     @Test
@@ -91,7 +92,7 @@ class ObjectKeysTest {
 
     @Test
     void defaultBatchIdIsTheStartInEpochMilliseconds() {
-        assertThat(ObjectKeys.defaultBatchId(STARTED)).isEqualTo("1758806553123").hasSize(13);
+        assertThat(Names.defaultBatchId(STARTED)).isEqualTo("1758806553123").hasSize(13);
     }
 
     @Test
@@ -102,7 +103,7 @@ class ObjectKeysTest {
     @ParameterizedTest
     @ValueSource(strings = {"a/b", "a b", "", "x\ny"})
     void batchIdsThatWouldBreakTheFileNameAreRejected(String batchId) {
-        assertThatThrownBy(() -> ObjectKeys.checkBatchId("batch_id", batchId))
+        assertThatThrownBy(() -> Names.checkBatchId("batch_id", batchId))
                 .isInstanceOf(InvalidEventException.class)
                 .hasMessageStartingWith("batch_id: ");
     }

@@ -1,5 +1,6 @@
 package dev.pontoon.s3dest.sample;
 
+import dev.pontoon.s3dest.event.Names;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -8,9 +9,8 @@ import dev.pontoon.s3dest.connection.ConnectionTester;
 import dev.pontoon.s3dest.event.InvalidEventException;
 import dev.pontoon.s3dest.handler.CommitHandler;
 import dev.pontoon.s3dest.handler.ConnectionTestHandler;
-import dev.pontoon.s3dest.handler.Json;
+import dev.pontoon.s3dest.event.Json;
 import dev.pontoon.s3dest.handler.TransferHandler;
-import dev.pontoon.s3dest.s3.ObjectKeys;
 import dev.pontoon.s3dest.s3.S3ClientFactory;
 import dev.pontoon.s3dest.testing.Parquet;
 import dev.pontoon.s3dest.testing.S3TestServer;
@@ -196,7 +196,7 @@ public final class LocalInvoke {
     private void createBucket(S3TestServer server, String raw) {
         String bucket = raw.startsWith("s3://") ? raw.substring(5) : raw;
         try {
-            ObjectKeys.normalizeBucket("bucket", bucket);
+            Names.normalizeBucket("bucket", bucket);
         } catch (InvalidEventException e) {
             return; // not a bucket name: the handler says so, in its own words
         }

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.core.JsonParser;
 import dev.pontoon.s3dest.event.ColumnSpec;
 import dev.pontoon.s3dest.event.ColumnType;
-import dev.pontoon.s3dest.handler.Json;
+import dev.pontoon.s3dest.event.Json;
 import dev.pontoon.s3dest.parquet.Row;
 import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.pontoon.s3dest.handler.Json;
+import dev.pontoon.s3dest.event.Json;
 import dev.pontoon.s3dest.testing.Events;
 import dev.pontoon.s3dest.testing.FaultProxy;
 import dev.pontoon.s3dest.testing.Parquet;

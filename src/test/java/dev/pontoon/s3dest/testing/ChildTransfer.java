@@ -1,6 +1,6 @@
 package dev.pontoon.s3dest.testing;
 
-import dev.pontoon.s3dest.handler.Json;
+import dev.pontoon.s3dest.event.Json;
 import dev.pontoon.s3dest.handler.TransferHandler;
 import dev.pontoon.s3dest.parquet.WriterSettings;
 import dev.pontoon.s3dest.s3.S3ClientFactory;

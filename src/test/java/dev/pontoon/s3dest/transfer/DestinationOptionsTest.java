@@ -8,7 +8,7 @@ import dev.pontoon.s3dest.connection.ConnectionResult;
 import dev.pontoon.s3dest.connection.ConnectionTester;
 import dev.pontoon.s3dest.event.EventParser;
 import dev.pontoon.s3dest.event.TransferResult;
-import dev.pontoon.s3dest.handler.Json;
+import dev.pontoon.s3dest.event.Json;
 import dev.pontoon.s3dest.parquet.WriterSettings;
 import dev.pontoon.s3dest.s3.S3ClientFactory;
 import dev.pontoon.s3dest.s3.S3PermanentException;

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pontoon.s3dest.event.EventParser;
 import dev.pontoon.s3dest.event.FileResult;
 import dev.pontoon.s3dest.event.TransferResult;
-import dev.pontoon.s3dest.handler.Json;
+import dev.pontoon.s3dest.event.Json;
 import dev.pontoon.s3dest.parquet.WriterSettings;
 import dev.pontoon.s3dest.s3.S3ClientFactory;
 import dev.pontoon.s3dest.s3.S3TransientException;

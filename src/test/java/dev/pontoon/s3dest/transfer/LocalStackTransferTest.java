@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pontoon.s3dest.event.EventParser;
 import dev.pontoon.s3dest.event.FileResult;
 import dev.pontoon.s3dest.event.TransferResult;
-import dev.pontoon.s3dest.handler.Json;
+import dev.pontoon.s3dest.event.Json;
 import dev.pontoon.s3dest.parquet.WriterSettings;
 import dev.pontoon.s3dest.s3.S3ClientFactory;
 import dev.pontoon.s3dest.s3.S3MultipartOutputStream;
@@ -31,6 +31,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * cleanly where it does not (the in-process s3proxy tests cover the rest).
  */
 @Testcontainers(disabledWithoutDocker = true)
+@org.junit.jupiter.api.DisplayName("LocalStackTransferTest (runs only where a Docker engine is reachable; skipped otherwise)")
 class LocalStackTransferTest {
     @Container
     static final LocalStackContainer LOCALSTACK = new LocalStackContainer("localstack/localstack:4.4").withServices("s3");

@@ -3,7 +3,7 @@ package dev.pontoon.s3dest.transfer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.pontoon.s3dest.handler.Json;
+import dev.pontoon.s3dest.event.Json;
 import dev.pontoon.s3dest.testing.ChildTransfer;
 import dev.pontoon.s3dest.testing.Events;
 import dev.pontoon.s3dest.testing.S3TestServer;

@@ -1,4 +1,4 @@
-package dev.pontoon.s3dest.handler;
+package dev.pontoon.s3dest.priming;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,12 +1,15 @@
-package dev.pontoon.s3dest.handler;
+package dev.pontoon.s3dest.priming;
 
+import dev.pontoon.s3dest.handler.ConnectionTestHandler;
+import dev.pontoon.s3dest.handler.TransferHandler;
+import dev.pontoon.s3dest.event.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pontoon.s3dest.connection.ConnectionTester;
 import dev.pontoon.s3dest.event.EventParser;
 import dev.pontoon.s3dest.parquet.WriterSettings;
-import dev.pontoon.s3dest.s3.RehearsalHttpClient;
+import dev.pontoon.s3dest.priming.RehearsalHttpClient;
 import dev.pontoon.s3dest.s3.S3ClientFactory;
 import dev.pontoon.s3dest.transfer.TransferConfig;
 import dev.pontoon.s3dest.transfer.TransferService;

@@ -1,4 +1,4 @@
-package dev.pontoon.s3dest.parquet;
+package dev.pontoon.s3dest.event;
 
 import java.io.IOException;
 import org.apache.parquet.io.OutputFile;

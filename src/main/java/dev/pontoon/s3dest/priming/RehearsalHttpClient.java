@@ -1,4 +1,4 @@
-package dev.pontoon.s3dest.s3;
+package dev.pontoon.s3dest.priming;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

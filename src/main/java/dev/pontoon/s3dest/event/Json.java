@@ -1,4 +1,4 @@
-package dev.pontoon.s3dest.handler;
+package dev.pontoon.s3dest.event;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
