@@ -19,7 +19,9 @@ class PackageDependenciesTest {
 
     @BeforeAll
     static void load() {
-        classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages(ROOT);
+        classes = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages(ROOT);
     }
 
     @Test
@@ -29,27 +31,46 @@ class PackageDependenciesTest {
 
     @Test
     void layersUseOnlyTheLayersBelowThem() {
-        layeredArchitecture().consideringOnlyDependenciesInLayers()
-                .layer("priming").definedBy(ROOT + ".priming..")
-                .layer("handler").definedBy(ROOT + ".handler..")
-                .layer("transfer").definedBy(ROOT + ".transfer..")
-                .layer("connection").definedBy(ROOT + ".connection..")
-                .layer("batch").definedBy(ROOT + ".batch..")
-                .layer("catalog").definedBy(ROOT + ".catalog..")
-                .layer("source").definedBy(ROOT + ".source..")
-                .layer("parquet").definedBy(ROOT + ".parquet..")
-                .layer("s3").definedBy(ROOT + ".s3..")
-                .layer("event").definedBy(ROOT + ".event..")
-                .whereLayer("priming").mayNotBeAccessedByAnyLayer()
-                .whereLayer("handler").mayOnlyBeAccessedByLayers("priming")
-                .whereLayer("transfer").mayOnlyBeAccessedByLayers("priming", "handler")
-                .whereLayer("connection").mayOnlyBeAccessedByLayers("priming", "handler", "transfer")
-                .whereLayer("batch").mayOnlyBeAccessedByLayers("priming", "handler", "transfer")
-                .whereLayer("catalog").mayOnlyBeAccessedByLayers("priming", "handler", "transfer", "batch")
-                .whereLayer("source").mayOnlyBeAccessedByLayers("priming", "handler", "transfer")
-                .whereLayer("parquet").mayOnlyBeAccessedByLayers("priming", "handler", "transfer", "batch", "source")
-                .whereLayer("s3").mayOnlyBeAccessedByLayers("priming", "handler", "transfer", "connection", "batch",
-                        "catalog", "source")
+        layeredArchitecture()
+                .consideringOnlyDependenciesInLayers()
+                .layer("priming")
+                .definedBy(ROOT + ".priming..")
+                .layer("handler")
+                .definedBy(ROOT + ".handler..")
+                .layer("transfer")
+                .definedBy(ROOT + ".transfer..")
+                .layer("connection")
+                .definedBy(ROOT + ".connection..")
+                .layer("batch")
+                .definedBy(ROOT + ".batch..")
+                .layer("catalog")
+                .definedBy(ROOT + ".catalog..")
+                .layer("source")
+                .definedBy(ROOT + ".source..")
+                .layer("parquet")
+                .definedBy(ROOT + ".parquet..")
+                .layer("s3")
+                .definedBy(ROOT + ".s3..")
+                .layer("event")
+                .definedBy(ROOT + ".event..")
+                .whereLayer("priming")
+                .mayNotBeAccessedByAnyLayer()
+                .whereLayer("handler")
+                .mayOnlyBeAccessedByLayers("priming")
+                .whereLayer("transfer")
+                .mayOnlyBeAccessedByLayers("priming", "handler")
+                .whereLayer("connection")
+                .mayOnlyBeAccessedByLayers("priming", "handler", "transfer")
+                .whereLayer("batch")
+                .mayOnlyBeAccessedByLayers("priming", "handler", "transfer")
+                .whereLayer("catalog")
+                .mayOnlyBeAccessedByLayers("priming", "handler", "transfer", "batch")
+                .whereLayer("source")
+                .mayOnlyBeAccessedByLayers("priming", "handler", "transfer")
+                .whereLayer("parquet")
+                .mayOnlyBeAccessedByLayers("priming", "handler", "transfer", "batch", "source")
+                .whereLayer("s3")
+                .mayOnlyBeAccessedByLayers("priming", "handler", "transfer", "connection", "batch", "catalog", "source")
                 .check(classes);
     }
 }

@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pontoon.s3dest.batch.BatchCommitter;
 import dev.pontoon.s3dest.catalog.Catalogs;
-import dev.pontoon.s3dest.handler.CommitHandler;
 import dev.pontoon.s3dest.event.Json;
+import dev.pontoon.s3dest.handler.CommitHandler;
 import dev.pontoon.s3dest.handler.TransferHandler;
 import dev.pontoon.s3dest.parquet.WriterSettings;
 import dev.pontoon.s3dest.s3.S3ClientFactory;
@@ -56,8 +56,8 @@ class StateMachineTest {
     static void start() throws Exception {
         uploader = Executors.newCachedThreadPool();
         S3ClientFactory clients = new S3ClientFactory(S3ClientFactory.Settings.defaults(), Map.of());
-        TransferService transfers = new TransferService(new WriterSettings(64L << 20, 0, 8L << 20, 1 << 20), 65536,
-                clients, Json.MAPPER, uploader);
+        TransferService transfers = new TransferService(
+                new WriterSettings(64L << 20, 0, 8L << 20, 1 << 20), 65536, clients, Json.MAPPER, uploader);
         lambda = new LambdaEndpoint(Map.of(
                 "transfer", TransferHandler.over(transfers),
                 "commit", CommitHandler.over(new BatchCommitter(clients, Json.MAPPER, new Catalogs(clients)))));
@@ -80,7 +80,8 @@ class StateMachineTest {
         JsonNode run = run(input, staging);
         assertThat(run.get("status").asText()).as(run.toString()).isEqualTo("SUCCEEDED");
         // FilesPerChunk 3: chunks of objects 0-2, 3-5 and 6, then the commit.
-        assertThat(run.get("calls")).extracting(JsonNode::asText)
+        assertThat(run.get("calls"))
+                .extracting(JsonNode::asText)
                 .containsExactly("transfer", "transfer", "transfer", "commit");
         JsonNode output = run.get("output");
         assertThat(output.get("status").asText()).isEqualTo("committed");
@@ -88,34 +89,48 @@ class StateMachineTest {
         assertThat(output.get("manifest").asText()).isEqualTo("exports/orders/_batches/20250925132233_run42.json");
 
         try (S3Client s3 = SERVER.client()) {
-            JsonNode manifest = Json.read(s3.getObjectAsBytes(r -> r.bucket(bucket).key(output.get("manifest").asText()))
+            JsonNode manifest = Json.read(s3.getObjectAsBytes(
+                            r -> r.bucket(bucket).key(output.get("manifest").asText()))
                     .asUtf8String());
             List<String> listed = new ArrayList<>();
             manifest.get("files").forEach(f -> listed.add(f.get("key").asText()));
-            assertThat(listed).containsExactly(
-                    "exports/orders/dt=2025-09-25/20250925132233_run42_0.parquet",
-                    "exports/orders/dt=2025-09-25/20250925132233_run42_3000.parquet",
-                    "exports/orders/dt=2025-09-25/20250925132233_run42_6000.parquet");
-            List<String> dataKeys = s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix("exports/orders/dt=")).contents()
-                    .stream().map(S3Object::key).toList();
+            assertThat(listed)
+                    .containsExactly(
+                            "exports/orders/dt=2025-09-25/20250925132233_run42_0.parquet",
+                            "exports/orders/dt=2025-09-25/20250925132233_run42_3000.parquet",
+                            "exports/orders/dt=2025-09-25/20250925132233_run42_6000.parquet");
+            List<String> dataKeys =
+                    s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix("exports/orders/dt=")).contents().stream()
+                            .map(S3Object::key)
+                            .toList();
             assertThat(listed).containsExactlyInAnyOrderElementsOf(dataKeys);
             // Every row exactly once.
             List<String> files = new ArrayList<>();
             for (String key : listed) {
                 files.add("'" + Parquet.download(s3, bucket, key) + "'");
             }
-            List<Map<String, Object>> counts = Parquet.query("SELECT count(*) AS n, count(DISTINCT id) AS ids, min(id) AS lo, "
-                    + "max(id) AS hi FROM read_parquet([" + String.join(", ", files) + "])");
-            assertThat(counts.get(0)).containsEntry("n", 2100L).containsEntry("ids", 2100L).containsEntry("lo", 0L)
+            List<Map<String, Object>> counts =
+                    Parquet.query("SELECT count(*) AS n, count(DISTINCT id) AS ids, min(id) AS lo, "
+                            + "max(id) AS hi FROM read_parquet([" + String.join(", ", files) + "])");
+            assertThat(counts.get(0))
+                    .containsEntry("n", 2100L)
+                    .containsEntry("ids", 2100L)
+                    .containsEntry("lo", 0L)
                     .containsEntry("hi", 2099L);
 
             // The same execution again writes the same keys and the same batch manifest.
-            byte[] before = s3.getObjectAsBytes(r -> r.bucket(bucket).key(output.get("manifest").asText())).asByteArray();
+            byte[] before = s3.getObjectAsBytes(
+                            r -> r.bucket(bucket).key(output.get("manifest").asText()))
+                    .asByteArray();
             assertThat(run(input, staging).get("status").asText()).isEqualTo("SUCCEEDED");
-            assertThat(s3.getObjectAsBytes(r -> r.bucket(bucket).key(output.get("manifest").asText())).asByteArray())
+            assertThat(s3.getObjectAsBytes(r ->
+                                    r.bucket(bucket).key(output.get("manifest").asText()))
+                            .asByteArray())
                     .isEqualTo(before);
             assertThat(s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix("exports/orders/dt=")).contents().stream()
-                    .map(S3Object::key).toList()).containsExactlyInAnyOrderElementsOf(dataKeys);
+                            .map(S3Object::key)
+                            .toList())
+                    .containsExactlyInAnyOrderElementsOf(dataKeys);
         }
     }
 
@@ -126,7 +141,8 @@ class StateMachineTest {
         try (S3Client s3 = SERVER.client()) {
             Batches.stage(s3, staging, PREFIX, 5, 50);
             // Object 4 is not JSON lines: its chunk fails without retry (InvalidEventException is caught).
-            s3.putObject(r -> r.bucket(staging).key(PREFIX + "part-0004.jsonl"), RequestBody.fromString("{\"id\": 1,\n"));
+            s3.putObject(
+                    r -> r.bucket(staging).key(PREFIX + "part-0004.jsonl"), RequestBody.fromString("{\"id\": 1,\n"));
         }
         ObjectNode input = Batches.input(SERVER, bucket, staging, PREFIX, "run43");
         JsonNode run = run(input, staging);
@@ -135,31 +151,50 @@ class StateMachineTest {
         // The commit still ran, found the chunk missing, and failed naming its source; nothing was committed.
         assertThat(run.get("calls")).extracting(JsonNode::asText).containsExactly("transfer", "transfer", "commit");
         assertThat(run.get("error").asText()).isEqualTo("dev.pontoon.s3dest.batch.BatchIncompleteException");
-        assertThat(run.get("cause").asText()).contains("batch run43 of model orders is incomplete: 2 of 5 staged objects",
-                "s3://" + staging + "/" + PREFIX + "part-0003.jsonl, s3://" + staging + "/" + PREFIX + "part-0004.jsonl");
+        assertThat(run.get("cause").asText())
+                .contains(
+                        "batch run43 of model orders is incomplete: 2 of 5 staged objects",
+                        "s3://" + staging + "/" + PREFIX + "part-0003.jsonl, s3://" + staging + "/" + PREFIX
+                                + "part-0004.jsonl");
         try (S3Client s3 = SERVER.client()) {
-            assertThat(s3.listObjectsV2(r -> r.bucket(bucket).prefix("exports/orders/_batches/")).contents()).isEmpty();
+            assertThat(s3.listObjectsV2(r -> r.bucket(bucket).prefix("exports/orders/_batches/"))
+                            .contents())
+                    .isEmpty();
         }
     }
 
     /** Runs the template's state machine on {@code input} with FilesPerChunk 3; the script's JSON report. */
     private JsonNode run(ObjectNode input, String staging) throws Exception {
         Path definition = dir.resolve("definition.json");
-        Files.writeString(definition, Json.MAPPER.writeValueAsString(definition(Map.of("FilesPerChunk", 3,
-                "ChunkConcurrency", 4))));
+        Files.writeString(
+                definition,
+                Json.MAPPER.writeValueAsString(definition(Map.of("FilesPerChunk", 3, "ChunkConcurrency", 4))));
         Path inputFile = dir.resolve("input.json");
         Files.writeString(inputFile, input.toString());
         Path listing = dir.resolve("listing.json");
-        Files.writeString(listing, Json.MAPPER.writeValueAsString(listing(staging, input.get("source").get("prefix").asText())));
+        Files.writeString(
+                listing,
+                Json.MAPPER.writeValueAsString(
+                        listing(staging, input.get("source").get("prefix").asText())));
         Path out = dir.resolve("out.json");
         Path err = dir.resolve("err.txt");
-        Process node = new ProcessBuilder("node", ASL.resolve("run-batch.mjs").toString(), definition.toString(),
-                inputFile.toString(), listing.toString(), lambda.endpoint().toString())
-                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        assertThat(node.waitFor(180, TimeUnit.SECONDS)).as("the ASL run finishes").isTrue();
+        Process node = new ProcessBuilder(
+                        "node",
+                        ASL.resolve("run-batch.mjs").toString(),
+                        definition.toString(),
+                        inputFile.toString(),
+                        listing.toString(),
+                        lambda.endpoint().toString())
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile())
+                .start();
+        assertThat(node.waitFor(180, TimeUnit.SECONDS))
+                .as("the ASL run finishes")
+                .isTrue();
         assertThat(node.exitValue()).as(Files.readString(err)).isZero();
         JsonNode report = Json.read(Files.readString(out));
-        assertThat(report.get("status").asText()).as("asl-validator: " + report.path("errors").asText())
+        assertThat(report.get("status").asText())
+                .as("asl-validator: " + report.path("errors").asText())
                 .isNotEqualTo("INVALID");
         return report;
     }
@@ -168,7 +203,8 @@ class StateMachineTest {
     private static List<Map<String, Object>> listing(String bucket, String prefix) {
         List<Map<String, Object>> items = new ArrayList<>();
         try (S3Client s3 = SERVER.client()) {
-            for (S3Object o : s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(prefix)).contents()) {
+            for (S3Object o : s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(prefix))
+                    .contents()) {
                 Map<String, Object> item = new LinkedHashMap<>();
                 item.put("Etag", o.eTag());
                 item.put("Key", o.key());
@@ -186,8 +222,9 @@ class StateMachineTest {
     static Map<String, Object> definition(Map<String, Object> parameters) throws Exception {
         try (Reader in = Files.newBufferedReader(Path.of("template.yaml"))) {
             Map<String, Object> template = new Yaml(new TemplateTest.CloudFormationConstructor()).load(in);
-            Map<String, Object> machine = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) template
-                    .get("Resources")).get("TransferStateMachine")).get("Properties");
+            Map<String, Object> machine = (Map<String, Object>) ((Map<String, Object>)
+                            ((Map<String, Object>) template.get("Resources")).get("TransferStateMachine"))
+                    .get("Properties");
             return (Map<String, Object>) resolve(machine.get("Definition"), parameters);
         }
     }
@@ -198,7 +235,8 @@ class StateMachineTest {
             if (map.size() == 1 && map.containsKey("Ref")) {
                 String ref = (String) map.get("Ref");
                 if (ref.endsWith(".Alias")) {
-                    return "arn:aws:lambda:us-east-1:123456789012:function:" + ref.substring(0, ref.indexOf('.')) + ":live";
+                    return "arn:aws:lambda:us-east-1:123456789012:function:" + ref.substring(0, ref.indexOf('.'))
+                            + ":live";
                 }
                 assertThat(parameters).as("a value for parameter " + ref).containsKey(ref);
                 return parameters.get(ref);

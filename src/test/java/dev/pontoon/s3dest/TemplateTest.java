@@ -29,15 +29,32 @@ class TemplateTest {
     static final class CloudFormationConstructor extends SafeConstructor {
         CloudFormationConstructor() {
             super(new LoaderOptions());
-            for (String fn : List.of("Ref", "GetAtt", "Sub", "Join", "If", "Equals", "Select", "Split", "FindInMap",
-                    "ImportValue", "Not", "And", "Or", "Base64", "Cidr", "GetAZs")) {
+            for (String fn : List.of(
+                    "Ref",
+                    "GetAtt",
+                    "Sub",
+                    "Join",
+                    "If",
+                    "Equals",
+                    "Select",
+                    "Split",
+                    "FindInMap",
+                    "ImportValue",
+                    "Not",
+                    "And",
+                    "Or",
+                    "Base64",
+                    "Cidr",
+                    "GetAZs")) {
                 String key = fn.equals("Ref") ? "Ref" : "Fn::" + fn;
                 yamlConstructors.put(new Tag("!" + fn), new AbstractConstruct() {
                     @Override
                     public Object construct(Node node) {
                         Object value;
                         if (node instanceof ScalarNode scalar) {
-                            value = fn.equals("GetAtt") ? List.of(scalar.getValue().split("\\.", 2)) : scalar.getValue();
+                            value = fn.equals("GetAtt")
+                                    ? List.of(scalar.getValue().split("\\.", 2))
+                                    : scalar.getValue();
                         } else if (node instanceof SequenceNode seq) {
                             value = constructSequence(seq);
                         } else {
@@ -66,24 +83,31 @@ class TemplateTest {
 
     @Test
     void bothFunctionsRunTheOneArtifactOnTheManagedJavaRuntimeWithSnapStart() {
-        assertThat(globals).containsEntry("Runtime", "java17")
+        assertThat(globals)
+                .containsEntry("Runtime", "java17")
                 .containsEntry("Handler", "io.quarkus.amazon.lambda.runtime.QuarkusStreamHandler::handleRequest")
                 .containsEntry("CodeUri", "target/function.zip")
                 .containsEntry("SnapStart", Map.of("ApplyOn", "PublishedVersions"));
         assertThat(env("TransferFunction")).containsEntry("QUARKUS_LAMBDA_HANDLER", "transfer");
         assertThat(env("ConnectionTestFunction")).containsEntry("QUARKUS_LAMBDA_HANDLER", "connection-test");
         // The names the template selects are the handlers that exist.
-        assertThat(dev.pontoon.s3dest.handler.TransferHandler.class.getAnnotation(jakarta.inject.Named.class).value())
+        assertThat(dev.pontoon.s3dest.handler.TransferHandler.class
+                        .getAnnotation(jakarta.inject.Named.class)
+                        .value())
                 .isEqualTo("transfer");
-        assertThat(dev.pontoon.s3dest.handler.ConnectionTestHandler.class.getAnnotation(jakarta.inject.Named.class).value())
+        assertThat(dev.pontoon.s3dest.handler.ConnectionTestHandler.class
+                        .getAnnotation(jakarta.inject.Named.class)
+                        .value())
                 .isEqualTo("connection-test");
     }
 
     @Test
     void iamIsScopedToTheBucketAndPrefix() {
         List<Map<String, Object>> statements = statements("TransferFunction");
-        assertThat(statements.get(0).get("Action")).isEqualTo(List.of("s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"));
-        assertThat(statements.get(0).get("Resource")).isEqualTo(Map.of("Fn::Sub", "arn:aws:s3:::${BucketName}/${Prefix}/*"));
+        assertThat(statements.get(0).get("Action"))
+                .isEqualTo(List.of("s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"));
+        assertThat(statements.get(0).get("Resource"))
+                .isEqualTo(Map.of("Fn::Sub", "arn:aws:s3:::${BucketName}/${Prefix}/*"));
         // Listing is only of multipart uploads, only under the prefix: to sweep uploads a lost answer left behind.
         assertThat(statements.get(1).get("Action")).isEqualTo(List.of("s3:ListBucketMultipartUploads"));
         assertThat(statements.get(1).get("Condition").toString()).contains("s3:prefix", "${Prefix}/*");
@@ -92,7 +116,9 @@ class TemplateTest {
                 .isEqualTo(Map.of("Fn::Sub", "arn:aws:s3:::${StagingBucketName}/${StagingPrefix}/*"));
         assertThat(statements("ConnectionTestFunction").get(0).get("Resource"))
                 .isEqualTo(Map.of("Fn::Sub", "arn:aws:s3:::${BucketName}/${Prefix}/*"));
-        assertThat(statements.toString()).doesNotContain("s3:ListBucket,").doesNotContain("s3:ListBucket]")
+        assertThat(statements.toString())
+                .doesNotContain("s3:ListBucket,")
+                .doesNotContain("s3:ListBucket]")
                 .doesNotContain("s3:*");
     }
 
@@ -108,9 +134,11 @@ class TemplateTest {
                     assertThat(branches.get(2)).isEqualTo(Map.of("Ref", "AWS::NoValue"));
                 }
             }
-            assertThat(conditional.get("HasKmsKey")).containsEntry("Action", List.of("kms:GenerateDataKey", "kms:Decrypt"))
+            assertThat(conditional.get("HasKmsKey"))
+                    .containsEntry("Action", List.of("kms:GenerateDataKey", "kms:Decrypt"))
                     .containsEntry("Resource", Map.of("Ref", "KmsKeyArn"));
-            assertThat(conditional.get("HasAssumableRole")).containsEntry("Action", List.of("sts:AssumeRole"))
+            assertThat(conditional.get("HasAssumableRole"))
+                    .containsEntry("Action", List.of("sts:AssumeRole"))
                     .containsEntry("Resource", Map.of("Ref", "AssumableRoleArn"));
         }
     }
@@ -118,7 +146,8 @@ class TemplateTest {
     @Test
     @SuppressWarnings("unchecked")
     void theQueueReportsPartialFailuresAndHasADeadLetterQueue() {
-        Map<String, Object> events = (Map<String, Object>) props("TransferFunction").get("Events");
+        Map<String, Object> events =
+                (Map<String, Object>) props("TransferFunction").get("Events");
         Map<String, Object> sqs = (Map<String, Object>) events.get("TransferQueue");
         assertThat(sqs.get("Type")).isEqualTo("SQS");
         Map<String, Object> p = (Map<String, Object>) sqs.get("Properties");
@@ -126,7 +155,8 @@ class TemplateTest {
         assertThat(p.get("FunctionResponseTypes")).isEqualTo(List.of("ReportBatchItemFailures"));
         Map<String, Object> queue = props("TransferQueue");
         Map<String, Object> redrive = (Map<String, Object>) queue.get("RedrivePolicy");
-        assertThat(redrive.get("deadLetterTargetArn")).isEqualTo(Map.of("Fn::GetAtt", List.of("TransferDeadLetterQueue", "Arn")));
+        assertThat(redrive.get("deadLetterTargetArn"))
+                .isEqualTo(Map.of("Fn::GetAtt", List.of("TransferDeadLetterQueue", "Arn")));
         int timeout = (Integer) props("TransferFunction").get("Timeout");
         assertThat((Integer) queue.get("VisibilityTimeout")).isGreaterThanOrEqualTo(6 * timeout);
     }
@@ -134,35 +164,48 @@ class TemplateTest {
     @Test
     @SuppressWarnings("unchecked")
     void theStateMachineRunsADistributedMapOverTheStagingPrefixThenTheCommit() {
-        Map<String, Object> definition = (Map<String, Object>) props("TransferStateMachine").get("Definition");
-        Map<String, Object> map = (Map<String, Object>) ((Map<String, Object>) definition.get("States")).get(definition.get("StartAt"));
+        Map<String, Object> definition =
+                (Map<String, Object>) props("TransferStateMachine").get("Definition");
+        Map<String, Object> map =
+                (Map<String, Object>) ((Map<String, Object>) definition.get("States")).get(definition.get("StartAt"));
         assertThat(map.get("Type")).isEqualTo("Map");
         Map<String, Object> reader = (Map<String, Object>) map.get("ItemReader");
         assertThat(reader.get("Resource")).isEqualTo("arn:aws:states:::s3:listObjectsV2");
-        assertThat((Map<String, Object>) reader.get("Parameters")).containsEntry("Bucket.$", "$.source.bucket")
+        assertThat((Map<String, Object>) reader.get("Parameters"))
+                .containsEntry("Bucket.$", "$.source.bucket")
                 .containsEntry("Prefix.$", "$.source.prefix");
         Map<String, Object> selector = (Map<String, Object>) map.get("ItemSelector");
-        assertThat(selector).containsEntry("key.$", "$$.Map.Item.Value.Key").containsEntry("index.$", "$$.Map.Item.Index");
+        assertThat(selector)
+                .containsEntry("key.$", "$$.Map.Item.Value.Key")
+                .containsEntry("index.$", "$$.Map.Item.Index");
         Map<String, Object> batcher = (Map<String, Object>) map.get("ItemBatcher");
         assertThat(batcher.get("MaxItemsPerBatch")).isEqualTo(Map.of("Ref", "FilesPerChunk"));
         assertThat(map.get("MaxConcurrency")).isEqualTo(Map.of("Ref", "ChunkConcurrency"));
         assertThat(map.get("ToleratedFailurePercentage")).isEqualTo(0);
         assertThat((Map<String, Object>) ((Map<String, Object>) map.get("ItemProcessor")).get("ProcessorConfig"))
-                .containsEntry("Mode", "DISTRIBUTED").containsEntry("ExecutionType", "EXPRESS");
+                .containsEntry("Mode", "DISTRIBUTED")
+                .containsEntry("ExecutionType", "EXPRESS");
         assertThat(map.get("Next")).isEqualTo("Commit");
-        Map<String, Object> commit = (Map<String, Object>) ((Map<String, Object>) definition.get("States")).get("Commit");
+        Map<String, Object> commit =
+                (Map<String, Object>) ((Map<String, Object>) definition.get("States")).get("Commit");
         assertThat(((Map<String, Object>) commit.get("Parameters")).get("FunctionName"))
                 .isEqualTo(Map.of("Ref", "CommitFunction.Alias"));
-        assertThat((List<String>) ((List<Map<String, Object>>) commit.get("Retry")).get(0).get("ErrorEquals")).contains(
-                dev.pontoon.s3dest.s3.S3TransientException.class.getName(),
-                dev.pontoon.s3dest.catalog.CatalogTransientException.class.getName());
+        assertThat((List<String>)
+                        ((List<Map<String, Object>>) commit.get("Retry")).get(0).get("ErrorEquals"))
+                .contains(
+                        dev.pontoon.s3dest.s3.S3TransientException.class.getName(),
+                        dev.pontoon.s3dest.catalog.CatalogTransientException.class.getName());
         assertThat(env("CommitFunction")).containsEntry("QUARKUS_LAMBDA_HANDLER", "commit");
-        assertThat(dev.pontoon.s3dest.handler.CommitHandler.class.getAnnotation(jakarta.inject.Named.class).value())
+        assertThat(dev.pontoon.s3dest.handler.CommitHandler.class
+                        .getAnnotation(jakarta.inject.Named.class)
+                        .value())
                 .isEqualTo("commit");
         // The default concurrency is well above the inline map's old 10.
         Map<String, Object> parameters = (Map<String, Object>) template.get("Parameters");
-        assertThat((Integer) ((Map<String, Object>) parameters.get("ChunkConcurrency")).get("Default")).isGreaterThanOrEqualTo(100);
-        Map<String, Object> inner = (Map<String, Object>) ((Map<String, Object>) map.get("ItemProcessor")).get("States");
+        assertThat((Integer) ((Map<String, Object>) parameters.get("ChunkConcurrency")).get("Default"))
+                .isGreaterThanOrEqualTo(100);
+        Map<String, Object> inner =
+                (Map<String, Object>) ((Map<String, Object>) map.get("ItemProcessor")).get("States");
         Map<String, Object> task = (Map<String, Object>) inner.get("Transfer");
         assertThat(task.get("Resource")).isEqualTo("arn:aws:states:::lambda:invoke");
         Map<String, Object> params = (Map<String, Object>) task.get("Parameters");
@@ -173,13 +216,15 @@ class TemplateTest {
                 .contains(dev.pontoon.s3dest.s3.S3TransientException.class.getName())
                 .doesNotContain(dev.pontoon.s3dest.s3.S3PermanentException.class.getName());
         List<Map<String, Object>> catches = (List<Map<String, Object>>) task.get("Catch");
-        assertThat((List<String>) catches.get(0).get("ErrorEquals")).containsExactly(
-                dev.pontoon.s3dest.event.InvalidEventException.class.getName(),
-                dev.pontoon.s3dest.s3.S3PermanentException.class.getName());
+        assertThat((List<String>) catches.get(0).get("ErrorEquals"))
+                .containsExactly(
+                        dev.pontoon.s3dest.event.InvalidEventException.class.getName(),
+                        dev.pontoon.s3dest.s3.S3PermanentException.class.getName());
         // States.ALL may only stand alone.
         assertThat((List<String>) catches.get(1).get("ErrorEquals")).containsExactly("States.ALL");
         assertThat(inner.get((String) catches.get(0).get("Next"))).isNotNull();
-        assertThat(props("TransferStateMachine").get("Policies").toString()).contains("LambdaInvokePolicy", "TransferFunction");
+        assertThat(props("TransferStateMachine").get("Policies").toString())
+                .contains("LambdaInvokePolicy", "TransferFunction");
     }
 
     @SuppressWarnings("unchecked")
@@ -194,7 +239,8 @@ class TemplateTest {
 
     @SuppressWarnings("unchecked")
     private static List<Map<String, Object>> statements(String function) {
-        List<Map<String, Object>> policies = (List<Map<String, Object>>) props(function).get("Policies");
+        List<Map<String, Object>> policies =
+                (List<Map<String, Object>>) props(function).get("Policies");
         return (List<Map<String, Object>>) policies.get(0).get("Statement");
     }
 }

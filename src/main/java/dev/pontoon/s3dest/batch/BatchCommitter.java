@@ -56,20 +56,32 @@ public final class BatchCommitter {
     }
 
     /** What identifies a batch and what its files hold. */
-    private record Batch(String transferId, String batchId, Instant startedAt, DestinationConfig destination,
-            String model, List<ColumnSpec> fileColumns, MessageType schema) {
-    }
+    private record Batch(
+            String transferId,
+            String batchId,
+            Instant startedAt,
+            DestinationConfig destination,
+            String model,
+            List<ColumnSpec> fileColumns,
+            MessageType schema) {}
 
     /** The state machine's commit: the batch's chunks ran; is every staged object covered exactly once? */
     public CommitResult commit(BatchEvent event) {
         DestinationConfig d = event.destination();
-        List<ColumnSpec> fileColumns = ParquetSchema.withPontoonColumns(event.model().columns());
-        Batch batch = new Batch(event.transferId(), event.batchId(), event.transferStartedAt(), d, event.model().name(),
-                fileColumns, ParquetSchema.messageType(event.model().name(), fileColumns));
+        List<ColumnSpec> fileColumns =
+                ParquetSchema.withPontoonColumns(event.model().columns());
+        Batch batch = new Batch(
+                event.transferId(),
+                event.batchId(),
+                event.transferStartedAt(),
+                d,
+                event.model().name(),
+                fileColumns,
+                ParquetSchema.messageType(event.model().name(), fileColumns));
         StagingPrefix staging = event.staging();
         try (S3Client s3 = clients.create(d);
-                S3Client stagingS3 = clients.create(d.reading(staging.bucket(), staging.prefix(), staging.region(),
-                        staging.endpoint()))) {
+                S3Client stagingS3 = clients.create(
+                        d.reading(staging.bucket(), staging.prefix(), staging.region(), staging.endpoint()))) {
             List<String> staged = listStaged(stagingS3, staging);
             List<ChunkManifest.Read> chunks = readChunks(s3, batch);
             List<FileResult> files = check(batch, staging, staged, chunks);
@@ -78,18 +90,37 @@ public final class BatchCommitter {
     }
 
     /** A transfer event with {@code "commit": true} is a whole batch: its own files, after its chunk manifest. */
-    public CommitResult commitWhole(S3Client s3, TransferEvent event, List<ColumnSpec> fileColumns, MessageType schema,
+    public CommitResult commitWhole(
+            S3Client s3,
+            TransferEvent event,
+            List<ColumnSpec> fileColumns,
+            MessageType schema,
             List<FileResult> files) {
-        Batch batch = new Batch(event.transferId(), event.batchId(), event.transferStartedAt(), event.destination(),
-                event.model().name(), fileColumns, schema);
-        return write(s3, batch, files, event.source() == null ? 0 : event.source().uris().size());
+        Batch batch = new Batch(
+                event.transferId(),
+                event.batchId(),
+                event.transferStartedAt(),
+                event.destination(),
+                event.model().name(),
+                fileColumns,
+                schema);
+        return write(
+                s3,
+                batch,
+                files,
+                event.source() == null ? 0 : event.source().uris().size());
     }
 
     private static List<String> listStaged(S3Client s3, StagingPrefix staging) {
         try {
             // S3 lists in key order, as the Distributed Map's ItemReader hands the objects out.
-            return s3.listObjectsV2Paginator(r -> r.bucket(staging.bucket()).prefix(staging.prefix())).contents()
-                    .stream().map(S3Object::key).map(staging::uri).toList();
+            return s3
+                    .listObjectsV2Paginator(r -> r.bucket(staging.bucket()).prefix(staging.prefix()))
+                    .contents()
+                    .stream()
+                    .map(S3Object::key)
+                    .map(staging::uri)
+                    .toList();
         } catch (RuntimeException e) {
             throw S3Errors.map(e, "ListObjectsV2 (staged sources)", staging.bucket(), staging.prefix());
         }
@@ -97,12 +128,14 @@ public final class BatchCommitter {
 
     private List<ChunkManifest.Read> readChunks(S3Client s3, Batch batch) {
         String bucket = batch.destination().bucket();
-        String prefix = ChunkManifest.keyPrefix(batch.destination().prefix(), batch.model(), batch.startedAt(),
-                batch.batchId());
+        String prefix = ChunkManifest.keyPrefix(
+                batch.destination().prefix(), batch.model(), batch.startedAt(), batch.batchId());
         List<ChunkManifest.Read> chunks = new ArrayList<>();
         try {
-            for (S3Object o : s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(prefix)).contents()) {
-                byte[] body = s3.getObjectAsBytes(r -> r.bucket(bucket).key(o.key())).asByteArray();
+            for (S3Object o : s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(prefix))
+                    .contents()) {
+                byte[] body =
+                        s3.getObjectAsBytes(r -> r.bucket(bucket).key(o.key())).asByteArray();
                 chunks.add(ChunkManifest.Read.of(o.key(), readJson(o.key(), body)));
             }
         } catch (RuntimeException e) {
@@ -123,8 +156,8 @@ public final class BatchCommitter {
     }
 
     /** The batch's files, by file index, if every staged object is covered by exactly one complete chunk. */
-    private List<FileResult> check(Batch batch, StagingPrefix staging, List<String> staged,
-            List<ChunkManifest.Read> chunks) {
+    private List<FileResult> check(
+            Batch batch, StagingPrefix staging, List<String> staged, List<ChunkManifest.Read> chunks) {
         JsonNode expectedColumns = ChunkManifest.columns(mapper, batch.fileColumns(), batch.schema());
         Map<String, String> coveredBy = new HashMap<>();
         Map<String, String> fileOwner = new HashMap<>();
@@ -132,7 +165,8 @@ public final class BatchCommitter {
         String what = "batch " + batch.batchId() + " of model " + batch.model();
         for (ChunkManifest.Read chunk : chunks) {
             if (!batch.batchId().equals(chunk.batchId())
-                    || !batch.startedAt().toString().equals(chunk.transferStartedAt()) || !chunk.complete()) {
+                    || !batch.startedAt().toString().equals(chunk.transferStartedAt())
+                    || !chunk.complete()) {
                 continue; // another batch whose id shares this one's key prefix, or not a finished chunk
             }
             if (!expectedColumns.equals(chunk.columns())) {
@@ -156,13 +190,15 @@ public final class BatchCommitter {
             }
         }
         Set<String> stagedSet = new LinkedHashSet<>(staged);
-        List<String> missing = staged.stream().filter(uri -> !coveredBy.containsKey(uri)).toList();
+        List<String> missing =
+                staged.stream().filter(uri -> !coveredBy.containsKey(uri)).toList();
         if (!missing.isEmpty()) {
             throw new BatchIncompleteException(what + " is incomplete: " + missing.size() + " of " + staged.size()
                     + " staged objects under s3://" + staging.bucket() + "/" + staging.prefix()
                     + " are in no complete chunk manifest: " + named(missing) + "; nothing was committed");
         }
-        List<String> foreign = new TreeSet<>(coveredBy.keySet()).stream().filter(uri -> !stagedSet.contains(uri)).toList();
+        List<String> foreign = new TreeSet<>(coveredBy.keySet())
+                .stream().filter(uri -> !stagedSet.contains(uri)).toList();
         if (!foreign.isEmpty()) {
             throw new BatchIncompleteException(what + ": chunk manifests name " + foreign.size()
                     + " sources that are not under s3://" + staging.bucket() + "/" + staging.prefix() + ": "
@@ -181,12 +217,22 @@ public final class BatchCommitter {
     private CommitResult write(S3Client s3, Batch batch, List<FileResult> files, int sources) {
         DestinationConfig d = batch.destination();
         String modelPath = ObjectKeys.modelPath(d.prefix(), batch.model());
-        List<String> partitions = files.stream().map(f -> f.key().substring(modelPath.length()))
-                .map(rest -> rest.substring(0, rest.indexOf('/'))).distinct().sorted().toList();
+        List<String> partitions = files.stream()
+                .map(f -> f.key().substring(modelPath.length()))
+                .map(rest -> rest.substring(0, rest.indexOf('/')))
+                .distinct()
+                .sorted()
+                .toList();
         if (d.catalog() != null) {
             try (TableCatalog catalog = catalogs.open(d)) {
-                catalog.register(new TableDefinition(d.catalog().database(), d.catalog().tableFor(batch.model()),
-                        d.bucket(), modelPath, batch.fileColumns()), partitions);
+                catalog.register(
+                        new TableDefinition(
+                                d.catalog().database(),
+                                d.catalog().tableFor(batch.model()),
+                                d.bucket(),
+                                modelPath,
+                                batch.fileColumns()),
+                        partitions);
             }
         }
         ObjectNode m = mapper.createObjectNode();
@@ -217,8 +263,9 @@ public final class BatchCommitter {
         } catch (RuntimeException e) {
             throw S3Errors.map(e, "PutObject (batch manifest)", d.bucket(), key);
         }
-        LOG.infof("committed batch %s of model %s: %d files, %d rows, manifest s3://%s/%s", batch.batchId(),
-                batch.model(), files.size(), rows, d.bucket(), key);
+        LOG.infof(
+                "committed batch %s of model %s: %d files, %d rows, manifest s3://%s/%s",
+                batch.batchId(), batch.model(), files.size(), rows, d.bucket(), key);
         return new CommitResult("committed", batch.batchId(), rows, bytes, files.size(), key, partitions);
     }
 }

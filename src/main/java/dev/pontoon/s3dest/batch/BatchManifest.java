@@ -8,8 +8,7 @@ import java.time.Instant;
  * A reader that must see only whole batches lists {@code _batches/} and reads exactly the keys a manifest names.
  */
 public final class BatchManifest {
-    private BatchManifest() {
-    }
+    private BatchManifest() {}
 
     public static String key(String prefix, String model, Instant startedAt, String batchId) {
         return ObjectKeys.modelPath(prefix, model) + "_batches/" + ObjectKeys.transferTimestamp(startedAt) + "_"

@@ -18,8 +18,7 @@ import org.apache.parquet.schema.MessageType;
  * content is a pure function of the event and the rows, so a redelivered event rewrites the same bytes.
  */
 public final class ChunkManifest {
-    private ChunkManifest() {
-    }
+    private ChunkManifest() {}
 
     /** {@code <prefix>/<model>/_manifests/<transfer_timestamp>_<batch_id>_<file_index_start>.json} */
     public static String key(TransferEvent event) {
@@ -36,8 +35,14 @@ public final class ChunkManifest {
     /**
      * @param sources the {@code s3://} URIs the chunk read, in order; empty for inline rows
      */
-    public static byte[] content(ObjectMapper mapper, TransferEvent event, List<ColumnSpec> columns, MessageType schema,
-            List<FileResult> files, int nextFileIndex, List<String> sources) {
+    public static byte[] content(
+            ObjectMapper mapper,
+            TransferEvent event,
+            List<ColumnSpec> columns,
+            MessageType schema,
+            List<FileResult> files,
+            int nextFileIndex,
+            List<String> sources) {
         ObjectNode m = mapper.createObjectNode();
         m.put("format_version", 1);
         m.put("status", "complete");
@@ -69,26 +74,44 @@ public final class ChunkManifest {
         ArrayNode cols = mapper.createArrayNode();
         for (int i = 0; i < columns.size(); i++) {
             ColumnSpec c = columns.get(i);
-            cols.addObject().put("name", c.name()).put("type", c.type().toString()).put("nullable", c.nullable())
+            cols.addObject()
+                    .put("name", c.name())
+                    .put("type", c.type().toString())
+                    .put("nullable", c.nullable())
                     .put("parquet", schema.getType(i).toString());
         }
         return cols;
     }
 
     /** A chunk manifest read back, as the commit needs it. */
-    record Read(String key, String batchId, String transferStartedAt, boolean complete, List<FileResult> files,
-            List<String> sources, JsonNode columns) {
+    record Read(
+            String key,
+            String batchId,
+            String transferStartedAt,
+            boolean complete,
+            List<FileResult> files,
+            List<String> sources,
+            JsonNode columns) {
         static Read of(String key, JsonNode m) {
             List<FileResult> files = new java.util.ArrayList<>();
             for (JsonNode f : m.path("files")) {
-                files.add(new FileResult(f.path("key").asText(), f.path("rows").asLong(), f.path("bytes").asLong()));
+                files.add(new FileResult(
+                        f.path("key").asText(),
+                        f.path("rows").asLong(),
+                        f.path("bytes").asLong()));
             }
             List<String> sources = new java.util.ArrayList<>();
             for (JsonNode s : m.path("sources")) {
                 sources.add(s.asText());
             }
-            return new Read(key, m.path("batch_id").asText(null), m.path("transfer_started_at").asText(null),
-                    "complete".equals(m.path("status").asText()), files, sources, m.path("columns"));
+            return new Read(
+                    key,
+                    m.path("batch_id").asText(null),
+                    m.path("transfer_started_at").asText(null),
+                    "complete".equals(m.path("status").asText()),
+                    files,
+                    sources,
+                    m.path("columns"));
         }
     }
 }

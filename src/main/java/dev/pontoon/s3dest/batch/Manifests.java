@@ -6,8 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /** How manifests are serialized: pretty-printed, in insertion order, so equal content is equal bytes. */
 final class Manifests {
-    private Manifests() {
-    }
+    private Manifests() {}
 
     static byte[] bytes(ObjectMapper mapper, ObjectNode manifest) {
         try {

@@ -35,7 +35,7 @@ public final class Catalogs {
         if (endpoint != null) {
             builder.endpointOverride(URI.create(endpoint));
         }
-        AutoCloseable closeCredentials = credentials instanceof AutoCloseable c ? c : () -> { };
+        AutoCloseable closeCredentials = credentials instanceof AutoCloseable c ? c : () -> {};
         return new GlueCatalog(builder.build(), closeCredentials);
     }
 }

@@ -55,11 +55,14 @@ final class GlueCatalog implements TableCatalog {
 
     private Table getTable(TableDefinition def) {
         try {
-            return glue.getTable(r -> r.databaseName(def.database()).name(def.table())).table();
+            return glue.getTable(r -> r.databaseName(def.database()).name(def.table()))
+                    .table();
         } catch (EntityNotFoundException e) {
-            if (e.getMessage() != null && e.getMessage().toLowerCase(Locale.ROOT).contains("database")) {
-                throw new CatalogException("Glue database '" + def.database() + "' does not exist (EntityNotFoundException): "
-                        + "create it, or set destination.catalog.database to one that exists; nothing was changed");
+            if (e.getMessage() != null
+                    && e.getMessage().toLowerCase(Locale.ROOT).contains("database")) {
+                throw new CatalogException(
+                        "Glue database '" + def.database() + "' does not exist (EntityNotFoundException): "
+                                + "create it, or set destination.catalog.database to one that exists; nothing was changed");
             }
             return null;
         } catch (GlueException e) {
@@ -89,8 +92,9 @@ final class GlueCatalog implements TableCatalog {
             // Another commit created it meanwhile: check it as an existing table.
             evolve(def, getTable(def), partitions);
         } catch (EntityNotFoundException e) {
-            throw new CatalogException("Glue database '" + def.database() + "' does not exist (EntityNotFoundException): "
-                    + "create it, or set destination.catalog.database to one that exists; nothing was changed");
+            throw new CatalogException(
+                    "Glue database '" + def.database() + "' does not exist (EntityNotFoundException): "
+                            + "create it, or set destination.catalog.database to one that exists; nothing was changed");
         } catch (GlueException e) {
             throw map(e, "glue:CreateTable", def);
         }
@@ -110,12 +114,14 @@ final class GlueCatalog implements TableCatalog {
         for (Map.Entry<String, String> e : existing.entrySet()) {
             String now = wanted.get(e.getKey());
             if (now == null) {
-                throw new CatalogException("Glue table " + name + ": column " + e.getKey() + " (" + e.getValue()
-                        + ") is in the table but no longer in the model; dropping a column is refused, nothing was changed");
+                throw new CatalogException(
+                        "Glue table " + name + ": column " + e.getKey() + " (" + e.getValue()
+                                + ") is in the table but no longer in the model; dropping a column is refused, nothing was changed");
             }
             if (!now.equalsIgnoreCase(e.getValue())) {
-                throw new CatalogException("Glue table " + name + ": column " + e.getKey() + " is " + e.getValue()
-                        + " in the table but " + now + " in the model; changing a column's type is refused, nothing was changed");
+                throw new CatalogException(
+                        "Glue table " + name + ": column " + e.getKey() + " is " + e.getValue() + " in the table but "
+                                + now + " in the model; changing a column's type is refused, nothing was changed");
             }
         }
         List<Column> added = new ArrayList<>();
@@ -126,9 +132,11 @@ final class GlueCatalog implements TableCatalog {
         });
         String rangeStart = partitions.isEmpty() ? null : partitions.get(0).substring("dt=".length());
         String currentRange = table.parameters().get("projection.dt.range");
-        boolean earlier = rangeStart != null && currentRange != null
-                && rangeStart.compareTo(currentRange.substring(0, currentRange.indexOf(',') < 0 ? currentRange.length()
-                        : currentRange.indexOf(','))) < 0;
+        boolean earlier = rangeStart != null
+                && currentRange != null
+                && rangeStart.compareTo(currentRange.substring(
+                                0, currentRange.indexOf(',') < 0 ? currentRange.length() : currentRange.indexOf(',')))
+                        < 0;
         if (added.isEmpty() && !earlier) {
             return;
         }
@@ -142,7 +150,8 @@ final class GlueCatalog implements TableCatalog {
                 .tableType(table.tableType())
                 .partitionKeys(table.partitionKeys())
                 .parameters(earlier ? parameters(def, rangeStart, table.parameters()) : table.parameters())
-                .storageDescriptor(table.storageDescriptor().toBuilder().columns(columns).build())
+                .storageDescriptor(
+                        table.storageDescriptor().toBuilder().columns(columns).build())
                 .build();
         try {
             glue.updateTable(r -> r.databaseName(def.database()).tableInput(input));
@@ -150,7 +159,9 @@ final class GlueCatalog implements TableCatalog {
             throw map(e, "glue:UpdateTable", def);
         }
         if (!added.isEmpty()) {
-            LOG.infof("glue table %s: added columns %s", name, added.stream().map(Column::name).toList());
+            LOG.infof(
+                    "glue table %s: added columns %s",
+                    name, added.stream().map(Column::name).toList());
         }
     }
 
@@ -172,25 +183,32 @@ final class GlueCatalog implements TableCatalog {
             }
             BatchCreatePartitionResponse response;
             try {
-                response = glue.batchCreatePartition(r -> r.databaseName(def.database()).tableName(def.table())
-                        .partitionInputList(inputs));
+                response = glue.batchCreatePartition(r ->
+                        r.databaseName(def.database()).tableName(def.table()).partitionInputList(inputs));
             } catch (GlueException e) {
                 throw map(e, "glue:BatchCreatePartition", def);
             }
             for (PartitionError error : response.errors()) {
-                String code = error.errorDetail() == null ? null : error.errorDetail().errorCode();
+                String code =
+                        error.errorDetail() == null ? null : error.errorDetail().errorCode();
                 if (!"AlreadyExistsException".equals(code)) {
                     throw new CatalogException("Glue table " + def.database() + "." + def.table() + ": partition dt="
                             + String.join(",", error.partitionValues()) + " was refused: " + code + " ("
-                            + (error.errorDetail() == null ? "" : error.errorDetail().errorMessage()) + ")");
+                            + (error.errorDetail() == null
+                                    ? ""
+                                    : error.errorDetail().errorMessage()) + ")");
                 }
             }
         }
     }
 
     private static List<Column> columns(List<ColumnSpec> columns) {
-        return columns.stream().map(c -> Column.builder().name(c.name().toLowerCase(Locale.ROOT))
-                .type(GlueTypes.of(c.type())).build()).toList();
+        return columns.stream()
+                .map(c -> Column.builder()
+                        .name(c.name().toLowerCase(Locale.ROOT))
+                        .type(GlueTypes.of(c.type()))
+                        .build())
+                .toList();
     }
 
     /** Athena partition projection on dt, from the first batch's date, plus what the table was given before. */
@@ -214,18 +232,24 @@ final class GlueCatalog implements TableCatalog {
 
     /** A Glue refusal as a cause a person can act on: the action to grant, or a retryable failure. */
     private static RuntimeException map(GlueException e, String action, TableDefinition def) {
-        String code = e.awsErrorDetails() == null ? "HTTP " + e.statusCode() : e.awsErrorDetails().errorCode();
-        String detail = e.awsErrorDetails() == null ? e.getMessage() : e.awsErrorDetails().errorMessage();
+        String code = e.awsErrorDetails() == null
+                ? "HTTP " + e.statusCode()
+                : e.awsErrorDetails().errorCode();
+        String detail = e.awsErrorDetails() == null
+                ? e.getMessage()
+                : e.awsErrorDetails().errorMessage();
         String table = def.database() + "." + def.table();
         if ("AccessDeniedException".equals(code) || e.statusCode() == 403) {
             return new CatalogException("Glue refused " + action + " on table " + table + " (" + code + "): grant "
                     + action + " on the catalog, database " + def.database() + " and table " + def.table()
                     + " to the function's role; nothing was committed");
         }
-        if (e.isThrottlingException() || e.statusCode() >= 500 || "ConcurrentModificationException".equals(code)
+        if (e.isThrottlingException()
+                || e.statusCode() >= 500
+                || "ConcurrentModificationException".equals(code)
                 || "InternalServiceException".equals(code)) {
-            return new CatalogTransientException(action + " on Glue table " + table + " failed: " + code + " (" + detail
-                    + "); retry the commit", e);
+            return new CatalogTransientException(
+                    action + " on Glue table " + table + " failed: " + code + " (" + detail + "); retry the commit", e);
         }
         return new CatalogException(action + " on Glue table " + table + " failed: " + code + " (" + detail + ")", e);
     }

@@ -7,8 +7,7 @@ import dev.pontoon.s3dest.event.ColumnType;
  * Catalog" has the table).
  */
 final class GlueTypes {
-    private GlueTypes() {
-    }
+    private GlueTypes() {}
 
     static String of(ColumnType type) {
         return switch (type.kind()) {

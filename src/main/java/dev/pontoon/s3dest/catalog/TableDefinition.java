@@ -9,7 +9,8 @@ import java.util.List;
  * @param modelPath {@code <prefix>/<model>/}: the table's location under the bucket
  * @param columns the files' columns: the model's, then the two {@code pontoon__} columns
  */
-public record TableDefinition(String database, String table, String bucket, String modelPath, List<ColumnSpec> columns) {
+public record TableDefinition(
+        String database, String table, String bucket, String modelPath, List<ColumnSpec> columns) {
     public TableDefinition {
         columns = List.copyOf(columns);
     }

@@ -26,9 +26,14 @@ public record ConnectionResult(
     @JsonInclude(JsonInclude.Include.NON_DEFAULT)
     public record Check(
             @JsonProperty("name") String name,
-            @JsonProperty("ok") @JsonInclude(JsonInclude.Include.ALWAYS) boolean ok,
+
+            @JsonProperty("ok") @JsonInclude(JsonInclude.Include.ALWAYS)
+            boolean ok,
+
             @JsonProperty("warning") boolean warning,
-            @JsonProperty("message") @JsonInclude(JsonInclude.Include.ALWAYS) String message) {
+
+            @JsonProperty("message") @JsonInclude(JsonInclude.Include.ALWAYS)
+            String message) {
 
         static Check passed(String name, String message) {
             return new Check(name, true, false, message);

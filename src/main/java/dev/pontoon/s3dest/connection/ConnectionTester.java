@@ -36,6 +36,7 @@ public final class ConnectionTester {
     static final String PUT = "put_object";
     /** How a failure without an S3 answer starts; such a put is diagnosed again with a body-less request. */
     private static final String LOST_ANSWER = "Could not talk to S3 at ";
+
     static final String DELETE = "delete_object";
     static final String MULTIPART = "abort_multipart_upload";
     static final String ENCRYPTION = "encryption";
@@ -74,15 +75,19 @@ public final class ConnectionTester {
         }
         try (s3) {
             if (destination.role() != null) {
-                checks.add(Check.passed(ASSUME_ROLE, "assumed " + destination.role().roleArn()));
+                checks.add(Check.passed(
+                        ASSUME_ROLE, "assumed " + destination.role().roleArn()));
             }
             // An empty body: a server that refuses the request answers before reading any body, and a client still
             // writing one would see a broken connection instead of the answer that names the cause.
             ObjectTarget probe = new ObjectTarget(destination.bucket(), probeKey, "text/plain", destination.objects());
-            Optional<String> putFailure = attempt(() -> s3.putObject(r -> probe.applyTo(r)
-                            .metadata(java.util.Map.of("purpose", "pontoon-connection-test")),
-                    RequestBody.empty()),
-                    destination, "s3:PutObject", probeKey);
+            Optional<String> putFailure = attempt(
+                    () -> s3.putObject(
+                            r -> probe.applyTo(r).metadata(java.util.Map.of("purpose", "pontoon-connection-test")),
+                            RequestBody.empty()),
+                    destination,
+                    "s3:PutObject",
+                    probeKey);
             if (putFailure.isPresent() && putFailure.get().startsWith(LOST_ANSWER)) {
                 putFailure = Optional.of(rediagnose(s3, destination, probeKey).orElse(putFailure.get()));
             }
@@ -98,11 +103,14 @@ public final class ConnectionTester {
                 checks.add(encryption(s3, destination, probeKey));
             }
 
-            Optional<String> deleteFailure = attempt(() -> s3.deleteObject(r -> r.bucket(destination.bucket()).key(probeKey)),
-                    destination, "s3:DeleteObject", probeKey);
+            Optional<String> deleteFailure = attempt(
+                    () -> s3.deleteObject(r -> r.bucket(destination.bucket()).key(probeKey)),
+                    destination,
+                    "s3:DeleteObject",
+                    probeKey);
             if (deleteFailure.isPresent()) {
-                String message = deleteFailure.get() + "; the probe object s3://" + destination.bucket() + "/" + probeKey
-                        + " was left behind: delete it by hand";
+                String message = deleteFailure.get() + "; the probe object s3://" + destination.bucket() + "/"
+                        + probeKey + " was left behind: delete it by hand";
                 checks.add(Check.failed(DELETE, message));
                 checks.add(Check.skipped(MULTIPART_WRITE));
                 checks.add(Check.skipped(MULTIPART));
@@ -115,14 +123,20 @@ public final class ConnectionTester {
             if (event.staging() != null) {
                 checks.add(staging(destination, event.staging()));
             }
-            List<Check> failed = checks.stream().filter(c -> !c.ok() && !c.warning()).toList();
+            List<Check> failed =
+                    checks.stream().filter(c -> !c.ok() && !c.warning()).toList();
             if (!failed.isEmpty()) {
                 return finish(false, failed.get(0).message(), checks);
             }
-            List<String> warnings = checks.stream().filter(Check::warning).map(Check::message).toList();
-            String message = "Connected: the function can write to s3://" + destination.bucket() + "/" + prefixPath(destination)
-                    + (event.staging() == null ? "" : " and read s3://" + event.staging().bucket() + "/" + event.staging().prefix())
-                    + (warnings.isEmpty() ? "" : ", with a warning: " + String.join("; ", warnings));
+            List<String> warnings =
+                    checks.stream().filter(Check::warning).map(Check::message).toList();
+            String message =
+                    "Connected: the function can write to s3://" + destination.bucket() + "/" + prefixPath(destination)
+                            + (event.staging() == null
+                                    ? ""
+                                    : " and read s3://" + event.staging().bucket() + "/"
+                                            + event.staging().prefix())
+                            + (warnings.isEmpty() ? "" : ", with a warning: " + String.join("; ", warnings));
             return finish(true, message, checks);
         }
     }
@@ -144,27 +158,36 @@ public final class ConnectionTester {
      * first byte of its first object ({@code s3:GetObject}), with the destination's credentials, as a transfer reads.
      */
     private Check staging(DestinationConfig destination, StagingPrefix staging) {
-        DestinationConfig named = destination.reading(staging.bucket(), staging.prefix(), staging.region(),
-                staging.endpoint());
+        DestinationConfig named =
+                destination.reading(staging.bucket(), staging.prefix(), staging.region(), staging.endpoint());
         try (S3Client s3 = clients.create(named)) {
-            var listing = s3.listObjectsV2(r -> r.bucket(staging.bucket()).prefix(staging.prefix()).maxKeys(1));
+            var listing = s3.listObjectsV2(
+                    r -> r.bucket(staging.bucket()).prefix(staging.prefix()).maxKeys(1));
             if (listing.contents().isEmpty()) {
-                return Check.passed(READ_SOURCES, "listed s3://" + staging.bucket() + "/" + staging.prefix()
-                        + ": no objects yet, so reading one was not tried");
+                return Check.passed(
+                        READ_SOURCES,
+                        "listed s3://" + staging.bucket() + "/" + staging.prefix()
+                                + ": no objects yet, so reading one was not tried");
             }
             String key = listing.contents().get(0).key();
             try {
-                s3.getObject(r -> r.bucket(staging.bucket()).key(key).range("bytes=0-0")).abort();
+                s3.getObject(r -> r.bucket(staging.bucket()).key(key).range("bytes=0-0"))
+                        .abort();
             } catch (RuntimeException e) {
-                return Check.failed(READ_SOURCES, diagnose(e, named, "s3:GetObject", key)
-                        .replace("check s3_bucket", "check source.bucket"));
+                return Check.failed(
+                        READ_SOURCES,
+                        diagnose(e, named, "s3:GetObject", key).replace("check s3_bucket", "check source.bucket"));
             }
             return Check.passed(READ_SOURCES, "listed and read s3://" + staging.bucket() + "/" + key);
         } catch (RuntimeException e) {
-            return Check.failed(READ_SOURCES, diagnose(e, named, "s3:ListBucket", staging.prefix()).replace(
-                    "arn:aws:s3:::" + staging.bucket() + "/" + (staging.prefix().isEmpty() ? "" : staging.prefix() + "/") + "*",
-                    "arn:aws:s3:::" + staging.bucket() + " (prefix " + staging.prefix() + ")")
-                    .replace("check s3_bucket", "check source.bucket"));
+            return Check.failed(
+                    READ_SOURCES,
+                    diagnose(e, named, "s3:ListBucket", staging.prefix())
+                            .replace(
+                                    "arn:aws:s3:::" + staging.bucket() + "/"
+                                            + (staging.prefix().isEmpty() ? "" : staging.prefix() + "/") + "*",
+                                    "arn:aws:s3:::" + staging.bucket() + " (prefix " + staging.prefix() + ")")
+                            .replace("check s3_bucket", "check source.bucket"));
         }
     }
 
@@ -179,12 +202,19 @@ public final class ConnectionTester {
             s3.getObject(r -> r.bucket(destination.bucket()).key(probeKey)).abort();
             return Optional.empty();
         } catch (S3Exception e) {
-            String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
-            if (code != null && switch (code) {
-                case "InvalidAccessKeyId", "SignatureDoesNotMatch", "NoSuchBucket", "PermanentRedirect",
-                        "AuthorizationHeaderMalformed", "InvalidToken", "ExpiredToken" -> true;
-                default -> false;
-            }) {
+            String code =
+                    e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+            if (code != null
+                    && switch (code) {
+                        case "InvalidAccessKeyId",
+                                "SignatureDoesNotMatch",
+                                "NoSuchBucket",
+                                "PermanentRedirect",
+                                "AuthorizationHeaderMalformed",
+                                "InvalidToken",
+                                "ExpiredToken" -> true;
+                        default -> false;
+                    }) {
                 return Optional.of(diagnose(e, destination, "s3:PutObject", probeKey));
             }
             return Optional.empty();
@@ -200,18 +230,26 @@ public final class ConnectionTester {
             var head = s3.headObject(r -> r.bucket(destination.bucket()).key(key));
             String stored = head.serverSideEncryptionAsString();
             String storedKey = head.ssekmsKeyId();
-            boolean keyMatches = destination.objects().kmsKeyId() == null || storedKey == null
+            boolean keyMatches = destination.objects().kmsKeyId() == null
+                    || storedKey == null
                     || storedKey.endsWith(destination.objects().kmsKeyId());
             if (wanted.equals(stored) && keyMatches) {
-                return Check.passed(ENCRYPTION, "the probe was stored with " + stored
-                        + (storedKey == null ? "" : " (key " + storedKey + ")"));
+                return Check.passed(
+                        ENCRYPTION,
+                        "the probe was stored with " + stored + (storedKey == null ? "" : " (key " + storedKey + ")"));
             }
-            return Check.failed(ENCRYPTION, "the probe was stored with " + (stored == null ? "no server-side encryption" : stored)
-                    + (storedKey == null ? "" : " (key " + storedKey + ")") + ", not the requested " + wanted
-                    + (destination.objects().kmsKeyId() == null ? "" : " (key " + destination.objects().kmsKeyId() + ")"));
+            return Check.failed(
+                    ENCRYPTION,
+                    "the probe was stored with " + (stored == null ? "no server-side encryption" : stored)
+                            + (storedKey == null ? "" : " (key " + storedKey + ")") + ", not the requested " + wanted
+                            + (destination.objects().kmsKeyId() == null
+                                    ? ""
+                                    : " (key " + destination.objects().kmsKeyId() + ")"));
         } catch (RuntimeException e) {
-            return Check.warned(ENCRYPTION, "could not read the probe's encryption back (" + diagnose(e, destination,
-                    "s3:GetObject (HeadObject)", key) + "); writes still work");
+            return Check.warned(
+                    ENCRYPTION,
+                    "could not read the probe's encryption back ("
+                            + diagnose(e, destination, "s3:GetObject (HeadObject)", key) + "); writes still work");
         }
     }
 
@@ -230,25 +268,38 @@ public final class ConnectionTester {
         }
         String step = "s3:PutObject (UploadPart)";
         try {
-            String etag = s3.uploadPart(r -> r.bucket(destination.bucket()).key(key).uploadId(uploadId).partNumber(1),
-                    RequestBody.fromBytes(new byte[] {'p'})).eTag();
+            String etag = s3.uploadPart(
+                            r -> r.bucket(destination.bucket())
+                                    .key(key)
+                                    .uploadId(uploadId)
+                                    .partNumber(1),
+                            RequestBody.fromBytes(new byte[] {'p'}))
+                    .eTag();
             step = "s3:PutObject (CompleteMultipartUpload)";
-            s3.completeMultipartUpload(r -> r.bucket(destination.bucket()).key(key).uploadId(uploadId)
+            s3.completeMultipartUpload(r -> r.bucket(destination.bucket())
+                    .key(key)
+                    .uploadId(uploadId)
                     .multipartUpload(m -> m.parts(p -> p.partNumber(1).eTag(etag))));
         } catch (RuntimeException e) {
             String message = diagnose(e, destination, step, key);
             try {
-                s3.abortMultipartUpload(r -> r.bucket(destination.bucket()).key(key).uploadId(uploadId));
+                s3.abortMultipartUpload(
+                        r -> r.bucket(destination.bucket()).key(key).uploadId(uploadId));
             } catch (RuntimeException ignored) {
                 message += "; the test upload " + uploadId + " could not be aborted either";
             }
             return Check.failed(MULTIPART_WRITE, message);
         }
-        Optional<String> deleteFailure = attempt(() -> s3.deleteObject(r -> r.bucket(destination.bucket()).key(key)),
-                destination, "s3:DeleteObject", key);
+        Optional<String> deleteFailure = attempt(
+                () -> s3.deleteObject(r -> r.bucket(destination.bucket()).key(key)),
+                destination,
+                "s3:DeleteObject",
+                key);
         if (deleteFailure.isPresent()) {
-            return Check.failed(MULTIPART_WRITE, deleteFailure.get() + "; the probe object s3://" + destination.bucket()
-                    + "/" + key + " was left behind: delete it by hand");
+            return Check.failed(
+                    MULTIPART_WRITE,
+                    deleteFailure.get() + "; the probe object s3://" + destination.bucket() + "/" + key
+                            + " was left behind: delete it by hand");
         }
         return Check.passed(MULTIPART_WRITE, "wrote and deleted a multipart object with the destination's settings");
     }
@@ -266,9 +317,12 @@ public final class ConnectionTester {
             s3.abortMultipartUpload(r -> r.bucket(destination.bucket()).key(key).uploadId(uploadId));
             return Check.passed(MULTIPART, "created and aborted a multipart upload");
         } catch (RuntimeException e) {
-            return Check.warned(MULTIPART, diagnose(e, destination, "s3:AbortMultipartUpload", key)
-                    + ". Transfers work, but a failed one cannot clean up its parts; grant s3:AbortMultipartUpload or add an "
-                    + "AbortIncompleteMultipartUpload lifecycle rule (the empty test upload " + uploadId + " stays until then)");
+            return Check.warned(
+                    MULTIPART,
+                    diagnose(e, destination, "s3:AbortMultipartUpload", key)
+                            + ". Transfers work, but a failed one cannot clean up its parts; grant s3:AbortMultipartUpload or add an "
+                            + "AbortIncompleteMultipartUpload lifecycle rule (the empty test upload " + uploadId
+                            + " stays until then)");
         }
     }
 
@@ -285,16 +339,19 @@ public final class ConnectionTester {
     String diagnose(RuntimeException e, DestinationConfig destination, String action, String key) {
         String bucket = destination.bucket();
         if (e instanceof S3Exception s3) {
-            String code = s3.awsErrorDetails() == null ? null : s3.awsErrorDetails().errorCode();
-            String detail = s3.awsErrorDetails() == null ? s3.getMessage() : s3.awsErrorDetails().errorMessage();
+            String code =
+                    s3.awsErrorDetails() == null ? null : s3.awsErrorDetails().errorCode();
+            String detail = s3.awsErrorDetails() == null
+                    ? s3.getMessage()
+                    : s3.awsErrorDetails().errorMessage();
             String region = bucketRegion(s3);
             if (code == null) {
                 code = "HTTP " + s3.statusCode();
             }
             switch (code) {
                 case "InvalidAccessKeyId":
-                    return "The access key id " + maskedKeyId(destination) + " is not known to AWS (InvalidAccessKeyId): "
-                            + "check aws_access_key_id";
+                    return "The access key id " + maskedKeyId(destination)
+                            + " is not known to AWS (InvalidAccessKeyId): " + "check aws_access_key_id";
                 case "SignatureDoesNotMatch":
                     return "The secret access key does not match the access key id " + maskedKeyId(destination)
                             + " (SignatureDoesNotMatch): check aws_secret_access_key";
@@ -306,7 +363,8 @@ public final class ConnectionTester {
                     if (KMS_ACTION.matcher(String.valueOf(detail)).find()) {
                         return kmsDenied(destination, detail);
                     }
-                    return "Access denied for " + action + " on arn:aws:s3:::" + bucket + "/" + prefixPath(destination) + "*"
+                    return "Access denied for " + action + " on arn:aws:s3:::" + bucket + "/" + prefixPath(destination)
+                            + "*"
                             + " (" + code + "): grant " + action.replaceAll(" .*", "") + " on that resource to "
                             + (destination.hasStaticKeys() ? "the access key's user or role" : "the function's role")
                             + tagsHint(destination, action);
@@ -320,7 +378,8 @@ public final class ConnectionTester {
                             + (detail == null ? "" : " (" + detail + ")");
             }
         }
-        if (e instanceof ApiCallTimeoutException || e instanceof ApiCallAttemptTimeoutException
+        if (e instanceof ApiCallTimeoutException
+                || e instanceof ApiCallAttemptTimeoutException
                 || hasCause(e, SocketTimeoutException.class)) {
             return "The S3 endpoint " + endpointName(destination) + " did not answer in time: check endpoint_url, "
                     + "the network path (VPC endpoint, NAT, proxy) and that the service is up";
@@ -358,7 +417,9 @@ public final class ConnectionTester {
                 return header.get();
             }
         }
-        String message = e.awsErrorDetails() == null ? e.getMessage() : e.awsErrorDetails().errorMessage();
+        String message = e.awsErrorDetails() == null
+                ? e.getMessage()
+                : e.awsErrorDetails().errorMessage();
         if (message != null) {
             Matcher m = EXPECTED_REGION.matcher(message);
             if (m.find()) {
@@ -374,15 +435,19 @@ public final class ConnectionTester {
     private static String kmsDenied(DestinationConfig destination, String detail) {
         Matcher action = KMS_ACTION.matcher(detail);
         action.find();
-        String key = destination.objects().kmsKeyId() != null ? destination.objects().kmsKeyId() : "the bucket's default KMS key";
-        return "Access denied by KMS for " + action.group() + " on " + key + " (AccessDenied): grant kms:GenerateDataKey "
+        String key = destination.objects().kmsKeyId() != null
+                ? destination.objects().kmsKeyId()
+                : "the bucket's default KMS key";
+        return "Access denied by KMS for " + action.group() + " on " + key
+                + " (AccessDenied): grant kms:GenerateDataKey "
                 + "and kms:Decrypt on that key (writes with SSE-KMS need the first, multipart uploads both) to "
                 + (destination.hasStaticKeys() ? "the access key's user or role" : "the function's role");
     }
 
     private static String tagsHint(DestinationConfig destination, String action) {
         return !destination.objects().tags().isEmpty() && action.startsWith("s3:PutObject")
-                ? " (objects are tagged: that also needs s3:PutObjectTagging)" : "";
+                ? " (objects are tagged: that also needs s3:PutObjectTagging)"
+                : "";
     }
 
     private String endpointName(DestinationConfig destination) {
@@ -413,7 +478,8 @@ public final class ConnectionTester {
 
     /** Under the prefix, so a policy scoped to it passes; the underscore keeps query engines from reading it. */
     static String probeKey(String prefix) {
-        return (prefix.isEmpty() ? "" : prefix + "/") + "_pontoon_connection_test_" + Instant.now().toEpochMilli() + "_"
+        return (prefix.isEmpty() ? "" : prefix + "/") + "_pontoon_connection_test_"
+                + Instant.now().toEpochMilli() + "_"
                 + UUID.randomUUID().toString().substring(0, 8) + ".txt";
     }
 

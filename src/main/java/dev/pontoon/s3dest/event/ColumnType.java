@@ -13,13 +13,26 @@ import java.util.regex.Pattern;
 public record ColumnType(Kind kind, int precision, int scale, int maxLength, String spelling) {
 
     public enum Kind {
-        BOOLEAN, INT, BIGINT, FLOAT, DOUBLE, DECIMAL, STRING, JSON, BINARY, DATE, TIME, TIMESTAMP, TIMESTAMP_NTZ
+        BOOLEAN,
+        INT,
+        BIGINT,
+        FLOAT,
+        DOUBLE,
+        DECIMAL,
+        STRING,
+        JSON,
+        BINARY,
+        DATE,
+        TIME,
+        TIMESTAMP,
+        TIMESTAMP_NTZ
     }
 
     /** Parquet's widest common decimal; engines such as Athena and Spark stop at 38 too. */
     public static final int MAX_DECIMAL_PRECISION = 38;
 
-    private static final Pattern DECIMAL = Pattern.compile("(?:decimal|numeric)\\s*\\(\\s*(\\d{1,3})\\s*(?:,\\s*(\\d{1,3})\\s*)?\\)");
+    private static final Pattern DECIMAL =
+            Pattern.compile("(?:decimal|numeric)\\s*\\(\\s*(\\d{1,3})\\s*(?:,\\s*(\\d{1,3})\\s*)?\\)");
     private static final Pattern VARCHAR = Pattern.compile("(varchar|char)\\s*\\(\\s*(\\d{1,9})\\s*\\)");
 
     public static ColumnType of(Kind kind) {
@@ -37,7 +50,10 @@ public record ColumnType(Kind kind, int precision, int scale, int maxLength, Str
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ColumnType t && t.kind == kind && t.precision == precision && t.scale == scale
+        return o instanceof ColumnType t
+                && t.kind == kind
+                && t.precision == precision
+                && t.scale == scale
                 && t.maxLength == maxLength;
     }
 
@@ -84,7 +100,8 @@ public record ColumnType(Kind kind, int precision, int scale, int maxLength, Str
             int p = Integer.parseInt(m.group(1));
             int s = m.group(2) == null ? 0 : Integer.parseInt(m.group(2));
             if (p < 1 || p > MAX_DECIMAL_PRECISION) {
-                throw new InvalidEventException(field + ": decimal precision " + p + " is outside 1.." + MAX_DECIMAL_PRECISION);
+                throw new InvalidEventException(
+                        field + ": decimal precision " + p + " is outside 1.." + MAX_DECIMAL_PRECISION);
             }
             if (s > p) {
                 throw new InvalidEventException(field + ": decimal scale " + s + " is greater than precision " + p);
@@ -102,6 +119,8 @@ public record ColumnType(Kind kind, int precision, int scale, int maxLength, Str
         if (spelling != null) {
             return spelling;
         }
-        return kind == Kind.DECIMAL ? "decimal(" + precision + "," + scale + ")" : kind.name().toLowerCase(Locale.ROOT);
+        return kind == Kind.DECIMAL
+                ? "decimal(" + precision + "," + scale + ")"
+                : kind.name().toLowerCase(Locale.ROOT);
     }
 }

@@ -5,5 +5,4 @@ package dev.pontoon.s3dest.event;
  *
  * @param staging where staged source files are read from, to probe reading them; null to skip that probe
  */
-public record ConnectionTestEvent(DestinationConfig destination, StagingPrefix staging) {
-}
+public record ConnectionTestEvent(DestinationConfig destination, StagingPrefix staging) {}

@@ -39,16 +39,37 @@ public record DestinationConfig(
 
     /** The same destination reached at another region or endpoint (a staged source's bucket). */
     public DestinationConfig at(String otherRegion, URI otherEndpoint) {
-        return new DestinationConfig(bucket, prefix, otherRegion != null ? otherRegion : region, accessKeyId,
-                secretAccessKey, sessionToken, compression, otherEndpoint != null ? otherEndpoint : endpoint, pathStyle, role,
-                objects, catalog);
+        return new DestinationConfig(
+                bucket,
+                prefix,
+                otherRegion != null ? otherRegion : region,
+                accessKeyId,
+                secretAccessKey,
+                sessionToken,
+                compression,
+                otherEndpoint != null ? otherEndpoint : endpoint,
+                pathStyle,
+                role,
+                objects,
+                catalog);
     }
 
     /** Another bucket and prefix reached with these credentials (a staging prefix), with no object settings. */
     public DestinationConfig reading(String otherBucket, String otherPrefix, String otherRegion, URI otherEndpoint) {
         DestinationConfig at = at(otherRegion, otherEndpoint);
-        return new DestinationConfig(otherBucket, otherPrefix, at.region, accessKeyId, secretAccessKey, sessionToken,
-                compression, at.endpoint, pathStyle, role, ObjectSettings.NONE, null);
+        return new DestinationConfig(
+                otherBucket,
+                otherPrefix,
+                at.region,
+                accessKeyId,
+                secretAccessKey,
+                sessionToken,
+                compression,
+                at.endpoint,
+                pathStyle,
+                role,
+                ObjectSettings.NONE,
+                null);
     }
 
     public boolean hasStaticKeys() {

@@ -38,7 +38,9 @@ public abstract class DestinationException extends RuntimeException {
     @Override
     public String getMessage() {
         String message = super.getMessage();
-        return completedFiles.isEmpty() ? message
-                : message + "; completed before the failure (whole, not in a manifest): " + String.join(", ", completedFiles);
+        return completedFiles.isEmpty()
+                ? message
+                : message + "; completed before the failure (whole, not in a manifest): "
+                        + String.join(", ", completedFiles);
     }
 }

@@ -20,23 +20,46 @@ import java.util.regex.Pattern;
 public final class EventParser {
     /** Names reserved for the columns every file gets (SPEC §3). */
     public static final String BATCH_ID_COLUMN = "pontoon__batch_id";
+
     public static final String SYNCED_AT_COLUMN = "pontoon__last_synced_at";
 
     private static final Pattern REGION = Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
 
-    static final Set<String> EVENT_FIELDS = Set.of("transfer_id", "batch_id", "transfer_started_at", "file_index_start",
-            "destination", "model", "rows", "source", "commit");
-    static final Set<String> DESTINATION_FIELDS = Set.of("s3_bucket", "s3_prefix", "s3_region", "aws_access_key_id",
-            "aws_secret_access_key", "aws_session_token", "compression", "endpoint_url", "path_style", "role_arn",
-            "external_id", "role_session_name", "sse", "kms_key_id", "bucket_key_enabled", "storage_class", "tags",
+    static final Set<String> EVENT_FIELDS = Set.of(
+            "transfer_id",
+            "batch_id",
+            "transfer_started_at",
+            "file_index_start",
+            "destination",
+            "model",
+            "rows",
+            "source",
+            "commit");
+    static final Set<String> DESTINATION_FIELDS = Set.of(
+            "s3_bucket",
+            "s3_prefix",
+            "s3_region",
+            "aws_access_key_id",
+            "aws_secret_access_key",
+            "aws_session_token",
+            "compression",
+            "endpoint_url",
+            "path_style",
+            "role_arn",
+            "external_id",
+            "role_session_name",
+            "sse",
+            "kms_key_id",
+            "bucket_key_enabled",
+            "storage_class",
+            "tags",
             "catalog");
     static final Set<String> MODEL_FIELDS = Set.of("name", "columns", "primary_key");
     static final Set<String> COLUMN_FIELDS = Set.of("name", "type", "nullable");
     static final Set<String> SOURCE_FIELDS = Set.of("uris", "format", "compression", "s3_region", "endpoint_url");
     static final Set<String> CONNECTION_TEST_FIELDS = Set.of("destination", "source");
 
-    private EventParser() {
-    }
+    private EventParser() {}
 
     public static TransferEvent transferEvent(JsonNode root) {
         requireObject("event", root);
@@ -47,7 +70,8 @@ public final class EventParser {
         JsonNode fis = root.get("file_index_start");
         if (fis != null && !fis.isNull()) {
             if (!fis.canConvertToInt() || !fis.isIntegralNumber() || fis.intValue() < 0) {
-                throw new InvalidEventException("file_index_start: must be a non-negative integer, got " + describe(fis));
+                throw new InvalidEventException(
+                        "file_index_start: must be a non-negative integer, got " + describe(fis));
             }
             fileIndexStart = fis.intValue();
         }
@@ -67,7 +91,8 @@ public final class EventParser {
         boolean hasRows = rows != null && !rows.isNull();
         boolean hasSource = source != null && !source.isNull();
         if (hasRows == hasSource) {
-            throw new InvalidEventException("rows/source: exactly one of 'rows' (inline) and 'source' (staged files) must be given");
+            throw new InvalidEventException(
+                    "rows/source: exactly one of 'rows' (inline) and 'source' (staged files) must be given");
         }
         ArrayNode rowArray = null;
         SourceSpec sourceSpec = null;
@@ -85,8 +110,17 @@ public final class EventParser {
                 throw new InvalidEventException("model.columns: must be declared for a 'source' transfer");
             }
         }
-        return new TransferEvent(optionalScalar(root, "transfer_id"), batchId, startedAt, fileIndexStart,
-                destination, model, rowArray, sourceSpec, Integer.MAX_VALUE, commit);
+        return new TransferEvent(
+                optionalScalar(root, "transfer_id"),
+                batchId,
+                startedAt,
+                fileIndexStart,
+                destination,
+                model,
+                rowArray,
+                sourceSpec,
+                Integer.MAX_VALUE,
+                commit);
     }
 
     private static String batchId(JsonNode root, Instant startedAt) {
@@ -95,8 +129,8 @@ public final class EventParser {
     }
 
     static final Set<String> BATCH_FIELDS = Set.of("transfer", "source");
-    static final Set<String> BATCH_TRANSFER_FIELDS = Set.of("transfer_id", "batch_id", "transfer_started_at",
-            "destination", "model");
+    static final Set<String> BATCH_TRANSFER_FIELDS =
+            Set.of("transfer_id", "batch_id", "transfer_started_at", "destination", "model");
     static final Set<String> CHUNK_FIELDS = Set.of("Items", "BatchInput");
     static final Set<String> CHUNK_ITEM_FIELDS = Set.of("key", "index");
     /**
@@ -126,10 +160,10 @@ public final class EventParser {
             if (model.columns().isEmpty()) {
                 throw new InvalidEventException("model.columns: must be declared for a batch of staged files");
             }
-            StagingPrefix staging = stagingPrefix((path.isEmpty() ? "" : path + ".") + "source",
-                    root.get("source"), true);
-            return new BatchEvent(optionalScalar(transfer, "transfer_id"), batchId, startedAt, destination, model,
-                    staging);
+            StagingPrefix staging =
+                    stagingPrefix((path.isEmpty() ? "" : path + ".") + "source", root.get("source"), true);
+            return new BatchEvent(
+                    optionalScalar(transfer, "transfer_id"), batchId, startedAt, destination, model, staging);
         } catch (InvalidEventException e) {
             if (e.getMessage().startsWith((path.isEmpty() ? "" : path + ".") + "source")) {
                 throw e;
@@ -162,10 +196,13 @@ public final class EventParser {
             if (key == null || !key.isTextual() || key.textValue().isEmpty()) {
                 throw new InvalidEventException(field + ".key: must be the object's key, got " + describe(key));
             }
-            if (index == null || !index.canConvertToInt() || !index.isIntegralNumber() || index.intValue() < 0
+            if (index == null
+                    || !index.canConvertToInt()
+                    || !index.isIntegralNumber()
+                    || index.intValue() < 0
                     || index.intValue() >= Integer.MAX_VALUE / FILES_PER_SOURCE - 1) {
-                throw new InvalidEventException(field + ".index: must be the object's position in the listing, got "
-                        + describe(index));
+                throw new InvalidEventException(
+                        field + ".index: must be the object's position in the listing, got " + describe(index));
             }
             if (i == 0) {
                 first = index.intValue();
@@ -175,15 +212,23 @@ public final class EventParser {
                         + (first + i - 1) + ": a chunk's objects must be consecutive in the listing");
             }
             if (!key.textValue().startsWith(batch.staging().prefix())) {
-                throw new InvalidEventException(field + ".key: '" + key.textValue() + "' is not under the source prefix '"
-                        + batch.staging().prefix() + "'");
+                throw new InvalidEventException(field + ".key: '" + key.textValue()
+                        + "' is not under the source prefix '" + batch.staging().prefix() + "'");
             }
             keys.add(key.textValue());
         }
         int start = first * FILES_PER_SOURCE;
-        return new TransferEvent(batch.transferId(), batch.batchId(), batch.transferStartedAt(), start,
-                batch.destination(), batch.model(), null, batch.staging().sourceOf(keys),
-                start + keys.size() * FILES_PER_SOURCE, false);
+        return new TransferEvent(
+                batch.transferId(),
+                batch.batchId(),
+                batch.transferStartedAt(),
+                start,
+                batch.destination(),
+                batch.model(),
+                null,
+                batch.staging().sourceOf(keys),
+                start + keys.size() * FILES_PER_SOURCE,
+                false);
     }
 
     public static DestinationConfig destination(JsonNode node) {
@@ -198,30 +243,46 @@ public final class EventParser {
             throw new InvalidEventException("destination.s3_region: is required (the bucket's region, e.g. us-east-1)");
         }
         if (region != null && !REGION.matcher(region).matches()) {
-            throw new InvalidEventException("destination.s3_region: '" + region + "' is not a region name (e.g. us-east-1)");
+            throw new InvalidEventException(
+                    "destination.s3_region: '" + region + "' is not a region name (e.g. us-east-1)");
         }
         String keyId = optionalText(node, "destination", "aws_access_key_id");
         String secret = optionalText(node, "destination", "aws_secret_access_key");
         String token = optionalText(node, "destination", "aws_session_token");
         if ((keyId == null) != (secret == null)) {
-            throw new InvalidEventException(keyId == null
-                    ? "destination.aws_access_key_id: is required when aws_secret_access_key is given"
-                    : "destination.aws_secret_access_key: is required when aws_access_key_id is given");
+            throw new InvalidEventException(
+                    keyId == null
+                            ? "destination.aws_access_key_id: is required when aws_secret_access_key is given"
+                            : "destination.aws_secret_access_key: is required when aws_access_key_id is given");
         }
         if (token != null && keyId == null) {
-            throw new InvalidEventException("destination.aws_session_token: needs aws_access_key_id and aws_secret_access_key");
+            throw new InvalidEventException(
+                    "destination.aws_session_token: needs aws_access_key_id and aws_secret_access_key");
         }
-        Compression compression = Compression.parse("destination.compression", optionalText(node, "destination", "compression"));
+        Compression compression =
+                Compression.parse("destination.compression", optionalText(node, "destination", "compression"));
         JsonNode pathStyleNode = node.get("path_style");
         if (pathStyleNode != null && !pathStyleNode.isNull() && !pathStyleNode.isBoolean()) {
-            throw new InvalidEventException("destination.path_style: must be true or false, got " + describe(pathStyleNode));
+            throw new InvalidEventException(
+                    "destination.path_style: must be true or false, got " + describe(pathStyleNode));
         }
         boolean pathStyle = pathStyleNode == null || pathStyleNode.isNull() || pathStyleNode.booleanValue();
         RoleSettings role = role(node);
         ObjectSettings objects = objectSettings(node);
         URI endpoint = endpointText == null ? null : endpoint("destination.endpoint_url", endpointText);
-        return new DestinationConfig(bucket, prefix, region, keyId, secret, token, compression, endpoint, pathStyle, role,
-                objects, catalog(node.get("catalog")));
+        return new DestinationConfig(
+                bucket,
+                prefix,
+                region,
+                keyId,
+                secret,
+                token,
+                compression,
+                endpoint,
+                pathStyle,
+                role,
+                objects,
+                catalog(node.get("catalog")));
     }
 
     static final Set<String> GLUE_FIELDS = Set.of("type", "database", "table", "region");
@@ -238,7 +299,8 @@ public final class EventParser {
             throw new InvalidEventException("destination.catalog.type: is required (glue)");
         }
         if (!type.equals("glue")) {
-            throw new InvalidEventException("destination.catalog.type: '" + type + "' is not supported (expected glue)");
+            throw new InvalidEventException(
+                    "destination.catalog.type: '" + type + "' is not supported (expected glue)");
         }
         KnownFields.check(node, "destination.catalog", GLUE_FIELDS);
         String database = optionalText(node, "destination.catalog", "database");
@@ -262,8 +324,16 @@ public final class EventParser {
     private static final Pattern ROLE_ARN = Pattern.compile("arn:aws[a-z-]*:iam::\\d{12}:role/[\\w+=,.@/-]{1,512}");
     private static final Pattern EXTERNAL_ID = Pattern.compile("[\\w+=,.@:/-]{2,1224}");
     private static final Pattern SESSION_NAME = Pattern.compile("[\\w+=,.@-]{2,64}");
-    private static final java.util.Set<String> STORAGE_CLASSES = java.util.Set.of("STANDARD", "REDUCED_REDUNDANCY",
-            "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER", "DEEP_ARCHIVE", "GLACIER_IR", "EXPRESS_ONEZONE");
+    private static final java.util.Set<String> STORAGE_CLASSES = java.util.Set.of(
+            "STANDARD",
+            "REDUCED_REDUNDANCY",
+            "STANDARD_IA",
+            "ONEZONE_IA",
+            "INTELLIGENT_TIERING",
+            "GLACIER",
+            "DEEP_ARCHIVE",
+            "GLACIER_IR",
+            "EXPRESS_ONEZONE");
 
     static RoleSettings role(JsonNode node) {
         String arn = optionalText(node, "destination", "role_arn");
@@ -285,8 +355,8 @@ public final class EventParser {
             throw new InvalidEventException("destination.external_id: must be 2-1224 letters, digits or +=,.@:/-_");
         }
         if (sessionName != null && !SESSION_NAME.matcher(sessionName).matches()) {
-            throw new InvalidEventException("destination.role_session_name: '" + sessionName
-                    + "' must be 2-64 letters, digits or +=,.@-_");
+            throw new InvalidEventException(
+                    "destination.role_session_name: '" + sessionName + "' must be 2-64 letters, digits or +=,.@-_");
         }
         return new RoleSettings(arn, externalId, sessionName == null ? "pontoon-s3-destination" : sessionName);
     }
@@ -297,20 +367,22 @@ public final class EventParser {
             sse = switch (sse.trim()) {
                 case "AES256", "aes256", "SSE-S3", "sse-s3" -> "AES256";
                 case "aws:kms", "AWS:KMS", "SSE-KMS", "sse-kms" -> "aws:kms";
-                default -> throw new InvalidEventException("destination.sse: unknown server-side encryption '" + sse
-                        + "' (expected AES256 or aws:kms)");
+                default ->
+                    throw new InvalidEventException("destination.sse: unknown server-side encryption '" + sse
+                            + "' (expected AES256 or aws:kms)");
             };
         }
         String kmsKeyId = optionalText(node, "destination", "kms_key_id");
         if (kmsKeyId != null && !"aws:kms".equals(sse)) {
-            throw new InvalidEventException("destination.kms_key_id: needs sse aws:kms (sse is "
-                    + (sse == null ? "not set" : sse) + ")");
+            throw new InvalidEventException(
+                    "destination.kms_key_id: needs sse aws:kms (sse is " + (sse == null ? "not set" : sse) + ")");
         }
         JsonNode bucketKey = node.get("bucket_key_enabled");
         Boolean bucketKeyEnabled = null;
         if (bucketKey != null && !bucketKey.isNull()) {
             if (!bucketKey.isBoolean()) {
-                throw new InvalidEventException("destination.bucket_key_enabled: must be true or false, got " + describe(bucketKey));
+                throw new InvalidEventException(
+                        "destination.bucket_key_enabled: must be true or false, got " + describe(bucketKey));
             }
             if (!"aws:kms".equals(sse)) {
                 throw new InvalidEventException("destination.bucket_key_enabled: needs sse aws:kms");
@@ -326,19 +398,24 @@ public final class EventParser {
         JsonNode tagNode = node.get("tags");
         if (tagNode != null && !tagNode.isNull()) {
             if (!tagNode.isObject()) {
-                throw new InvalidEventException("destination.tags: must be an object of string values, got " + describe(tagNode));
+                throw new InvalidEventException(
+                        "destination.tags: must be an object of string values, got " + describe(tagNode));
             }
             if (tagNode.size() > 10) {
-                throw new InvalidEventException("destination.tags: S3 allows at most 10 tags per object, got " + tagNode.size());
+                throw new InvalidEventException(
+                        "destination.tags: S3 allows at most 10 tags per object, got " + tagNode.size());
             }
             for (var it = tagNode.fields(); it.hasNext(); ) {
                 var e = it.next();
                 if (!e.getValue().isTextual()) {
-                    throw new InvalidEventException("destination.tags." + e.getKey() + ": must be a string, got " + describe(e.getValue()));
+                    throw new InvalidEventException(
+                            "destination.tags." + e.getKey() + ": must be a string, got " + describe(e.getValue()));
                 }
-                if (e.getKey().isEmpty() || e.getKey().length() > 128 || e.getValue().textValue().length() > 256) {
-                    throw new InvalidEventException("destination.tags." + e.getKey()
-                            + ": keys are 1-128 characters and values at most 256");
+                if (e.getKey().isEmpty()
+                        || e.getKey().length() > 128
+                        || e.getValue().textValue().length() > 256) {
+                    throw new InvalidEventException(
+                            "destination.tags." + e.getKey() + ": keys are 1-128 characters and values at most 256");
                 }
                 tags.put(e.getKey(), e.getValue().textValue());
             }
@@ -349,7 +426,8 @@ public final class EventParser {
     static URI endpoint(String field, String text) {
         try {
             URI uri = new URI(text.trim());
-            if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))
+            if (uri.getScheme() == null
+                    || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))
                     || uri.getHost() == null) {
                 throw new InvalidEventException(field + ": must be an http:// or https:// URL with a host");
             }
@@ -384,7 +462,8 @@ public final class EventParser {
                     throw new InvalidEventException(field + ".name: is required");
                 }
                 if (colName.equals(BATCH_ID_COLUMN) || colName.equals(SYNCED_AT_COLUMN)) {
-                    throw new InvalidEventException(field + ".name: '" + colName + "' is reserved for the column every file gets");
+                    throw new InvalidEventException(
+                            field + ".name: '" + colName + "' is reserved for the column every file gets");
                 }
                 if (!seen.add(colName)) {
                     throw new InvalidEventException(field + ".name: duplicate column name '" + colName + "'");
@@ -406,9 +485,11 @@ public final class EventParser {
                 }
                 JsonNode nullable = col.get("nullable");
                 if (nullable != null && !nullable.isNull() && !nullable.isBoolean()) {
-                    throw new InvalidEventException(field + ".nullable: must be true or false, got " + describe(nullable));
+                    throw new InvalidEventException(
+                            field + ".nullable: must be true or false, got " + describe(nullable));
                 }
-                columns.add(new ColumnSpec(colName, type, nullable == null || nullable.isNull() || nullable.booleanValue()));
+                columns.add(new ColumnSpec(
+                        colName, type, nullable == null || nullable.isNull() || nullable.booleanValue()));
             }
         }
         String primaryKey = optionalText(node, "model", "primary_key");
@@ -446,13 +527,16 @@ public final class EventParser {
             throw new InvalidEventException("source.s3_region: '" + region + "' is not a region name (e.g. us-east-1)");
         }
         String endpoint = optionalText(node, "source", "endpoint_url");
-        return new SourceSpec(list, SourceSpec.Format.parse("source.format", format),
+        return new SourceSpec(
+                list,
+                SourceSpec.Format.parse("source.format", format),
                 SourceSpec.SourceCompression.parse("source.compression", optionalText(node, "source", "compression")),
-                region, endpoint == null ? null : endpoint("source.endpoint_url", endpoint));
+                region,
+                endpoint == null ? null : endpoint("source.endpoint_url", endpoint));
     }
 
-    static final Set<String> STAGING_FIELDS = Set.of("bucket", "prefix", "format", "compression", "s3_region",
-            "endpoint_url");
+    static final Set<String> STAGING_FIELDS =
+            Set.of("bucket", "prefix", "format", "compression", "s3_region", "endpoint_url");
 
     /**
      * The staged files of a batch, named by bucket and prefix (SPEC §10).
@@ -476,13 +560,17 @@ public final class EventParser {
         }
         String region = optionalText(node, path, "s3_region");
         if (region != null && !REGION.matcher(region).matches()) {
-            throw new InvalidEventException(path + ".s3_region: '" + region + "' is not a region name (e.g. us-east-1)");
+            throw new InvalidEventException(
+                    path + ".s3_region: '" + region + "' is not a region name (e.g. us-east-1)");
         }
         String endpoint = optionalText(node, path, "endpoint_url");
-        return new StagingPrefix(bucket, prefix,
+        return new StagingPrefix(
+                bucket,
+                prefix,
                 format == null ? null : SourceSpec.Format.parse(path + ".format", format),
                 SourceSpec.SourceCompression.parse(path + ".compression", optionalText(node, path, "compression")),
-                region, endpoint == null ? null : endpoint(path + ".endpoint_url", endpoint));
+                region,
+                endpoint == null ? null : endpoint(path + ".endpoint_url", endpoint));
     }
 
     /** The connection test's input (SPEC §5): the destination, and optionally the staging prefix to probe reads of. */
@@ -491,8 +579,8 @@ public final class EventParser {
         KnownFields.check(root, "", CONNECTION_TEST_FIELDS);
         DestinationConfig destination = destination(root.get("destination"));
         JsonNode source = root.get("source");
-        return new ConnectionTestEvent(destination,
-                source == null || source.isNull() ? null : stagingPrefix("source", source, false));
+        return new ConnectionTestEvent(
+                destination, source == null || source.isNull() ? null : stagingPrefix("source", source, false));
     }
 
     private static Instant instant(String field, JsonNode node) {
@@ -500,7 +588,8 @@ public final class EventParser {
             throw new InvalidEventException(field + ": must be an ISO-8601 string with offset, got " + describe(node));
         }
         try {
-            return OffsetDateTime.parse(Iso8601.extendedOffset(node.textValue())).toInstant();
+            return OffsetDateTime.parse(Iso8601.extendedOffset(node.textValue()))
+                    .toInstant();
         } catch (DateTimeParseException e) {
             throw new InvalidEventException(field + ": '" + node.textValue()
                     + "' is not an ISO-8601 instant with offset, e.g. 2025-09-25T13:22:33.123Z");

@@ -2,8 +2,7 @@ package dev.pontoon.s3dest.event;
 
 /** ISO-8601 spellings java.time's ISO formatters refuse but the standard allows. */
 public final class Iso8601 {
-    private Iso8601() {
-    }
+    private Iso8601() {}
 
     /**
      * The basic-format offset {@code +0900} as the extended {@code +09:00} that {@code ISO_OFFSET_DATE_TIME} reads

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import dev.pontoon.s3dest.event.InvalidEventException;
 import java.io.IOException;
 import java.io.InputStream;
 
@@ -30,8 +29,7 @@ public final class Json {
             .disable(com.fasterxml.jackson.core.JsonGenerator.Feature.AUTO_CLOSE_TARGET)
             .build();
 
-    private Json() {
-    }
+    private Json() {}
 
     /** Reads one JSON document; malformed JSON is an {@link InvalidEventException} with its line and column. */
     public static JsonNode read(InputStream in) {
@@ -43,8 +41,9 @@ public final class Json {
             return node;
         } catch (JsonProcessingException e) {
             var loc = e.getLocation();
-            throw new InvalidEventException("event: not valid JSON" + (loc == null ? "" :
-                    " at line " + loc.getLineNr() + ", column " + loc.getColumnNr()) + ": " + e.getOriginalMessage());
+            throw new InvalidEventException("event: not valid JSON"
+                    + (loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr()) + ": "
+                    + e.getOriginalMessage());
         } catch (IOException e) {
             throw new InvalidEventException("event: could not be read: " + e.getMessage(), e);
         }
@@ -55,8 +54,9 @@ public final class Json {
             return MAPPER.readTree(text);
         } catch (JsonProcessingException e) {
             var loc = e.getLocation();
-            throw new InvalidEventException("event: not valid JSON" + (loc == null ? "" :
-                    " at line " + loc.getLineNr() + ", column " + loc.getColumnNr()) + ": " + e.getOriginalMessage());
+            throw new InvalidEventException("event: not valid JSON"
+                    + (loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr()) + ": "
+                    + e.getOriginalMessage());
         }
     }
 }

@@ -9,8 +9,7 @@ import java.util.Set;
  * version does not know, and silently applying a default in its place would land the wrong data.
  */
 final class KnownFields {
-    private KnownFields() {
-    }
+    private KnownFields() {}
 
     /**
      * Fails on the first field of {@code object} not in {@code known}, naming its path and, when one is close, the
@@ -24,7 +23,8 @@ final class KnownFields {
             if (!known.contains(name)) {
                 String closest = closest(name, known);
                 throw new InvalidEventException((path.isEmpty() ? "" : path + ".") + name + ": unknown field"
-                        + (closest == null ? " (known: " + String.join(", ", new java.util.TreeSet<>(known)) + ")"
+                        + (closest == null
+                                ? " (known: " + String.join(", ", new java.util.TreeSet<>(known)) + ")"
                                 : "; did you mean '" + closest + "'?"));
             }
         }

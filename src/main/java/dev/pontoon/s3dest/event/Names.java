@@ -12,8 +12,7 @@ public final class Names {
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
     private static final Pattern BATCH_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
 
-    private Names() {
-    }
+    private Names() {}
 
     /** Pontoon's default batch id: the transfer start instant in epoch milliseconds. */
     public static String defaultBatchId(Instant startedAt) {
@@ -77,7 +76,8 @@ public final class Names {
             throw new InvalidEventException(field + ": is required");
         }
         if (model.contains("/") || model.equals(".") || model.equals("..")) {
-            throw new InvalidEventException(field + ": '" + printable(model) + "' must be one path segment (no '/', not '.' or '..')");
+            throw new InvalidEventException(
+                    field + ": '" + printable(model) + "' must be one path segment (no '/', not '.' or '..')");
         }
         checkNoControl(field, model);
         if (model.length() > 255) {

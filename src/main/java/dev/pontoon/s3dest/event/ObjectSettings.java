@@ -11,8 +11,8 @@ import java.util.Map;
  * @param storageClass e.g. {@code STANDARD_IA}, or null for STANDARD
  * @param tags object tags, empty for none
  */
-public record ObjectSettings(String sse, String kmsKeyId, Boolean bucketKeyEnabled, String storageClass,
-        Map<String, String> tags) {
+public record ObjectSettings(
+        String sse, String kmsKeyId, Boolean bucketKeyEnabled, String storageClass, Map<String, String> tags) {
     public static final ObjectSettings NONE = new ObjectSettings(null, null, null, null, Map.of());
 
     public ObjectSettings {

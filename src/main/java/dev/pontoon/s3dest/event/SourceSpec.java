@@ -16,20 +16,25 @@ public record SourceSpec(List<String> uris, Format format, SourceCompression com
     }
 
     public enum Format {
-        JSONL, CSV;
+        JSONL,
+        CSV;
 
         static Format parse(String field, String text) {
             return switch (text.trim().toLowerCase(Locale.ROOT)) {
                 case "jsonl", "ndjson", "json_lines" -> JSONL;
                 case "csv" -> CSV;
-                default -> throw new InvalidEventException(field + ": unknown format '" + text + "' (expected jsonl or csv)");
+                default ->
+                    throw new InvalidEventException(field + ": unknown format '" + text + "' (expected jsonl or csv)");
             };
         }
     }
 
     /** How a staged file is compressed; AUTO looks at the extension, then at the magic bytes. */
     public enum SourceCompression {
-        AUTO, GZIP, ZSTD, NONE;
+        AUTO,
+        GZIP,
+        ZSTD,
+        NONE;
 
         static SourceCompression parse(String field, String text) {
             if (text == null) {
@@ -40,8 +45,9 @@ public record SourceSpec(List<String> uris, Format format, SourceCompression com
                 case "gzip", "gz" -> GZIP;
                 case "zstd", "zst" -> ZSTD;
                 case "none", "plain", "uncompressed" -> NONE;
-                default -> throw new InvalidEventException(field + ": unknown compression '" + text
-                        + "' (expected auto, gzip, zstd or none)");
+                default ->
+                    throw new InvalidEventException(
+                            field + ": unknown compression '" + text + "' (expected auto, gzip, zstd or none)");
             };
         }
     }

@@ -10,8 +10,13 @@ import java.net.URI;
  * @param region the staging bucket's region, or null for the destination's
  * @param endpoint its S3-compatible endpoint, or null for the destination's
  */
-public record StagingPrefix(String bucket, String prefix, SourceSpec.Format format,
-        SourceSpec.SourceCompression compression, String region, URI endpoint) {
+public record StagingPrefix(
+        String bucket,
+        String prefix,
+        SourceSpec.Format format,
+        SourceSpec.SourceCompression compression,
+        String region,
+        URI endpoint) {
 
     /** {@code s3://bucket/key} of an object under the prefix. */
     public String uri(String key) {

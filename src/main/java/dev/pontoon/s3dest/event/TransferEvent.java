@@ -40,8 +40,10 @@ public record TransferEvent(
 
     @Override
     public String toString() {
-        return "TransferEvent[transferId=" + transferId + ", batchId=" + batchId + ", transferStartedAt=" + transferStartedAt
-                + ", fileIndexStart=" + fileIndexStart + ", fileIndexLimit=" + fileIndexLimit + ", commit=" + commit + ", destination=" + destination + ", model=" + model.name()
+        return "TransferEvent[transferId=" + transferId + ", batchId=" + batchId + ", transferStartedAt="
+                + transferStartedAt
+                + ", fileIndexStart=" + fileIndexStart + ", fileIndexLimit=" + fileIndexLimit + ", commit=" + commit
+                + ", destination=" + destination + ", model=" + model.name()
                 + (rows != null ? ", rows=" + rows.size() : ", source=" + source) + "]";
     }
 }

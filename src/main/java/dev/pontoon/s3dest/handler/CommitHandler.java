@@ -1,10 +1,10 @@
 package dev.pontoon.s3dest.handler;
 
-import dev.pontoon.s3dest.event.Json;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.pontoon.s3dest.batch.BatchCommitter;
 import dev.pontoon.s3dest.event.EventParser;
+import dev.pontoon.s3dest.event.Json;
 import dev.pontoon.s3dest.transfer.TransferBeans;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;

@@ -1,6 +1,5 @@
 package dev.pontoon.s3dest.handler;
 
-import dev.pontoon.s3dest.event.Json;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,6 +8,7 @@ import dev.pontoon.s3dest.connection.ConnectionResult.Check;
 import dev.pontoon.s3dest.connection.ConnectionTester;
 import dev.pontoon.s3dest.event.EventParser;
 import dev.pontoon.s3dest.event.InvalidEventException;
+import dev.pontoon.s3dest.event.Json;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import java.io.IOException;
@@ -39,7 +39,9 @@ public class ConnectionTestHandler implements RequestStreamHandler {
             JsonNode event = Json.read(input);
             result = tester.test(EventParser.connectionTest(event));
         } catch (InvalidEventException e) {
-            result = new ConnectionResult(false, "Invalid destination config: " + e.getMessage(),
+            result = new ConnectionResult(
+                    false,
+                    "Invalid destination config: " + e.getMessage(),
                     List.of(new Check("config", false, false, e.getMessage())));
         }
         Json.MAPPER.writeValue(output, result);

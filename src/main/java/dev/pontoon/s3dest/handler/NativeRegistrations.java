@@ -12,16 +12,16 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * pure Java (aircompressor, the JDK's GZIP), so there is no JNI library to register. The list lives here, in one
  * place, so a new result type is added next to the others.
  */
-@RegisterForReflection(targets = {
-    TransferResult.class,
-    FileResult.class,
-    CommitResult.class,
-    ConnectionResult.class,
-    ConnectionResult.Check.class,
-    SqsBatch.Response.class,
-    SqsBatch.Failure.class,
-})
+@RegisterForReflection(
+        targets = {
+            TransferResult.class,
+            FileResult.class,
+            CommitResult.class,
+            ConnectionResult.class,
+            ConnectionResult.Check.class,
+            SqsBatch.Response.class,
+            SqsBatch.Failure.class,
+        })
 final class NativeRegistrations {
-    private NativeRegistrations() {
-    }
+    private NativeRegistrations() {}
 }

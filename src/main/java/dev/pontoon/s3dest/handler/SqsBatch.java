@@ -1,8 +1,8 @@
 package dev.pontoon.s3dest.handler;
 
-import dev.pontoon.s3dest.event.Json;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.pontoon.s3dest.event.Json;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -20,19 +20,18 @@ final class SqsBatch {
     private static final Logger LOG = Logger.getLogger(SqsBatch.class);
 
     /** The partial batch response Lambda's SQS integration reads. */
-    record Response(@JsonProperty("batchItemFailures") List<Failure> batchItemFailures) {
-    }
+    record Response(@JsonProperty("batchItemFailures") List<Failure> batchItemFailures) {}
 
-    record Failure(@JsonProperty("itemIdentifier") String itemIdentifier) {
-    }
+    record Failure(@JsonProperty("itemIdentifier") String itemIdentifier) {}
 
-    private SqsBatch() {
-    }
+    private SqsBatch() {}
 
     /** True for an SQS event: a {@code Records} array whose records come from {@code aws:sqs}. */
     static boolean isSqsEvent(JsonNode event) {
         JsonNode records = event.get("Records");
-        return records != null && records.isArray() && !records.isEmpty()
+        return records != null
+                && records.isArray()
+                && !records.isEmpty()
                 && "aws:sqs".equals(records.get(0).path("eventSource").asText(null));
     }
 
@@ -51,7 +50,8 @@ final class SqsBatch {
             try {
                 JsonNode body = record.path("body");
                 if (!body.isTextual()) {
-                    throw new dev.pontoon.s3dest.event.InvalidEventException("body: must be a string holding a transfer event");
+                    throw new dev.pontoon.s3dest.event.InvalidEventException(
+                            "body: must be a string holding a transfer event");
                 }
                 process.accept(Json.read(body.textValue()));
             } catch (RuntimeException e) {

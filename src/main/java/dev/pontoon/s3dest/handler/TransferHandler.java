@@ -1,10 +1,10 @@
 package dev.pontoon.s3dest.handler;
 
-import dev.pontoon.s3dest.event.Json;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import dev.pontoon.s3dest.event.EventParser;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.pontoon.s3dest.event.EventParser;
+import dev.pontoon.s3dest.event.Json;
 import dev.pontoon.s3dest.transfer.Deadline;
 import dev.pontoon.s3dest.transfer.TransferBeans;
 import dev.pontoon.s3dest.transfer.TransferConfig;
@@ -56,7 +56,8 @@ public class TransferHandler implements RequestStreamHandler {
             org.jboss.logging.MDC.put("aws_request_id", context.getAwsRequestId());
         }
         JsonNode event = Json.read(input);
-        Deadline deadline = context == null ? Deadline.NONE
+        Deadline deadline = context == null
+                ? Deadline.NONE
                 : Deadline.fromRemaining(context.getRemainingTimeInMillis(), deadlineMargin());
         Object result;
         if (SqsBatch.isSqsEvent(event)) {

@@ -30,7 +30,10 @@ final class AdaptiveDictionary implements ValuesWriterFactory {
     public void initialize(ParquetProperties properties) {
         withDictionary.initialize(properties);
         // building the copy initializes the factory it is given (the copy would otherwise carry this one)
-        ParquetProperties.copy(properties).withDictionaryEncoding(false).withValuesWriterFactory(plain).build();
+        ParquetProperties.copy(properties)
+                .withDictionaryEncoding(false)
+                .withValuesWriterFactory(plain)
+                .build();
     }
 
     @Override

@@ -17,8 +17,7 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
  * reads Parquet.
  */
 final class Codecs {
-    private Codecs() {
-    }
+    private Codecs() {}
 
     /** A compressor for one writer's pages (it keeps buffers between pages, so it is not shared across threads). */
     static BytesInputCompressor compressor(CompressionCodecName codec) {
@@ -43,8 +42,7 @@ final class Codecs {
         }
 
         @Override
-        public void release() {
-        }
+        public void release() {}
     }
 
     /** Keeps its output buffer between pages: a page is compressed into it and copied out once. */
@@ -98,7 +96,6 @@ final class Codecs {
         }
 
         @Override
-        public void release() {
-        }
+        public void release() {}
     }
 }

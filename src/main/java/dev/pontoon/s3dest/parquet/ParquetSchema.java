@@ -19,8 +19,7 @@ import org.apache.parquet.schema.Types;
  * {@code pontoon__last_synced_at}.
  */
 public final class ParquetSchema {
-    private ParquetSchema() {
-    }
+    private ParquetSchema() {}
 
     /** The model's columns followed by the two columns Pontoon adds to every file. */
     public static List<ColumnSpec> withPontoonColumns(List<ColumnSpec> modelColumns) {
@@ -48,19 +47,31 @@ public final class ParquetSchema {
             case FLOAT -> Types.primitive(PrimitiveTypeName.FLOAT, rep).named(column.name());
             case DOUBLE -> Types.primitive(PrimitiveTypeName.DOUBLE, rep).named(column.name());
             case DECIMAL -> decimal(column.name(), rep, type.precision(), type.scale());
-            case STRING -> Types.primitive(PrimitiveTypeName.BINARY, rep)
-                    .as(LogicalTypeAnnotation.stringType()).named(column.name());
-            case JSON -> Types.primitive(PrimitiveTypeName.BINARY, rep)
-                    .as(LogicalTypeAnnotation.jsonType()).named(column.name());
+            case STRING ->
+                Types.primitive(PrimitiveTypeName.BINARY, rep)
+                        .as(LogicalTypeAnnotation.stringType())
+                        .named(column.name());
+            case JSON ->
+                Types.primitive(PrimitiveTypeName.BINARY, rep)
+                        .as(LogicalTypeAnnotation.jsonType())
+                        .named(column.name());
             case BINARY -> Types.primitive(PrimitiveTypeName.BINARY, rep).named(column.name());
-            case DATE -> Types.primitive(PrimitiveTypeName.INT32, rep)
-                    .as(LogicalTypeAnnotation.dateType()).named(column.name());
-            case TIME -> Types.primitive(PrimitiveTypeName.INT64, rep)
-                    .as(LogicalTypeAnnotation.timeType(false, MICROS)).named(column.name());
-            case TIMESTAMP -> Types.primitive(PrimitiveTypeName.INT64, rep)
-                    .as(LogicalTypeAnnotation.timestampType(true, MICROS)).named(column.name());
-            case TIMESTAMP_NTZ -> Types.primitive(PrimitiveTypeName.INT64, rep)
-                    .as(LogicalTypeAnnotation.timestampType(false, MICROS)).named(column.name());
+            case DATE ->
+                Types.primitive(PrimitiveTypeName.INT32, rep)
+                        .as(LogicalTypeAnnotation.dateType())
+                        .named(column.name());
+            case TIME ->
+                Types.primitive(PrimitiveTypeName.INT64, rep)
+                        .as(LogicalTypeAnnotation.timeType(false, MICROS))
+                        .named(column.name());
+            case TIMESTAMP ->
+                Types.primitive(PrimitiveTypeName.INT64, rep)
+                        .as(LogicalTypeAnnotation.timestampType(true, MICROS))
+                        .named(column.name());
+            case TIMESTAMP_NTZ ->
+                Types.primitive(PrimitiveTypeName.INT64, rep)
+                        .as(LogicalTypeAnnotation.timestampType(false, MICROS))
+                        .named(column.name());
         };
     }
 
@@ -73,7 +84,9 @@ public final class ParquetSchema {
             return Types.primitive(PrimitiveTypeName.INT64, rep).as(logical).named(name);
         }
         return Types.primitive(PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY, rep)
-                .length(decimalBytes(precision)).as(logical).named(name);
+                .length(decimalBytes(precision))
+                .as(logical)
+                .named(name);
     }
 
     /** The fewest bytes whose two's complement holds every unscaled value of the precision. */

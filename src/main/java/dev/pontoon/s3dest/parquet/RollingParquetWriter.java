@@ -1,7 +1,7 @@
 package dev.pontoon.s3dest.parquet;
 
-import dev.pontoon.s3dest.event.CommittableFile;
 import dev.pontoon.s3dest.event.ColumnSpec;
+import dev.pontoon.s3dest.event.CommittableFile;
 import dev.pontoon.s3dest.event.Compression;
 import dev.pontoon.s3dest.event.FileResult;
 import java.io.IOException;
@@ -43,8 +43,15 @@ public final class RollingParquetWriter {
      * @param columns every column of the file, the pontoon columns included, in the order of the row's slots
      * @param keyForIndex the object key of the file with a given index
      */
-    public RollingParquetWriter(String model, List<ColumnSpec> columns, WriterSettings settings, Compression compression,
-            Map<String, String> metadata, int firstIndex, IntFunction<String> keyForIndex, CommittableFile.Factory files) {
+    public RollingParquetWriter(
+            String model,
+            List<ColumnSpec> columns,
+            WriterSettings settings,
+            Compression compression,
+            Map<String, String> metadata,
+            int firstIndex,
+            IntFunction<String> keyForIndex,
+            CommittableFile.Factory files) {
         this.schema = ParquetSchema.messageType(model, List.copyOf(columns));
         this.settings = settings;
         this.properties = ParquetProperties.builder()

@@ -29,6 +29,7 @@ final class RowFileWriter {
     private final PrimitiveTypeName[] physical;
     /** The definition level of a present value: 0 for a required column, 1 for an optional one. */
     private final int[] presentLevel;
+
     private final ParquetProperties properties;
     private final BytesInputCompressor compressor;
     private final long rowGroupBytes;
@@ -41,8 +42,14 @@ final class RowFileWriter {
     private long groupRows;
     private long lastGroupEnd;
 
-    RowFileWriter(OutputFile out, MessageType schema, ParquetProperties properties, BytesInputCompressor compressor,
-            long rowGroupBytes, Map<String, String> metadata) throws IOException {
+    RowFileWriter(
+            OutputFile out,
+            MessageType schema,
+            ParquetProperties properties,
+            BytesInputCompressor compressor,
+            long rowGroupBytes,
+            Map<String, String> metadata)
+            throws IOException {
         this.schema = schema;
         List<ColumnDescriptor> columns = schema.getColumns();
         this.descriptors = columns.toArray(ColumnDescriptor[]::new);
@@ -57,7 +64,8 @@ final class RowFileWriter {
         this.compressor = compressor;
         this.rowGroupBytes = rowGroupBytes;
         this.metadata = metadata;
-        this.file = new ParquetFileWriter(out, schema, ParquetFileWriter.Mode.OVERWRITE, rowGroupBytes, 0, null, properties);
+        this.file = new ParquetFileWriter(
+                out, schema, ParquetFileWriter.Mode.OVERWRITE, rowGroupBytes, 0, null, properties);
         file.start();
         newRowGroup();
     }
@@ -68,7 +76,8 @@ final class RowFileWriter {
             int d = presentLevel[i];
             if (!row.present[i]) {
                 if (d == 0) {
-                    throw new IllegalStateException("column " + schema.getFieldName(i) + " is required but has no value");
+                    throw new IllegalStateException(
+                            "column " + schema.getFieldName(i) + " is required but has no value");
                 }
                 w.writeNull(0, 0);
                 continue;

@@ -1,7 +1,5 @@
 package dev.pontoon.s3dest.parquet;
 
-import dev.pontoon.s3dest.event.Compression;
-
 /**
  * How files are cut and encoded.
  *

@@ -1,15 +1,14 @@
 package dev.pontoon.s3dest.priming;
 
-import dev.pontoon.s3dest.handler.ConnectionTestHandler;
-import dev.pontoon.s3dest.handler.TransferHandler;
-import dev.pontoon.s3dest.event.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pontoon.s3dest.connection.ConnectionTester;
 import dev.pontoon.s3dest.event.EventParser;
+import dev.pontoon.s3dest.event.Json;
+import dev.pontoon.s3dest.handler.ConnectionTestHandler;
+import dev.pontoon.s3dest.handler.TransferHandler;
 import dev.pontoon.s3dest.parquet.WriterSettings;
-import dev.pontoon.s3dest.priming.RehearsalHttpClient;
 import dev.pontoon.s3dest.s3.S3ClientFactory;
 import dev.pontoon.s3dest.transfer.TransferConfig;
 import dev.pontoon.s3dest.transfer.TransferService;
@@ -45,8 +44,7 @@ public class Priming implements Resource {
     private static final Logger LOG = Logger.getLogger(Priming.class);
 
     /** What a rehearsal did. */
-    public record Report(long millis, long requests, long rows) {
-    }
+    public record Report(long millis, long requests, long rows) {}
 
     @Inject
     TransferService transfers;
@@ -64,7 +62,7 @@ public class Priming implements Resource {
         switch (config.prime()) {
             case SNAPSHOT -> Core.getGlobalContext().register(this); // this bean lives as long as the application
             case INIT -> rehearseAndLog("at init");
-            case OFF -> { }
+            case OFF -> {}
         }
     }
 
@@ -81,15 +79,18 @@ public class Priming implements Resource {
     private void rehearseAndLog(String when) {
         try {
             Report r = rehearse(transfers, clients, handler);
-            LOG.infof("primed %s: rehearsed the %s function in memory in %d ms (%d rows, %d S3 calls answered in "
-                    + "memory, nothing sent)", when, handler, r.millis(), r.rows(), r.requests());
+            LOG.infof(
+                    "primed %s: rehearsed the %s function in memory in %d ms (%d rows, %d S3 calls answered in "
+                            + "memory, nothing sent)",
+                    when, handler, r.millis(), r.rows(), r.requests());
         } catch (Exception | LinkageError e) {
             LOG.warnf(e, "priming %s failed; the function works, its first call is only slower", when);
         }
     }
 
     /** Rehearses the named function's work ({@code transfer} or {@code connection-test}) in memory. */
-    public static Report rehearse(TransferService transfers, S3ClientFactory clients, String handler) throws IOException {
+    public static Report rehearse(TransferService transfers, S3ClientFactory clients, String handler)
+            throws IOException {
         long started = System.nanoTime();
         RehearsalHttpClient http = new RehearsalHttpClient();
         S3ClientFactory rehearsal = clients.sendingThrough(http);
@@ -102,13 +103,16 @@ public class Priming implements Resource {
             event.set("destination", destination);
             run(ConnectionTestHandler.over(new ConnectionTester(rehearsal))::handleRequest, event);
         } else {
-            TransferHandler transfer = TransferHandler.over(transfers.rehearsal(rehearsal,
-                    new WriterSettings(64 * 1024, 0, 16 * 1024, 4 * 1024), 16 * 1024));
+            TransferHandler transfer = TransferHandler.over(
+                    transfers.rehearsal(rehearsal, new WriterSettings(64 * 1024, 0, 16 * 1024, 4 * 1024), 16 * 1024));
             rows += run(transfer::handleRequest, inline(destination, "zstd", 3000));
             http.stage("rehearsal-staging", "rows.jsonl.gz", gzip(jsonl(STAGED_ROWS)));
-            rows += run(transfer::handleRequest, staged(destination, "snappy", "jsonl", "s3://rehearsal-staging/rows.jsonl.gz"));
+            rows += run(
+                    transfer::handleRequest,
+                    staged(destination, "snappy", "jsonl", "s3://rehearsal-staging/rows.jsonl.gz"));
             http.stage("rehearsal-staging", "rows.csv.gz", gzip(csv(1000)));
-            rows += run(transfer::handleRequest, staged(destination, "gzip", "csv", "s3://rehearsal-staging/rows.csv.gz"));
+            rows += run(
+                    transfer::handleRequest, staged(destination, "gzip", "csv", "s3://rehearsal-staging/rows.csv.gz"));
             ObjectNode sqs = Json.MAPPER.createObjectNode();
             ObjectNode record = sqs.putArray("Records").addObject();
             record.put("messageId", "rehearsal");
@@ -130,8 +134,10 @@ public class Priming implements Resource {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         handler.handle(new ByteArrayInputStream(event.toString().getBytes(StandardCharsets.UTF_8)), out, null);
         JsonNode result = Json.MAPPER.readTree(out.toByteArray());
-        boolean ok = result.path("status").asText().equals("ok") || result.path("success").asBoolean(false)
-                || (result.has("batchItemFailures") && result.get("batchItemFailures").isEmpty());
+        boolean ok = result.path("status").asText().equals("ok")
+                || result.path("success").asBoolean(false)
+                || (result.has("batchItemFailures")
+                        && result.get("batchItemFailures").isEmpty());
         if (!ok) {
             throw new IllegalStateException("the rehearsal did not succeed: " + result);
         }
@@ -156,9 +162,20 @@ public class Priming implements Resource {
      */
     static final int STAGED_ROWS = 20_000;
 
-    private static final String[] COLUMNS = {"id:bigint:false", "n:int", "email:string", "amount:decimal(12,2)",
-        "big:decimal(30,4)", "score:double", "ratio:float", "active:boolean", "day:date", "at:timestamptz",
-        "local:timestamp_ntz", "attributes:json"};
+    private static final String[] COLUMNS = {
+        "id:bigint:false",
+        "n:int",
+        "email:string",
+        "amount:decimal(12,2)",
+        "big:decimal(30,4)",
+        "score:double",
+        "ratio:float",
+        "active:boolean",
+        "day:date",
+        "at:timestamptz",
+        "local:timestamp_ntz",
+        "attributes:json"
+    };
 
     private static ObjectNode transfer(ObjectNode destination, String compression) {
         ObjectNode e = Json.MAPPER.createObjectNode();
@@ -224,10 +241,22 @@ public class Priming implements Resource {
     private static byte[] csv(int count) {
         StringBuilder out = new StringBuilder("id,n,email,amount,score,active,day,at\n");
         for (int i = 0; i < count; i++) {
-            out.append(1_000_000_000L + i).append(',').append(i % 7 == 0 ? "" : String.valueOf(i)).append(",\"user")
-                    .append(i).append("@example.com\",").append(new java.math.BigDecimal(i).movePointLeft(2)).append(',')
-                    .append(i / 7.0).append(',').append(i % 2 == 0).append(",2025-01-").append(10 + i % 19)
-                    .append(",2025-01-01T00:00:").append(10 + i % 50).append("Z\n");
+            out.append(1_000_000_000L + i)
+                    .append(',')
+                    .append(i % 7 == 0 ? "" : String.valueOf(i))
+                    .append(",\"user")
+                    .append(i)
+                    .append("@example.com\",")
+                    .append(new java.math.BigDecimal(i).movePointLeft(2))
+                    .append(',')
+                    .append(i / 7.0)
+                    .append(',')
+                    .append(i % 2 == 0)
+                    .append(",2025-01-")
+                    .append(10 + i % 19)
+                    .append(",2025-01-01T00:00:")
+                    .append(10 + i % 50)
+                    .append("Z\n");
         }
         return out.toString().getBytes(StandardCharsets.UTF_8);
     }

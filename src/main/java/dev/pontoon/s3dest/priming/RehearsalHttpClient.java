@@ -43,7 +43,8 @@ public final class RehearsalHttpClient implements SdkHttpClient {
             public HttpExecuteResponse call() throws IOException {
                 requests.incrementAndGet();
                 if (request.contentStreamProvider().isPresent()) {
-                    try (InputStream body = request.contentStreamProvider().get().newStream()) {
+                    try (InputStream body =
+                            request.contentStreamProvider().get().newStream()) {
                         body.transferTo(java.io.OutputStream.nullOutputStream());
                     }
                 }
@@ -51,8 +52,7 @@ public final class RehearsalHttpClient implements SdkHttpClient {
             }
 
             @Override
-            public void abort() {
-            }
+            public void abort() {}
         };
     }
 
@@ -61,39 +61,54 @@ public final class RehearsalHttpClient implements SdkHttpClient {
         String path = r.encodedPath();
         return switch (r.method()) {
             case PUT -> ok(200, "", "ETag", "\"rehearsal\"");
-            case POST -> query.containsKey("uploads")
-                    ? ok(200, "<InitiateMultipartUploadResult><Bucket>b</Bucket><Key>k</Key><UploadId>rehearsal-"
-                            + uploads.incrementAndGet() + "</UploadId></InitiateMultipartUploadResult>")
-                    : ok(200, "<CompleteMultipartUploadResult><Bucket>b</Bucket><Key>k</Key>"
-                            + "<ETag>\"rehearsal-2\"</ETag></CompleteMultipartUploadResult>");
+            case POST ->
+                query.containsKey("uploads")
+                        ? ok(
+                                200,
+                                "<InitiateMultipartUploadResult><Bucket>b</Bucket><Key>k</Key><UploadId>rehearsal-"
+                                        + uploads.incrementAndGet() + "</UploadId></InitiateMultipartUploadResult>")
+                        : ok(
+                                200,
+                                "<CompleteMultipartUploadResult><Bucket>b</Bucket><Key>k</Key>"
+                                        + "<ETag>\"rehearsal-2\"</ETag></CompleteMultipartUploadResult>");
             case DELETE -> ok(204, "");
-            case GET -> query.containsKey("uploads")
-                    ? ok(200, "<ListMultipartUploadsResult><Bucket>b</Bucket><IsTruncated>false</IsTruncated>"
-                            + "</ListMultipartUploadsResult>")
-                    : staged.containsKey(path) ? object(staged.get(path))
-                    : ok(404, "<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>");
+            case GET ->
+                query.containsKey("uploads")
+                        ? ok(
+                                200,
+                                "<ListMultipartUploadsResult><Bucket>b</Bucket><IsTruncated>false</IsTruncated>"
+                                        + "</ListMultipartUploadsResult>")
+                        : staged.containsKey(path)
+                                ? object(staged.get(path))
+                                : ok(
+                                        404,
+                                        "<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>");
             default -> ok(405, "");
         };
     }
 
     private static HttpExecuteResponse object(byte[] body) {
         return HttpExecuteResponse.builder()
-                .response(SdkHttpResponse.builder().statusCode(200)
+                .response(SdkHttpResponse.builder()
+                        .statusCode(200)
                         .putHeader("Content-Length", String.valueOf(body.length))
-                        .putHeader("ETag", "\"rehearsal\"").build())
+                        .putHeader("ETag", "\"rehearsal\"")
+                        .build())
                 .responseBody(AbortableInputStream.create(new ByteArrayInputStream(body)))
                 .build();
     }
 
     private static HttpExecuteResponse ok(int status, String xml, String... headers) {
         byte[] body = xml.getBytes(StandardCharsets.UTF_8);
-        SdkHttpResponse.Builder response = SdkHttpResponse.builder().statusCode(status)
-                .putHeader("Content-Length", String.valueOf(body.length));
+        SdkHttpResponse.Builder response =
+                SdkHttpResponse.builder().statusCode(status).putHeader("Content-Length", String.valueOf(body.length));
         for (int i = 0; i + 1 < headers.length; i += 2) {
             response.putHeader(headers[i], headers[i + 1]);
         }
-        return HttpExecuteResponse.builder().response(response.build())
-                .responseBody(AbortableInputStream.create(new ByteArrayInputStream(body))).build();
+        return HttpExecuteResponse.builder()
+                .response(response.build())
+                .responseBody(AbortableInputStream.create(new ByteArrayInputStream(body)))
+                .build();
     }
 
     @Override
@@ -102,6 +117,5 @@ public final class RehearsalHttpClient implements SdkHttpClient {
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

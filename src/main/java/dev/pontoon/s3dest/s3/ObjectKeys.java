@@ -11,16 +11,17 @@ import java.time.format.DateTimeFormatter;
  * that go into a key (bucket, prefix, model, batch id) are checked where the event enters ({@code event.Names}).
  */
 public final class ObjectKeys {
-    private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter DATE =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter STAMP =
+            DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(ZoneOffset.UTC);
 
-    private ObjectKeys() {
-    }
+    private ObjectKeys() {}
 
     /** {@code <prefix>/<model>/dt=<date>/<stamp>_<batchId>_<fileIndex>.parquet}, no leading slash without a prefix. */
     public static String dataKey(String prefix, String model, Instant startedAt, String batchId, int fileIndex) {
-        return modelPath(prefix, model) + "dt=" + DATE.format(startedAt) + "/"
-                + STAMP.format(startedAt) + "_" + batchId + "_" + fileIndex + ".parquet";
+        return modelPath(prefix, model) + "dt=" + DATE.format(startedAt) + "/" + STAMP.format(startedAt) + "_" + batchId
+                + "_" + fileIndex + ".parquet";
     }
 
     /** The file index of a data key ({@code …_<batch_id>_<file_index>.parquet}). */

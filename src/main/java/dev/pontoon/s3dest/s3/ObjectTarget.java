@@ -23,7 +23,9 @@ public record ObjectTarget(String bucket, String key, String contentType, Object
     public CreateMultipartUploadRequest.Builder applyTo(CreateMultipartUploadRequest.Builder r) {
         r.bucket(bucket).key(key).contentType(contentType);
         if (settings.sse() != null) {
-            r.serverSideEncryption(settings.sse()).ssekmsKeyId(settings.kmsKeyId()).bucketKeyEnabled(settings.bucketKeyEnabled());
+            r.serverSideEncryption(settings.sse())
+                    .ssekmsKeyId(settings.kmsKeyId())
+                    .bucketKeyEnabled(settings.bucketKeyEnabled());
         }
         if (settings.storageClass() != null) {
             r.storageClass(settings.storageClass());
@@ -37,7 +39,9 @@ public record ObjectTarget(String bucket, String key, String contentType, Object
     public PutObjectRequest.Builder applyTo(PutObjectRequest.Builder r) {
         r.bucket(bucket).key(key).contentType(contentType);
         if (settings.sse() != null) {
-            r.serverSideEncryption(settings.sse()).ssekmsKeyId(settings.kmsKeyId()).bucketKeyEnabled(settings.bucketKeyEnabled());
+            r.serverSideEncryption(settings.sse())
+                    .ssekmsKeyId(settings.kmsKeyId())
+                    .bucketKeyEnabled(settings.bucketKeyEnabled());
         }
         if (settings.storageClass() != null) {
             r.storageClass(settings.storageClass());

@@ -13,8 +13,7 @@ import software.amazon.awssdk.services.s3.model.MultipartUpload;
 public final class OpenUploads {
     private static final Logger LOG = Logger.getLogger(OpenUploads.class);
 
-    private OpenUploads() {
-    }
+    private OpenUploads() {}
 
     /**
      * Aborts every open upload under {@code keyPrefix} whose key {@code owned} accepts. Call it once the attempt's
@@ -27,20 +26,25 @@ public final class OpenUploads {
     public static int abortLeftBehind(S3Client s3, String bucket, String keyPrefix, Predicate<String> owned) {
         int aborted = 0;
         try {
-            for (MultipartUpload upload : s3.listMultipartUploadsPaginator(r -> r.bucket(bucket).prefix(keyPrefix))
+            for (MultipartUpload upload : s3.listMultipartUploadsPaginator(
+                            r -> r.bucket(bucket).prefix(keyPrefix))
                     .uploads()) {
                 if (!owned.test(upload.key())) {
                     continue;
                 }
                 s3.abortMultipartUpload(r -> r.bucket(bucket).key(upload.key()).uploadId(upload.uploadId()));
                 aborted++;
-                LOG.infof("aborted multipart upload %s of s3://%s/%s, left open by an earlier attempt of this event",
+                LOG.infof(
+                        "aborted multipart upload %s of s3://%s/%s, left open by an earlier attempt of this event",
                         upload.uploadId(), bucket, upload.key());
             }
         } catch (RuntimeException e) {
-            LOG.warnf("could not look for multipart uploads left open by an earlier attempt under s3://%s/%s (%s); "
-                    + "grant s3:ListBucketMultipartUploads, or rely on the bucket's AbortIncompleteMultipartUpload rule",
-                    bucket, keyPrefix, S3Errors.map(e, "ListMultipartUploads", bucket, keyPrefix).getMessage());
+            LOG.warnf(
+                    "could not look for multipart uploads left open by an earlier attempt under s3://%s/%s (%s); "
+                            + "grant s3:ListBucketMultipartUploads, or rely on the bucket's AbortIncompleteMultipartUpload rule",
+                    bucket,
+                    keyPrefix,
+                    S3Errors.map(e, "ListMultipartUploads", bucket, keyPrefix).getMessage());
         }
         return aborted;
     }

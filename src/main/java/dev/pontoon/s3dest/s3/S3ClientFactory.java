@@ -80,9 +80,10 @@ public final class S3ClientFactory {
         AssumedRole role = destination.role() == null ? null : assumeRole(destination, credentials(destination));
         builder.region(Region.of(region(destination)))
                 .credentialsProvider(role == null ? credentials(destination) : role.provider())
-                .overrideConfiguration(c -> c
-                        .executionInterceptors(stats == null ? java.util.List.of(new AttemptCounter())
-                                : java.util.List.of(new AttemptCounter(), stats))
+                .overrideConfiguration(c -> c.executionInterceptors(
+                                stats == null
+                                        ? java.util.List.of(new AttemptCounter())
+                                        : java.util.List.of(new AttemptCounter(), stats))
                         .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
                                 .maxAttempts(settings.maxAttempts())
                                 .build())
@@ -163,7 +164,8 @@ public final class S3ClientFactory {
         StsClient stsClient = sts.build();
         StsAssumeRoleCredentialsProvider provider = StsAssumeRoleCredentialsProvider.builder()
                 .stsClient(stsClient)
-                .refreshRequest(r -> r.roleArn(role.roleArn()).roleSessionName(role.sessionName())
+                .refreshRequest(r -> r.roleArn(role.roleArn())
+                        .roleSessionName(role.sessionName())
                         .externalId(role.externalId()))
                 .build();
         AssumedRole assumed = new AssumedRole(stsClient, provider);
@@ -182,7 +184,9 @@ public final class S3ClientFactory {
      * {@link AutoCloseable} (an assumed role's STS client).
      */
     public AwsCredentialsProvider credentialsFor(DestinationConfig destination) {
-        return destination.role() == null ? credentials(destination) : assumeRole(destination, credentials(destination));
+        return destination.role() == null
+                ? credentials(destination)
+                : assumeRole(destination, credentials(destination));
     }
 
     /** A variable of the function's environment (as given to this factory), or null. */
@@ -222,6 +226,7 @@ public final class S3ClientFactory {
             return StaticCredentialsProvider.create(AwsSessionCredentials.create(
                     destination.accessKeyId(), destination.secretAccessKey(), destination.sessionToken()));
         }
-        return StaticCredentialsProvider.create(AwsBasicCredentials.create(destination.accessKeyId(), destination.secretAccessKey()));
+        return StaticCredentialsProvider.create(
+                AwsBasicCredentials.create(destination.accessKeyId(), destination.secretAccessKey()));
     }
 }

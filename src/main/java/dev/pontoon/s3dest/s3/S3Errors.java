@@ -2,21 +2,21 @@ package dev.pontoon.s3dest.s3;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
 
 /**
  * The one place SDK failures become the project's errors: the message names the operation, bucket and key, and
  * the class says whether retrying can help.
  */
 public final class S3Errors {
-    private S3Errors() {
-    }
+    private S3Errors() {}
 
     /** Maps a failure of {@code operation} on {@code s3://bucket/key}; anything not from the SDK is returned as is. */
     public static RuntimeException map(Throwable failure, String operation, String bucket, String key) {
-        String where = operation + (operation.startsWith("AssumeRole") ? "" : " on s3://" + bucket + (key == null ? "" : "/" + key));
+        String where = operation
+                + (operation.startsWith("AssumeRole") ? "" : " on s3://" + bucket + (key == null ? "" : "/" + key));
         if (failure instanceof S3PermanentException p) {
             return p;
         }
@@ -24,8 +24,10 @@ public final class S3Errors {
             return t;
         }
         if (failure instanceof AwsServiceException s3) {
-            String code = s3.awsErrorDetails() == null ? null : s3.awsErrorDetails().errorCode();
-            String detail = s3.awsErrorDetails() == null ? null : s3.awsErrorDetails().errorMessage();
+            String code =
+                    s3.awsErrorDetails() == null ? null : s3.awsErrorDetails().errorCode();
+            String detail =
+                    s3.awsErrorDetails() == null ? null : s3.awsErrorDetails().errorMessage();
             String message = where + " failed: " + (code == null ? "HTTP " + s3.statusCode() : code)
                     + (detail == null ? "" : " (" + detail + ")");
             if (isRetryable(s3.statusCode(), code)) {
@@ -33,7 +35,9 @@ public final class S3Errors {
             }
             return new S3PermanentException(message, code, failure);
         }
-        if (failure instanceof SdkClientException || failure instanceof IOException || failure instanceof UncheckedIOException) {
+        if (failure instanceof SdkClientException
+                || failure instanceof IOException
+                || failure instanceof UncheckedIOException) {
             return new S3TransientException(where + " failed: " + rootMessage(failure), null, failure);
         }
         if (failure instanceof SdkException) {
@@ -49,11 +53,17 @@ public final class S3Errors {
         if (status >= 500 || status == 429) {
             return true;
         }
-        return code != null && switch (code) {
-            case "SlowDown", "Throttling", "ThrottlingException", "RequestTimeout", "RequestTimeTooSkewed",
-                    "InternalError", "ServiceUnavailable" -> true;
-            default -> false;
-        };
+        return code != null
+                && switch (code) {
+                    case "SlowDown",
+                            "Throttling",
+                            "ThrottlingException",
+                            "RequestTimeout",
+                            "RequestTimeTooSkewed",
+                            "InternalError",
+                            "ServiceUnavailable" -> true;
+                    default -> false;
+                };
     }
 
     private static String rootMessage(Throwable t) {
@@ -62,6 +72,8 @@ public final class S3Errors {
             root = root.getCause();
         }
         String m = root.getMessage();
-        return root == t ? String.valueOf(m) : t.getMessage() + " (" + root.getClass().getSimpleName() + ": " + m + ")";
+        return root == t
+                ? String.valueOf(m)
+                : t.getMessage() + " (" + root.getClass().getSimpleName() + ": " + m + ")";
     }
 }

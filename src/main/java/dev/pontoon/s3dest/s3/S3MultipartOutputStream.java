@@ -94,8 +94,7 @@ public final class S3MultipartOutputStream extends PositionOutputStream {
 
     /** Parts go out only when full; there is nothing to flush early. */
     @Override
-    public void flush() {
-    }
+    public void flush() {}
 
     /** Uploads what remains and makes the object visible. */
     public void commit() throws IOException {
@@ -109,8 +108,11 @@ public final class S3MultipartOutputStream extends PositionOutputStream {
             awaitInFlight();
             String op = "CompleteMultipartUpload";
             try {
-                s3.completeMultipartUpload(r -> r.bucket(target.bucket()).key(target.key()).uploadId(uploadId)
-                        .multipartUpload(CompletedMultipartUpload.builder().parts(parts).build()));
+                s3.completeMultipartUpload(r -> r.bucket(target.bucket())
+                        .key(target.key())
+                        .uploadId(uploadId)
+                        .multipartUpload(
+                                CompletedMultipartUpload.builder().parts(parts).build()));
             } catch (RuntimeException e) {
                 throw S3Errors.map(e, op, target.bucket(), target.key());
             }
@@ -147,10 +149,12 @@ public final class S3MultipartOutputStream extends PositionOutputStream {
             inFlight = null;
         }
         try {
-            s3.abortMultipartUpload(r -> r.bucket(target.bucket()).key(target.key()).uploadId(uploadId));
+            s3.abortMultipartUpload(
+                    r -> r.bucket(target.bucket()).key(target.key()).uploadId(uploadId));
         } catch (RuntimeException e) {
-            LOG.errorf("could not abort multipart upload %s of s3://%s/%s: %s", uploadId, target.bucket(), target.key(),
-                    e.getMessage());
+            LOG.errorf(
+                    "could not abort multipart upload %s of s3://%s/%s: %s",
+                    uploadId, target.bucket(), target.key(), e.getMessage());
             throw S3Errors.map(e, "AbortMultipartUpload (upload " + uploadId + ")", target.bucket(), target.key());
         }
         if (mayHaveOrphans) {
@@ -166,18 +170,22 @@ public final class S3MultipartOutputStream extends PositionOutputStream {
      */
     private void sweepOrphans(RuntimeException cause) {
         try {
-            for (MultipartUpload upload : s3.listMultipartUploadsPaginator(r -> r.bucket(target.bucket()).prefix(target.key()))
+            for (MultipartUpload upload : s3.listMultipartUploadsPaginator(
+                            r -> r.bucket(target.bucket()).prefix(target.key()))
                     .uploads()) {
                 if (upload.key().equals(target.key()) && !upload.uploadId().equals(uploadId)) {
-                    s3.abortMultipartUpload(r -> r.bucket(target.bucket()).key(target.key()).uploadId(upload.uploadId()));
-                    LOG.infof("aborted orphan multipart upload %s of s3://%s/%s left by a retried CreateMultipartUpload",
+                    s3.abortMultipartUpload(
+                            r -> r.bucket(target.bucket()).key(target.key()).uploadId(upload.uploadId()));
+                    LOG.infof(
+                            "aborted orphan multipart upload %s of s3://%s/%s left by a retried CreateMultipartUpload",
                             upload.uploadId(), target.bucket(), target.key());
                 }
             }
         } catch (RuntimeException e) {
-            LOG.warnf("could not sweep orphan multipart uploads of s3://%s/%s after a retried CreateMultipartUpload: %s; "
-                    + "the bucket's AbortIncompleteMultipartUpload rule will remove them", target.bucket(), target.key(),
-                    e.getMessage());
+            LOG.warnf(
+                    "could not sweep orphan multipart uploads of s3://%s/%s after a retried CreateMultipartUpload: %s; "
+                            + "the bucket's AbortIncompleteMultipartUpload rule will remove them",
+                    target.bucket(), target.key(), e.getMessage());
             if (cause != null) {
                 cause.addSuppressed(e);
             }
@@ -193,7 +201,8 @@ public final class S3MultipartOutputStream extends PositionOutputStream {
             AtomicInteger attempts = new AtomicInteger();
             try {
                 uploadId = s3.createMultipartUpload(r -> target.applyTo(r)
-                        .overrideConfiguration(o -> o.putExecutionAttribute(AttemptCounter.ATTEMPTS, attempts))).uploadId();
+                                .overrideConfiguration(o -> o.putExecutionAttribute(AttemptCounter.ATTEMPTS, attempts)))
+                        .uploadId();
             } catch (RuntimeException e) {
                 RuntimeException mapped = S3Errors.map(e, "CreateMultipartUpload", target.bucket(), target.key());
                 if (attempts.get() > 0) {
@@ -215,9 +224,14 @@ public final class S3MultipartOutputStream extends PositionOutputStream {
         int partNumber = parts.size() + 1;
         inFlight = uploader.submit(() -> {
             try {
-                String etag = s3.uploadPart(r -> r.bucket(target.bucket()).key(target.key()).uploadId(uploadId)
-                                .partNumber(partNumber).contentLength((long) length),
-                        body(data, length)).eTag();
+                String etag = s3.uploadPart(
+                                r -> r.bucket(target.bucket())
+                                        .key(target.key())
+                                        .uploadId(uploadId)
+                                        .partNumber(partNumber)
+                                        .contentLength((long) length),
+                                body(data, length))
+                        .eTag();
                 return CompletedPart.builder().partNumber(partNumber).eTag(etag).build();
             } catch (RuntimeException e) {
                 throw S3Errors.map(e, "UploadPart " + partNumber, target.bucket(), target.key());
@@ -258,8 +272,8 @@ public final class S3MultipartOutputStream extends PositionOutputStream {
 
     /** A body over the buffer without copying it; the SDK may read it more than once when it retries. */
     private static RequestBody body(byte[] data, int length) {
-        return RequestBody.fromContentProvider(() -> new ByteArrayInputStream(data, 0, length), length,
-                "application/octet-stream");
+        return RequestBody.fromContentProvider(
+                () -> new ByteArrayInputStream(data, 0, length), length, "application/octet-stream");
     }
 
     private void ensureOpen() throws IOException {

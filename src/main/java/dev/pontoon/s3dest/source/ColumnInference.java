@@ -18,8 +18,7 @@ import java.util.Map;
  * any other mix → json, which keeps every value as written; a column that is only ever null → string.
  */
 public final class ColumnInference {
-    private ColumnInference() {
-    }
+    private ColumnInference() {}
 
     public static List<ColumnSpec> infer(Iterable<JsonNode> rows) {
         Map<String, Kind> kinds = new LinkedHashMap<>();
@@ -27,8 +26,8 @@ public final class ColumnInference {
         for (JsonNode row : rows) {
             index++;
             if (!row.isObject()) {
-                throw new InvalidEventException("rows[" + (index - 1) + "] (row " + index + "): must be a JSON object, got "
-                        + EventParser.kind(row));
+                throw new InvalidEventException("rows[" + (index - 1) + "] (row " + index
+                        + "): must be a JSON object, got " + EventParser.kind(row));
             }
             for (var it = row.fields(); it.hasNext(); ) {
                 var field = it.next();
@@ -46,7 +45,8 @@ public final class ColumnInference {
             }
         }
         List<ColumnSpec> columns = new ArrayList<>();
-        kinds.forEach((name, kind) -> columns.add(new ColumnSpec(name, ColumnType.of(kind == null ? Kind.STRING : kind), true)));
+        kinds.forEach((name, kind) ->
+                columns.add(new ColumnSpec(name, ColumnType.of(kind == null ? Kind.STRING : kind), true)));
         return columns;
     }
 

@@ -17,6 +17,7 @@ final class EiselLemire {
     private static final int MAX_EXP10 = 347;
     /** For 10^e, e in [MIN_EXP10, MAX_EXP10]: the top 128 bits of its binary mantissa, rounded down; [hi, lo]. */
     private static final long[] HI = new long[MAX_EXP10 - MIN_EXP10 + 1];
+
     private static final long[] LO = new long[MAX_EXP10 - MIN_EXP10 + 1];
 
     static {
@@ -36,8 +37,7 @@ final class EiselLemire {
         }
     }
 
-    private EiselLemire() {
-    }
+    private EiselLemire() {}
 
     /**
      * The bits of the double nearest to {@code mantissa × 10^exp10} (mantissa read as unsigned, not zero), or

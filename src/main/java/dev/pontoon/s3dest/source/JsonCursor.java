@@ -18,6 +18,7 @@ abstract class JsonCursor {
 
     /** The longest string accepted, as Jackson's stream constraints say. */
     final int maxString;
+
     private byte[] scratch = new byte[1024];
 
     byte[] b;
@@ -25,6 +26,7 @@ abstract class JsonCursor {
     int end;
     /** Where the last string read by {@link #string()} is. */
     byte[] text;
+
     int textFrom;
     int textLength;
     /** The line's end while a number is read inside a string ({@link #enterString}). */

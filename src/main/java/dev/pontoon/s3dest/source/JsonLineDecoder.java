@@ -33,6 +33,7 @@ final class JsonLineDecoder extends JsonNumbers {
     private final byte[][] names;
     /** Whether a column's name is written in JSON as its plain bytes (no character that needs an escape). */
     private final boolean[] plainName;
+
     private final Map<String, Integer> index = new HashMap<>();
     private final boolean[] seen;
     /** For json columns: the value's text is parsed and written by it, as the general decoder does. */
@@ -233,7 +234,9 @@ final class JsonLineDecoder extends JsonNumbers {
                     return false;
                 }
                 try {
-                    row.setBinary(column, Binary.fromString(mapper.writeValueAsString(mapper.readTree(b, start, pos - start))));
+                    row.setBinary(
+                            column,
+                            Binary.fromString(mapper.writeValueAsString(mapper.readTree(b, start, pos - start))));
                 } catch (java.io.IOException e) {
                     return false;
                 }
@@ -243,7 +246,8 @@ final class JsonLineDecoder extends JsonNumbers {
                     return false;
                 }
                 if (columns[column].type().maxLength() > 0
-                        && Values.codePoints(text, textFrom, textLength) > columns[column].type().maxLength()) {
+                        && Values.codePoints(text, textFrom, textLength)
+                                > columns[column].type().maxLength()) {
                     return false; // the general decoder reports it
                 }
                 row.setBytes(column, text, textFrom, textLength);
@@ -277,16 +281,17 @@ final class JsonLineDecoder extends JsonNumbers {
             return false;
         }
         try {
-            row.setLong(column, switch (kinds[column]) {
-                case DATE -> Values.date(text);
-                case TIME -> Values.time(text);
-                case TIMESTAMP -> Values.timestampUtc(text);
-                default -> Values.timestampNtz(text);
-            });
+            row.setLong(
+                    column,
+                    switch (kinds[column]) {
+                        case DATE -> Values.date(text);
+                        case TIME -> Values.time(text);
+                        case TIMESTAMP -> Values.timestampUtc(text);
+                        default -> Values.timestampNtz(text);
+                    });
         } catch (IllegalArgumentException | ArithmeticException e) {
             return false;
         }
         return true;
     }
-
 }

@@ -8,8 +8,10 @@ import java.nio.charset.StandardCharsets;
  * {@link #skipValue} for the values of fields the model does not name.
  */
 abstract class JsonNumbers extends JsonCursor {
-    private static final double[] POW10 = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13,
-        1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+    private static final double[] POW10 = {
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19,
+        1e20, 1e21, 1e22
+    };
     private static final long[] LONG_POW10 = new long[19];
 
     static {
@@ -153,7 +155,8 @@ abstract class JsonNumbers extends JsonCursor {
         double v;
         if (digits > 18 || m > (1L << 53) || exponent < -22 || exponent > 22) {
             long bits = digits <= 18 && m != 0 ? EiselLemire.bits(m, exponent, negative) : EiselLemire.FAIL;
-            return bits != EiselLemire.FAIL ? Double.longBitsToDouble(bits)
+            return bits != EiselLemire.FAIL
+                    ? Double.longBitsToDouble(bits)
                     : Double.parseDouble(new String(b, s, pos - s, StandardCharsets.ISO_8859_1));
         }
         v = exponent < 0 ? m / POW10[-exponent] : m * POW10[exponent];

@@ -79,8 +79,8 @@ public final class JsonRowDecoder {
             try {
                 set(row, i, column.type(), p, token);
             } catch (IllegalArgumentException | ArithmeticException e) {
-                throw new InvalidEventException(where.get() + ", column " + column.name() + " (" + column.type() + "): "
-                        + e.getMessage());
+                throw new InvalidEventException(
+                        where.get() + ", column " + column.name() + " (" + column.type() + "): " + e.getMessage());
             }
         }
         for (int i = 0; i < seen.length; i++) {
@@ -92,7 +92,8 @@ public final class JsonRowDecoder {
 
     private void setNull(Row row, int i, Supplier<String> where) {
         if (!columns[i].nullable()) {
-            throw new InvalidEventException(where.get() + ", column " + columns[i].name() + ": null in a non-nullable column");
+            throw new InvalidEventException(
+                    where.get() + ", column " + columns[i].name() + ": null in a non-nullable column");
         }
         row.setNull(i);
     }
@@ -151,14 +152,16 @@ public final class JsonRowDecoder {
                     throw wrong("a base64 string", p, t);
                 }
                 try {
-                    row.setBinary(i, Binary.fromConstantByteArray(Base64.getDecoder().decode(p.getText())));
+                    row.setBinary(
+                            i, Binary.fromConstantByteArray(Base64.getDecoder().decode(p.getText())));
                 } catch (IllegalArgumentException e) {
                     throw new IllegalArgumentException("is not valid base64");
                 }
             }
             case DATE -> row.setLong(i, Values.date(text(p, t, "a date string yyyy-MM-dd")));
             case TIME -> row.setLong(i, Values.time(text(p, t, "a time string HH:mm:ss[.ffffff]")));
-            case TIMESTAMP -> row.setLong(i, Values.timestampUtc(text(p, t, "an ISO-8601 timestamp string with offset")));
+            case TIMESTAMP ->
+                row.setLong(i, Values.timestampUtc(text(p, t, "an ISO-8601 timestamp string with offset")));
             case TIMESTAMP_NTZ -> row.setLong(i, Values.timestampNtz(text(p, t, "an ISO-8601 timestamp string")));
         }
     }
@@ -212,10 +215,14 @@ public final class JsonRowDecoder {
         }
         if (t == JsonToken.VALUE_STRING) {
             switch (p.getText()) {
-                case "NaN": return Double.NaN;
-                case "Infinity": return Double.POSITIVE_INFINITY;
-                case "-Infinity": return Double.NEGATIVE_INFINITY;
-                default: break;
+                case "NaN":
+                    return Double.NaN;
+                case "Infinity":
+                    return Double.POSITIVE_INFINITY;
+                case "-Infinity":
+                    return Double.NEGATIVE_INFINITY;
+                default:
+                    break;
             }
         }
         throw wrong("a number", p, t);

@@ -10,6 +10,5 @@ public interface RowSource extends Closeable {
     boolean next(Row row) throws IOException;
 
     @Override
-    default void close() throws IOException {
-    }
+    default void close() throws IOException {}
 }

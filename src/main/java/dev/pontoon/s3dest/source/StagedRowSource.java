@@ -119,7 +119,10 @@ public final class StagedRowSource implements RowSource {
         if (magic.length >= 2 && (magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b) {
             return SourceCompression.GZIP;
         }
-        if (magic.length == 4 && (magic[0] & 0xff) == 0x28 && (magic[1] & 0xff) == 0xb5 && (magic[2] & 0xff) == 0x2f
+        if (magic.length == 4
+                && (magic[0] & 0xff) == 0x28
+                && (magic[1] & 0xff) == 0xb5
+                && (magic[2] & 0xff) == 0x2f
                 && (magic[3] & 0xff) == 0xfd) {
             return SourceCompression.ZSTD;
         }
@@ -149,12 +152,16 @@ public final class StagedRowSource implements RowSource {
             if (e instanceof CharacterCodingException) {
                 return new InvalidEventException(uri + " line " + line() + ": not valid UTF-8");
             }
-            if (e instanceof ZipException || e instanceof java.io.EOFException && e.getMessage() != null
-                    && e.getMessage().contains("ZLIB")) {
-                return new InvalidEventException(uri + ": corrupt gzip data near line " + line() + " (" + e.getMessage() + ")");
+            if (e instanceof ZipException
+                    || e instanceof java.io.EOFException
+                            && e.getMessage() != null
+                            && e.getMessage().contains("ZLIB")) {
+                return new InvalidEventException(
+                        uri + ": corrupt gzip data near line " + line() + " (" + e.getMessage() + ")");
             }
             if (e instanceof MalformedInputException) {
-                return new InvalidEventException(uri + ": corrupt zstd data near line " + line() + " (" + e.getMessage() + ")");
+                return new InvalidEventException(
+                        uri + ": corrupt zstd data near line " + line() + " (" + e.getMessage() + ")");
             }
             return S3Errors.map(e, "GetObject (reading source " + uri + " at line " + line() + ")", bucket, key);
         }
@@ -184,12 +191,14 @@ public final class StagedRowSource implements RowSource {
         private int line;
         private final java.util.function.Supplier<String> position = () -> uri + " line " + line;
 
-        JsonlRows(ResponseInputStream<GetObjectResponse> object, InputStream in, String uri, String bucket, String key) {
+        JsonlRows(
+                ResponseInputStream<GetObjectResponse> object, InputStream in, String uri, String bucket, String key) {
             super(object, uri, bucket, key);
             // A line may hold one string at the mapper's limit twice over (room for multi-byte text); a longer
             // string fails with Jackson's message.
             this.fast = new JsonLineDecoder(columns, mapper);
-            this.lines = new LineReader(in, 2 * mapper.getFactory().streamReadConstraints().getMaxStringLength());
+            this.lines = new LineReader(
+                    in, 2 * mapper.getFactory().streamReadConstraints().getMaxStringLength());
         }
 
         @Override
@@ -198,7 +207,8 @@ public final class StagedRowSource implements RowSource {
                 while (lines.next()) {
                     line = lines.number();
                     byte[] b = lines.buffer();
-                    if (fast.decode(b, lines.start(), lines.end(), row) || general(b, lines.start(), lines.end(), row)) {
+                    if (fast.decode(b, lines.start(), lines.end(), row)
+                            || general(b, lines.start(), lines.end(), row)) {
                         return true;
                     }
                 }
@@ -221,13 +231,14 @@ public final class StagedRowSource implements RowSource {
                     return false;
                 }
                 if (token != JsonToken.START_OBJECT) {
-                    throw new InvalidEventException(uri + " line " + line + ": expected a JSON object, got " + switch (token) {
-                        case START_ARRAY -> "an array";
-                        case VALUE_STRING -> "a string";
-                        case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
-                        case VALUE_TRUE, VALUE_FALSE -> "a boolean";
-                        default -> String.valueOf(token.asString());
-                    });
+                    throw new InvalidEventException(uri + " line " + line + ": expected a JSON object, got "
+                            + switch (token) {
+                                case START_ARRAY -> "an array";
+                                case VALUE_STRING -> "a string";
+                                case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
+                                case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+                                default -> String.valueOf(token.asString());
+                            });
                 }
                 decoder.decode(parser, row, position);
                 if (parser.nextToken() != null) {

@@ -32,7 +32,8 @@ final class TextRowDecoder {
             ColumnSpec column = columns[i];
             if (v == null) {
                 if (!column.nullable()) {
-                    throw new InvalidEventException(where.get() + ", column " + column.name() + ": null in a non-nullable column");
+                    throw new InvalidEventException(
+                            where.get() + ", column " + column.name() + ": null in a non-nullable column");
                 }
                 row.setNull(i);
                 continue;
@@ -40,8 +41,8 @@ final class TextRowDecoder {
             try {
                 set(row, i, column.type(), v);
             } catch (IllegalArgumentException | ArithmeticException e) {
-                throw new InvalidEventException(where.get() + ", column " + column.name() + " (" + column.type() + "): "
-                        + e.getMessage());
+                throw new InvalidEventException(
+                        where.get() + ", column " + column.name() + " (" + column.type() + "): " + e.getMessage());
             }
         }
     }
@@ -75,7 +76,8 @@ final class TextRowDecoder {
             }
             case BINARY -> {
                 try {
-                    row.setBinary(i, Binary.fromConstantByteArray(Base64.getDecoder().decode(v)));
+                    row.setBinary(
+                            i, Binary.fromConstantByteArray(Base64.getDecoder().decode(v)));
                 } catch (IllegalArgumentException e) {
                     throw new IllegalArgumentException("is not valid base64");
                 }
@@ -92,7 +94,8 @@ final class TextRowDecoder {
         return switch (v.trim().toLowerCase(Locale.ROOT)) {
             case "true", "t", "1" -> true;
             case "false", "f", "0" -> false;
-            default -> throw new IllegalArgumentException("'" + Values.clip(v) + "' is not a boolean (true/false, t/f, 1/0)");
+            default ->
+                throw new IllegalArgumentException("'" + Values.clip(v) + "' is not a boolean (true/false, t/f, 1/0)");
         };
     }
 

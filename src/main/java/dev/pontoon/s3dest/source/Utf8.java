@@ -2,8 +2,7 @@ package dev.pontoon.s3dest.source;
 
 /** UTF-8 checks and encoding on byte ranges, without decoding to chars. */
 final class Utf8 {
-    private Utf8() {
-    }
+    private Utf8() {}
 
     /**
      * Whether {@code b[from, to)} is well-formed UTF-8 as the Unicode standard defines it: no overlong forms, no

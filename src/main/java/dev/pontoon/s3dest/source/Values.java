@@ -23,13 +23,13 @@ import org.apache.parquet.io.api.Binary;
  * {@link IllegalArgumentException} with a short reason; callers add the row and column.
  */
 public final class Values {
-    private Values() {
-    }
+    private Values() {}
 
     /** {@code yyyy-MM-dd} to days since 1970-01-01. */
     public static int date(String text) {
         try {
-            return Math.toIntExact(LocalDate.parse(text, DateTimeFormatter.ISO_LOCAL_DATE).toEpochDay());
+            return Math.toIntExact(
+                    LocalDate.parse(text, DateTimeFormatter.ISO_LOCAL_DATE).toEpochDay());
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException("'" + clip(text) + "' is not a date (yyyy-MM-dd)");
         }
@@ -51,10 +51,11 @@ public final class Values {
             return fast;
         }
         try {
-            return micros(OffsetDateTime.parse(withT(text), DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant());
+            return micros(OffsetDateTime.parse(withT(text), DateTimeFormatter.ISO_OFFSET_DATE_TIME)
+                    .toInstant());
         } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("'" + clip(text)
-                    + "' is not an ISO-8601 timestamp with offset (e.g. 2025-09-25T13:22:33.123Z)");
+            throw new IllegalArgumentException(
+                    "'" + clip(text) + "' is not an ISO-8601 timestamp with offset (e.g. 2025-09-25T13:22:33.123Z)");
         }
     }
 
@@ -65,7 +66,8 @@ public final class Values {
             return fast;
         }
         try {
-            return micros(LocalDateTime.parse(withT(text), DateTimeFormatter.ISO_LOCAL_DATE_TIME).toInstant(ZoneOffset.UTC));
+            return micros(LocalDateTime.parse(withT(text), DateTimeFormatter.ISO_LOCAL_DATE_TIME)
+                    .toInstant(ZoneOffset.UTC));
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException("'" + clip(text)
                     + "' is not an ISO-8601 timestamp without offset (e.g. 2025-09-25T13:22:33.123456)");
@@ -90,8 +92,12 @@ public final class Values {
      */
     static long fastTimestamp(byte[] b, int from, int to, boolean offset) {
         int n = to - from;
-        if (n < 19 || b[from + 4] != '-' || b[from + 7] != '-' || (b[from + 10] != 'T' && b[from + 10] != ' ')
-                || b[from + 13] != ':' || b[from + 16] != ':') {
+        if (n < 19
+                || b[from + 4] != '-'
+                || b[from + 7] != '-'
+                || (b[from + 10] != 'T' && b[from + 10] != ' ')
+                || b[from + 13] != ':'
+                || b[from + 16] != ':') {
             return NOT_FAST;
         }
         int year = digits(b, from, 4);
@@ -100,8 +106,17 @@ public final class Values {
         int hour = digits(b, from + 11, 2);
         int minute = digits(b, from + 14, 2);
         int second = digits(b, from + 17, 2);
-        if (year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59
-                || second < 0 || second > 59 || day > monthLength(year, month)) {
+        if (year < 0
+                || month < 1
+                || month > 12
+                || day < 1
+                || hour < 0
+                || hour > 23
+                || minute < 0
+                || minute > 59
+                || second < 0
+                || second > 59
+                || day > monthLength(year, month)) {
             return NOT_FAST;
         }
         int pos = from + 19;
@@ -190,8 +205,8 @@ public final class Values {
         try {
             scaled = value.setScale(type.scale(), RoundingMode.UNNECESSARY);
         } catch (ArithmeticException e) {
-            throw new IllegalArgumentException(clip(value.toPlainString()) + " has more than " + type.scale()
-                    + " fraction digits");
+            throw new IllegalArgumentException(
+                    clip(value.toPlainString()) + " has more than " + type.scale() + " fraction digits");
         }
         if (scaled.precision() - scaled.scale() > type.precision() - type.scale()) {
             throw new IllegalArgumentException(clip(value.toPlainString()) + " has more than "

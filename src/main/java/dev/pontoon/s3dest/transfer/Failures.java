@@ -10,11 +10,11 @@ import java.util.List;
  * manifest), keeping the exception's type: the type is the error a state machine matches.
  */
 final class Failures {
-    private Failures() {
-    }
+    private Failures() {}
 
     static RuntimeException withCompletedFiles(Throwable t, List<FileResult> completed) {
-        RuntimeException e = t instanceof RuntimeException r ? r : new S3TransientException(String.valueOf(t.getMessage()), null, t);
+        RuntimeException e =
+                t instanceof RuntimeException r ? r : new S3TransientException(String.valueOf(t.getMessage()), null, t);
         if (e instanceof DestinationException d && !completed.isEmpty()) {
             return d.withCompletedFiles(completed.stream().map(FileResult::key).toList());
         }

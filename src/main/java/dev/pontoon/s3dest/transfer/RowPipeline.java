@@ -20,8 +20,7 @@ final class RowPipeline implements AutoCloseable {
     private static final Object END = new Object();
 
     /** A batch of decoded rows: {@code rows[0, count)}. */
-    record Batch(Row[] rows, int count) {
-    }
+    record Batch(Row[] rows, int count) {}
 
     private final BlockingQueue<Row[]> free = new ArrayBlockingQueue<>(3);
     private final BlockingQueue<Object> full = new ArrayBlockingQueue<>(4);

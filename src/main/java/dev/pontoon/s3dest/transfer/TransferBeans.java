@@ -2,7 +2,6 @@ package dev.pontoon.s3dest.transfer;
 
 import dev.pontoon.s3dest.batch.BatchCommitter;
 import dev.pontoon.s3dest.catalog.Catalogs;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pontoon.s3dest.connection.ConnectionTester;
 import dev.pontoon.s3dest.event.Json;
 import dev.pontoon.s3dest.parquet.WriterSettings;
@@ -23,8 +22,10 @@ public class TransferBeans {
     @Produces
     @ApplicationScoped
     S3ClientFactory clientFactory(TransferConfig config) {
-        return new S3ClientFactory(new S3ClientFactory.Settings(config.connectTimeout(), config.socketTimeout(),
-                config.attemptTimeout(), config.maxAttempts()), System.getenv());
+        return new S3ClientFactory(
+                new S3ClientFactory.Settings(
+                        config.connectTimeout(), config.socketTimeout(), config.attemptTimeout(), config.maxAttempts()),
+                System.getenv());
     }
 
     /**
@@ -46,19 +47,20 @@ public class TransferBeans {
     @Produces
     @ApplicationScoped
     ConnectionTester connectionTester() {
-        return new ConnectionTester(new S3ClientFactory(new S3ClientFactory.Settings(Duration.ofSeconds(2),
-                Duration.ofSeconds(3), Duration.ofSeconds(4), 2), System.getenv()));
+        return new ConnectionTester(new S3ClientFactory(
+                new S3ClientFactory.Settings(Duration.ofSeconds(2), Duration.ofSeconds(3), Duration.ofSeconds(4), 2),
+                System.getenv()));
     }
 
     @Produces
     @ApplicationScoped
     TransferService transferService(TransferConfig config, S3ClientFactory clients) {
         if (config.partSize() < S3MultipartOutputStream.MIN_PART_SIZE && !config.allowSmallParts()) {
-            throw new IllegalArgumentException("s3dest.part-size: " + config.partSize()
-                    + " is below S3's minimum part size of 5 MiB (5242880)");
+            throw new IllegalArgumentException(
+                    "s3dest.part-size: " + config.partSize() + " is below S3's minimum part size of 5 MiB (5242880)");
         }
-        WriterSettings writer = new WriterSettings(config.targetFileBytes(), config.maxFileRows(), config.rowGroupBytes(),
-                config.pageBytes());
+        WriterSettings writer = new WriterSettings(
+                config.targetFileBytes(), config.maxFileRows(), config.rowGroupBytes(), config.pageBytes());
         // The Embedded Metric Format line goes to stdout, where Lambda's log capture turns it into metrics.
         return new TransferService(writer, config.partSize(), clients, Json.MAPPER, uploader(), System.out::println);
     }
@@ -66,8 +68,13 @@ public class TransferBeans {
     /** The service with the defaults of {@link TransferConfig}, for use outside the container. */
     public static TransferService defaultService() {
         S3ClientFactory.Settings s3 = S3ClientFactory.Settings.defaults();
-        return new TransferService(new WriterSettings(128L << 20, 0, 32L << 20, 1 << 20), 16 << 20,
-                new S3ClientFactory(s3, System.getenv()), Json.MAPPER, uploader(), System.out::println);
+        return new TransferService(
+                new WriterSettings(128L << 20, 0, 32L << 20, 1 << 20),
+                16 << 20,
+                new S3ClientFactory(s3, System.getenv()),
+                Json.MAPPER,
+                uploader(),
+                System.out::println);
     }
 
     /** Part uploads run here; each stream keeps at most one in flight. Daemon threads never hold the JVM up. */

@@ -62,6 +62,8 @@ public interface TransferConfig {
 
     /** See {@link #prime()}. */
     enum PrimeMode {
-        SNAPSHOT, INIT, OFF
+        SNAPSHOT,
+        INIT,
+        OFF
     }
 }

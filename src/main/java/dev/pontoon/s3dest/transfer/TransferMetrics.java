@@ -11,12 +11,19 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 final class TransferMetrics {
     static final String NAMESPACE = "PontoonS3Destination";
 
-    private TransferMetrics() {
-    }
+    private TransferMetrics() {}
 
-    record Figures(String model, String transferId, String batchId, long rows, long bytes, int files, long durationMs,
-            long retries, int abortedUploads, boolean failed) {
-    }
+    record Figures(
+            String model,
+            String transferId,
+            String batchId,
+            long rows,
+            long bytes,
+            int files,
+            long durationMs,
+            long retries,
+            int abortedUploads,
+            boolean failed) {}
 
     static String emf(ObjectMapper mapper, Figures f, long timestampMillis) {
         ObjectNode line = mapper.createObjectNode();

@@ -18,6 +18,7 @@ import dev.pontoon.s3dest.parquet.WriterSettings;
 import dev.pontoon.s3dest.s3.ObjectKeys;
 import dev.pontoon.s3dest.s3.ObjectTarget;
 import dev.pontoon.s3dest.s3.OpenUploads;
+import dev.pontoon.s3dest.s3.S3CallStats;
 import dev.pontoon.s3dest.s3.S3ClientFactory;
 import dev.pontoon.s3dest.s3.S3Errors;
 import dev.pontoon.s3dest.s3.S3OutputFile;
@@ -33,7 +34,6 @@ import java.util.concurrent.ExecutorService;
 import org.apache.parquet.io.api.Binary;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
-import dev.pontoon.s3dest.s3.S3CallStats;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -64,14 +64,23 @@ public final class TransferService {
     private final BatchCommitter committer;
 
     /** A service that writes no metrics line (tests, benchmarks, embedding). */
-    public TransferService(WriterSettings writerSettings, int partSize, S3ClientFactory clients, ObjectMapper mapper,
+    public TransferService(
+            WriterSettings writerSettings,
+            int partSize,
+            S3ClientFactory clients,
+            ObjectMapper mapper,
             ExecutorService uploader) {
-        this(writerSettings, partSize, clients, mapper, uploader, line -> { });
+        this(writerSettings, partSize, clients, mapper, uploader, line -> {});
     }
 
     /** @param metricsSink receives the invocation's Embedded Metric Format line (stdout in Lambda) */
-    public TransferService(WriterSettings writerSettings, int partSize, S3ClientFactory clients, ObjectMapper mapper,
-            ExecutorService uploader, java.util.function.Consumer<String> metricsSink) {
+    public TransferService(
+            WriterSettings writerSettings,
+            int partSize,
+            S3ClientFactory clients,
+            ObjectMapper mapper,
+            ExecutorService uploader,
+            java.util.function.Consumer<String> metricsSink) {
         this.writerSettings = writerSettings;
         this.partSize = partSize;
         this.clients = clients;
@@ -82,14 +91,14 @@ public final class TransferService {
         this.committer = new BatchCommitter(clients, mapper, new Catalogs(clients));
     }
 
-    private TransferService(TransferService template, WriterSettings writerSettings, int partSize,
-            S3ClientFactory clients) {
+    private TransferService(
+            TransferService template, WriterSettings writerSettings, int partSize, S3ClientFactory clients) {
         this.writerSettings = writerSettings;
         this.partSize = partSize;
         this.clients = clients;
         this.mapper = template.mapper;
         this.uploader = template.uploader;
-        this.metricsSink = line -> { };
+        this.metricsSink = line -> {};
         this.summaryLevel = Logger.Level.DEBUG;
         this.committer = new BatchCommitter(clients, mapper, new Catalogs(clients));
     }
@@ -128,9 +137,19 @@ public final class TransferService {
             return result;
         } finally {
             long bytes = run.files.stream().mapToLong(FileResult::bytes).sum();
-            metricsSink.accept(TransferMetrics.emf(mapper, new TransferMetrics.Figures(event.model().name(),
-                    event.transferId(), event.batchId(), run.rows, bytes, run.files.size(),
-                    (System.nanoTime() - started) / 1_000_000, run.stats.retries(), run.abortedUploads, failed),
+            metricsSink.accept(TransferMetrics.emf(
+                    mapper,
+                    new TransferMetrics.Figures(
+                            event.model().name(),
+                            event.transferId(),
+                            event.batchId(),
+                            run.rows,
+                            bytes,
+                            run.files.size(),
+                            (System.nanoTime() - started) / 1_000_000,
+                            run.stats.retries(),
+                            run.abortedUploads,
+                            failed),
                     System.currentTimeMillis()));
             MDC.remove("transfer_id");
             MDC.remove("model");
@@ -148,19 +167,30 @@ public final class TransferService {
                 S3Client sourceS3 = sourceClient(event, s3);
                 RowSource source = openSource(event, modelColumns, sourceS3)) {
             RollingParquetWriter writer = openWriter(event, fileColumns, s3);
-            List<FileResult> files = writeRows(event, source, writer, pontoonColumns(event, modelColumns.size()),
-                    deadline, run, started);
+            List<FileResult> files = writeRows(
+                    event, source, writer, pontoonColumns(event, modelColumns.size()), deadline, run, started);
             run.abortedUploads += abortLeftBehind(s3, event, writer.nextIndex());
             writeManifest(s3, event, fileColumns, writer, files);
             String batchManifest = event.commit()
-                    ? committer.commitWhole(s3, event, fileColumns, writer.schema(), files).manifest()
+                    ? committer
+                            .commitWhole(s3, event, fileColumns, writer.schema(), files)
+                            .manifest()
                     : null;
             long millis = (System.nanoTime() - started) / 1_000_000;
             TransferResult result = TransferResult.ok(model, event.batchId(), files, writer.nextIndex(), millis)
                     .withBatchManifest(batchManifest);
-            LOG.logf(summaryLevel, "transfer %s of model %s batch %s: %d rows, %d bytes, %d files to s3://%s in %d ms (%.0f rows/s, %d retries)",
-                    event.transferId() == null ? "-" : event.transferId(), model, event.batchId(), result.rows(),
-                    result.bytes(), files.size(), destination.bucket(), millis, result.rows() * 1000.0 / Math.max(1, millis),
+            LOG.logf(
+                    summaryLevel,
+                    "transfer %s of model %s batch %s: %d rows, %d bytes, %d files to s3://%s in %d ms (%.0f rows/s, %d retries)",
+                    event.transferId() == null ? "-" : event.transferId(),
+                    model,
+                    event.batchId(),
+                    result.rows(),
+                    result.bytes(),
+                    files.size(),
+                    destination.bucket(),
+                    millis,
+                    result.rows() * 1000.0 / Math.max(1, millis),
                     run.stats.retries());
             return result;
         } catch (IOException e) {
@@ -192,20 +222,33 @@ public final class TransferService {
     private RollingParquetWriter openWriter(TransferEvent event, List<ColumnSpec> fileColumns, S3Client s3) {
         DestinationConfig destination = event.destination();
         String model = event.model().name();
-        return new RollingParquetWriter(model, fileColumns, writerSettings, destination.compression(),
+        return new RollingParquetWriter(
+                model,
+                fileColumns,
+                writerSettings,
+                destination.compression(),
                 Map.of("pontoon.model", model, "pontoon.batch_id", event.batchId()),
                 event.fileIndexStart(),
                 index -> dataKey(event, index),
-                key -> new S3OutputFile(s3, new ObjectTarget(destination.bucket(), key, ObjectTarget.PARQUET,
-                        destination.objects()), partSize, uploader));
+                key -> new S3OutputFile(
+                        s3,
+                        new ObjectTarget(destination.bucket(), key, ObjectTarget.PARQUET, destination.objects()),
+                        partSize,
+                        uploader));
     }
 
     /**
      * Decodes on one thread while this one encodes; every file completed on success. On any failure the file in
      * progress is aborted and the failure names the files that did complete.
      */
-    private List<FileResult> writeRows(TransferEvent event, RowSource source, RollingParquetWriter writer,
-            java.util.function.Consumer<Row> pontoonColumns, Deadline deadline, Run run, long started) {
+    private List<FileResult> writeRows(
+            TransferEvent event,
+            RowSource source,
+            RollingParquetWriter writer,
+            java.util.function.Consumer<Row> pontoonColumns,
+            Deadline deadline,
+            Run run,
+            long started) {
         try (RowPipeline pipeline = new RowPipeline(source, writer.schema().getFieldCount(), pontoonColumns, decoder)) {
             long lastProgress = System.nanoTime();
             for (RowPipeline.Batch batch; (batch = pipeline.next()) != null; ) {
@@ -216,8 +259,12 @@ public final class TransferService {
                 pipeline.release(batch);
                 if (System.nanoTime() - lastProgress >= PROGRESS_INTERVAL_NANOS) {
                     lastProgress = System.nanoTime();
-                    LOG.logf(summaryLevel, "progress: %d rows, %d files complete, %.0f rows/s", run.rows,
-                            writer.completed().size(), run.rows / ((lastProgress - started) / 1e9));
+                    LOG.logf(
+                            summaryLevel,
+                            "progress: %d rows, %d files complete, %.0f rows/s",
+                            run.rows,
+                            writer.completed().size(),
+                            run.rows / ((lastProgress - started) / 1e9));
                 }
                 if (deadline.passed()) {
                     throw new DeadlineExceededException("stopped before the Lambda deadline after " + run.rows
@@ -258,10 +305,11 @@ public final class TransferService {
         DestinationConfig d = event.destination();
         java.util.Set<String> owned = new java.util.HashSet<>();
         for (int i = event.fileIndexStart(); i < nextIndex; i++) {
-            owned.add(ObjectKeys.dataKey(d.prefix(), event.model().name(), event.transferStartedAt(), event.batchId(), i));
+            owned.add(ObjectKeys.dataKey(
+                    d.prefix(), event.model().name(), event.transferStartedAt(), event.batchId(), i));
         }
-        String first = ObjectKeys.dataKey(d.prefix(), event.model().name(), event.transferStartedAt(), event.batchId(),
-                event.fileIndexStart());
+        String first = ObjectKeys.dataKey(
+                d.prefix(), event.model().name(), event.transferStartedAt(), event.batchId(), event.fileIndexStart());
         String common = first.substring(0, first.lastIndexOf('_') + 1);
         return OpenUploads.abortLeftBehind(s3, d.bucket(), common, owned::contains);
     }
@@ -278,13 +326,26 @@ public final class TransferService {
     }
 
     /** After every data file is complete: the manifest that tells readers the chunk is whole. */
-    private void writeManifest(S3Client s3, TransferEvent event, List<ColumnSpec> columns, RollingParquetWriter writer,
+    private void writeManifest(
+            S3Client s3,
+            TransferEvent event,
+            List<ColumnSpec> columns,
+            RollingParquetWriter writer,
             List<FileResult> files) {
         String key = ChunkManifest.key(event);
-        byte[] body = ChunkManifest.content(mapper, event, columns, writer.schema(), files, writer.nextIndex(),
+        byte[] body = ChunkManifest.content(
+                mapper,
+                event,
+                columns,
+                writer.schema(),
+                files,
+                writer.nextIndex(),
                 event.source() == null ? List.of() : event.source().uris());
         try {
-            ObjectTarget target = new ObjectTarget(event.destination().bucket(), key, ObjectTarget.JSON,
+            ObjectTarget target = new ObjectTarget(
+                    event.destination().bucket(),
+                    key,
+                    ObjectTarget.JSON,
                     event.destination().objects());
             s3.putObject(r -> target.applyTo(r), software.amazon.awssdk.core.sync.RequestBody.fromBytes(body));
         } catch (RuntimeException e) {
@@ -318,7 +379,6 @@ public final class TransferService {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 }

@@ -8,8 +8,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pontoon.s3dest.catalog.Catalogs;
 import dev.pontoon.s3dest.event.CommitResult;
 import dev.pontoon.s3dest.event.EventParser;
-import dev.pontoon.s3dest.event.TransferResult;
 import dev.pontoon.s3dest.event.Json;
+import dev.pontoon.s3dest.event.TransferResult;
 import dev.pontoon.s3dest.parquet.WriterSettings;
 import dev.pontoon.s3dest.s3.S3ClientFactory;
 import dev.pontoon.s3dest.testing.Batches;
@@ -43,8 +43,8 @@ class BatchCommitTest {
     static void services() {
         uploader = Executors.newCachedThreadPool();
         S3ClientFactory clients = new S3ClientFactory(S3ClientFactory.Settings.defaults(), Map.of());
-        transfers = new TransferService(new WriterSettings(64L << 20, 0, 8L << 20, 1 << 20), 65536, clients, Json.MAPPER,
-                uploader);
+        transfers = new TransferService(
+                new WriterSettings(64L << 20, 0, 8L << 20, 1 << 20), 65536, clients, Json.MAPPER, uploader);
         committer = new BatchCommitter(clients, Json.MAPPER, new Catalogs(clients));
     }
 
@@ -79,13 +79,17 @@ class BatchCommitTest {
         assertThat(manifest.get("status").asText()).isEqualTo("complete");
         assertThat(manifest.get("sources").asInt()).isEqualTo(5);
         // File indexes come from the objects' positions: chunks start at 0, 2000 and 4000 and never collide.
-        assertThat(manifest.get("files")).extracting(f -> f.get("key").asText()).containsExactly(
-                "exports/orders/dt=2025-09-25/20250925132233_b1_0.parquet",
-                "exports/orders/dt=2025-09-25/20250925132233_b1_2000.parquet",
-                "exports/orders/dt=2025-09-25/20250925132233_b1_4000.parquet");
+        assertThat(manifest.get("files"))
+                .extracting(f -> f.get("key").asText())
+                .containsExactly(
+                        "exports/orders/dt=2025-09-25/20250925132233_b1_0.parquet",
+                        "exports/orders/dt=2025-09-25/20250925132233_b1_2000.parquet",
+                        "exports/orders/dt=2025-09-25/20250925132233_b1_4000.parquet");
         // Exactly the data files that exist, each once; DuckDB reads every row once.
         List<String> dataKeys = keys("exports/orders/dt=");
-        assertThat(manifest.get("files")).extracting(f -> f.get("key").asText()).containsExactlyInAnyOrderElementsOf(dataKeys);
+        assertThat(manifest.get("files"))
+                .extracting(f -> f.get("key").asText())
+                .containsExactlyInAnyOrderElementsOf(dataKeys);
         long rows = 0;
         try (S3Client s3 = SERVER.client()) {
             for (String key : dataKeys) {
@@ -107,12 +111,14 @@ class BatchCommitTest {
         assertThatThrownBy(() -> committer.commit(EventParser.batch(input)))
                 .isInstanceOf(BatchIncompleteException.class)
                 .hasMessage("batch b2 of model orders is incomplete: 5 of 9 staged objects under s3://" + staging + "/"
-                        + PREFIX + " are in no complete chunk manifest: " + uri(2) + ", " + uri(3) + ", " + uri(6) + ", "
+                        + PREFIX + " are in no complete chunk manifest: " + uri(2) + ", " + uri(3) + ", " + uri(6)
+                        + ", "
                         + uri(7) + ", " + uri(8) + "; nothing was committed");
         assertThat(keys("exports/orders/_batches/")).isEmpty();
 
         run(input, 6, 3);
-        assertThatThrownBy(() -> committer.commit(EventParser.batch(input))).hasMessageContaining("2 of 9")
+        assertThatThrownBy(() -> committer.commit(EventParser.batch(input)))
+                .hasMessageContaining("2 of 9")
                 .hasMessageContaining(uri(2) + ", " + uri(3) + ";");
         run(input, 2, 2);
         assertThat(committer.commit(EventParser.batch(input)).files()).isEqualTo(4);
@@ -127,7 +133,8 @@ class BatchCommitTest {
         run(other, 1, 1); // its manifest key starts like b3's, but it names batch b3_other
         assertThatThrownBy(() -> committer.commit(EventParser.batch(input)))
                 .isInstanceOf(BatchIncompleteException.class)
-                .hasMessageContaining("1 of 2 staged objects").hasMessageContaining(uri(1));
+                .hasMessageContaining("1 of 2 staged objects")
+                .hasMessageContaining(uri(1));
         assertThat(keys("exports/orders/_batches/")).isEmpty();
     }
 
@@ -140,7 +147,8 @@ class BatchCommitTest {
         JsonNode manifest = read(result.manifest());
         assertThat(manifest.get("files")).isEmpty();
         assertThat(manifest.get("sources").asInt()).isZero();
-        assertThat(manifest.get("columns")).extracting(c -> c.get("name").asText())
+        assertThat(manifest.get("columns"))
+                .extracting(c -> c.get("name").asText())
                 .containsExactly("id", "note", "pontoon__batch_id", "pontoon__last_synced_at");
     }
 
@@ -151,8 +159,10 @@ class BatchCommitTest {
         TransferResult result = transfers.transfer(EventParser.transferEvent(event));
         assertThat(result.batchManifest()).isEqualTo("direct/m/_batches/20250925132233_b.json");
         JsonNode manifest = read(result.batchManifest());
-        assertThat(manifest.get("files")).extracting(f -> f.get("key").asText())
-                .containsExactlyElementsOf(result.files().stream().map(f -> f.key()).toList());
+        assertThat(manifest.get("files"))
+                .extracting(f -> f.get("key").asText())
+                .containsExactlyElementsOf(
+                        result.files().stream().map(f -> f.key()).toList());
         assertThat(manifest.get("rows").asLong()).isEqualTo(2500);
         assertThat(manifest.get("sources").asInt()).isZero();
         assertThat(Json.MAPPER.writeValueAsString(result)).contains("\"batch_manifest\":");
@@ -166,15 +176,17 @@ class BatchCommitTest {
     void aChunkDerivesItsFileIndexesAndListsItsSources() throws Exception {
         ObjectNode input = stageAndInput(3, 10, "b5");
         TransferResult result = run(input, 1, 2);
-        assertThat(result.files()).extracting(f -> f.key())
+        assertThat(result.files())
+                .extracting(f -> f.key())
                 .containsExactly("exports/orders/dt=2025-09-25/20250925132233_b5_1000.parquet");
         JsonNode manifest = read("exports/orders/_manifests/20250925132233_b5_1000.json");
         assertThat(manifest.get("sources")).extracting(JsonNode::asText).containsExactly(uri(1), uri(2));
 
         ObjectNode gap = Batches.chunk(input, PREFIX, 0, 2);
         ((ObjectNode) gap.get("Items").get(1)).put("index", 5);
-        assertThatThrownBy(() -> EventParser.chunk(gap)).hasMessage(
-                "Items[1].index: 5 does not follow 0: a chunk's objects must be consecutive in the listing");
+        assertThatThrownBy(() -> EventParser.chunk(gap))
+                .hasMessage(
+                        "Items[1].index: 5 does not follow 0: a chunk's objects must be consecutive in the listing");
         ObjectNode misspelt = Batches.chunk(input, PREFIX, 0, 1);
         ((ObjectNode) misspelt.get("BatchInput").get("transfer")).put("bach_id", "x");
         assertThatThrownBy(() -> EventParser.chunk(misspelt))
@@ -190,7 +202,8 @@ class BatchCommitTest {
 
     private TransferResult run(ObjectNode input, int first, int count) {
         ObjectNode chunk = Batches.chunk(input, PREFIX, first, count);
-        ((ObjectNode) chunk.get("BatchInput").get("source")).put("endpoint_url", SERVER.endpoint().toString());
+        ((ObjectNode) chunk.get("BatchInput").get("source"))
+                .put("endpoint_url", SERVER.endpoint().toString());
         return transfers.transfer(EventParser.chunk(chunk));
     }
 
@@ -211,7 +224,8 @@ class BatchCommitTest {
     private List<String> keys(String prefix) {
         try (S3Client s3 = SERVER.client()) {
             return s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(prefix)).contents().stream()
-                    .map(S3Object::key).toList();
+                    .map(S3Object::key)
+                    .toList();
         }
     }
 }

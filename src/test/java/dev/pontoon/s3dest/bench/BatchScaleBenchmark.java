@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pontoon.s3dest.batch.BatchCommitter;
 import dev.pontoon.s3dest.catalog.Catalogs;
-import dev.pontoon.s3dest.handler.CommitHandler;
 import dev.pontoon.s3dest.event.Json;
+import dev.pontoon.s3dest.handler.CommitHandler;
 import dev.pontoon.s3dest.handler.TransferHandler;
 import dev.pontoon.s3dest.parquet.WriterSettings;
 import dev.pontoon.s3dest.s3.S3ClientFactory;
@@ -40,7 +40,8 @@ public final class BatchScaleBenchmark {
 
     public static void main(String[] args) throws Exception {
         StandaloneLogging.configure();
-        org.jboss.logmanager.LogContext.getSystemLogContext().getLogger("dev.pontoon.s3dest")
+        org.jboss.logmanager.LogContext.getSystemLogContext()
+                .getLogger("dev.pontoon.s3dest")
                 .setLevel(java.util.logging.Level.WARNING);
         int files = args.length > 0 ? Integer.parseInt(args[0]) : 400;
         int rowsEach = args.length > 1 ? Integer.parseInt(args[1]) : 2500;
@@ -59,8 +60,10 @@ public final class BatchScaleBenchmark {
             // What the ItemReader and ItemBatcher hand the children: positions in the listing, in groups.
             List<ObjectNode> chunks = new ArrayList<>();
             try (S3Client s3 = server.client()) {
-                List<String> keys = s3.listObjectsV2Paginator(r -> r.bucket("scale-staging").prefix(PREFIX)).contents()
-                        .stream().map(S3Object::key).toList();
+                List<String> keys =
+                        s3.listObjectsV2Paginator(r -> r.bucket("scale-staging").prefix(PREFIX)).contents().stream()
+                                .map(S3Object::key)
+                                .toList();
                 for (int first = 0; first < keys.size(); first += perChunk) {
                     ObjectNode chunk = Json.MAPPER.createObjectNode();
                     ArrayNode items = chunk.putArray("Items");
@@ -75,8 +78,12 @@ public final class BatchScaleBenchmark {
             ExecutorService children = Executors.newFixedThreadPool(concurrency);
             S3ClientFactory clients = new S3ClientFactory(S3ClientFactory.Settings.defaults(), Map.of());
             TransferHandler transfer = TransferHandler.over(new TransferService(
-                    new WriterSettings(128L << 20, 0, 32L << 20, 1 << 20), 16 << 20, clients, Json.MAPPER, uploader,
-                    line -> { })); // no metrics lines on stdout
+                    new WriterSettings(128L << 20, 0, 32L << 20, 1 << 20),
+                    16 << 20,
+                    clients,
+                    Json.MAPPER,
+                    uploader,
+                    line -> {})); // no metrics lines on stdout
             long chunksStart = System.nanoTime();
             List<Future<JsonNode>> results = new ArrayList<>();
             for (ObjectNode chunk : chunks) {
@@ -87,8 +94,9 @@ public final class BatchScaleBenchmark {
                 chunkRows += r.get().get("rows").asLong();
             }
             long chunksEnd = System.nanoTime();
-            JsonNode committed = invoke(CommitHandler.over(new BatchCommitter(clients, Json.MAPPER, new Catalogs(clients)))
-                    ::handleRequest, input);
+            JsonNode committed = invoke(
+                    CommitHandler.over(new BatchCommitter(clients, Json.MAPPER, new Catalogs(clients)))::handleRequest,
+                    input);
             long commitEnd = System.nanoTime();
             children.shutdown();
             uploader.shutdown();
@@ -98,11 +106,17 @@ public final class BatchScaleBenchmark {
             long expected = (long) files * rowsEach;
             try (S3Client s3 = server.client()) {
                 JsonNode manifest = Json.read(s3.getObjectAsBytes(r -> r.bucket("scale-exports")
-                        .key(committed.get("manifest").asText())).asUtf8String());
+                                .key(committed.get("manifest").asText()))
+                        .asUtf8String());
                 List<String> listed = new ArrayList<>();
                 manifest.get("files").forEach(f -> listed.add(f.get("key").asText()));
-                List<String> data = s3.listObjectsV2Paginator(r -> r.bucket("scale-exports").prefix("exports/orders/dt="))
-                        .contents().stream().map(S3Object::key).sorted().toList();
+                List<String> data = s3
+                        .listObjectsV2Paginator(r -> r.bucket("scale-exports").prefix("exports/orders/dt="))
+                        .contents()
+                        .stream()
+                        .map(S3Object::key)
+                        .sorted()
+                        .toList();
                 if (!listed.stream().sorted().toList().equals(data)) {
                     throw new IllegalStateException("the batch manifest does not list exactly the data files");
                 }
@@ -110,20 +124,34 @@ public final class BatchScaleBenchmark {
                     parquet.add("'" + Parquet.download(s3, "scale-exports", key) + "'");
                 }
             }
-            Map<String, Object> check = Parquet.query("SELECT count(*) AS n, count(DISTINCT id) AS ids FROM read_parquet(["
-                    + String.join(", ", parquet) + "])").get(0);
+            Map<String, Object> check = Parquet.query(
+                            "SELECT count(*) AS n, count(DISTINCT id) AS ids FROM read_parquet(["
+                                    + String.join(", ", parquet) + "])")
+                    .get(0);
             boolean once = ((Number) check.get("n")).longValue() == expected
-                    && ((Number) check.get("ids")).longValue() == expected && chunkRows == expected;
+                    && ((Number) check.get("ids")).longValue() == expected
+                    && chunkRows == expected;
 
-            System.out.printf("staged:   %,d objects of %,d rows (%,d rows) in %.1f s%n", files, rowsEach, expected,
-                    (staged - t0) / 1e9);
-            System.out.printf("chunks:   %,d chunks of up to %d objects, %d at a time: %.1f s (%,.0f rows/s)%n",
-                    chunks.size(), perChunk, concurrency, (chunksEnd - chunksStart) / 1e9,
+            System.out.printf(
+                    "staged:   %,d objects of %,d rows (%,d rows) in %.1f s%n",
+                    files, rowsEach, expected, (staged - t0) / 1e9);
+            System.out.printf(
+                    "chunks:   %,d chunks of up to %d objects, %d at a time: %.1f s (%,.0f rows/s)%n",
+                    chunks.size(),
+                    perChunk,
+                    concurrency,
+                    (chunksEnd - chunksStart) / 1e9,
                     expected / ((chunksEnd - chunksStart) / 1e9));
-            System.out.printf("commit:   %s, %,d data files, %,d rows, %.2f s (lists %,d objects, reads %,d chunk manifests)%n",
-                    committed.get("manifest").asText(), committed.get("files").asInt(), committed.get("rows").asLong(),
-                    (commitEnd - chunksEnd) / 1e9, files, chunks.size());
-            System.out.printf("check:    DuckDB counted %,d rows, %,d distinct ids: every row landed exactly once: %s%n",
+            System.out.printf(
+                    "commit:   %s, %,d data files, %,d rows, %.2f s (lists %,d objects, reads %,d chunk manifests)%n",
+                    committed.get("manifest").asText(),
+                    committed.get("files").asInt(),
+                    committed.get("rows").asLong(),
+                    (commitEnd - chunksEnd) / 1e9,
+                    files,
+                    chunks.size());
+            System.out.printf(
+                    "check:    DuckDB counted %,d rows, %,d distinct ids: every row landed exactly once: %s%n",
                     check.get("n"), check.get("ids"), once ? "yes" : "NO");
             if (!once) {
                 System.exit(1);

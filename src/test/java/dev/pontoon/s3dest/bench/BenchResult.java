@@ -10,7 +10,11 @@ record BenchResult(long rows, double seconds, long outputBytes, long peakHeapByt
 
     static BenchResult parse(String line) {
         String[] f = line.substring(PREFIX.length()).trim().split(" ");
-        return new BenchResult(Long.parseLong(f[0]), Double.parseDouble(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3]),
+        return new BenchResult(
+                Long.parseLong(f[0]),
+                Double.parseDouble(f[1]),
+                Long.parseLong(f[2]),
+                Long.parseLong(f[3]),
                 Long.parseLong(f[4]));
     }
 
@@ -23,21 +27,24 @@ record BenchResult(long rows, double seconds, long outputBytes, long peakHeapByt
             // The pools are looked up once: asking the factory every 20 ms builds MBean names each time, which
             // showed up as half a second of the measured process's JIT time.
             var heapPools = java.lang.management.ManagementFactory.getMemoryPoolMXBeans().stream()
-                    .filter(pool -> pool.getType() == java.lang.management.MemoryType.HEAP).toList();
-            thread = new Thread(() -> {
-                while (!Thread.currentThread().isInterrupted()) {
-                    long used = 0;
-                    for (var pool : heapPools) {
-                        used += pool.getUsage().getUsed();
-                    }
-                    peak = Math.max(peak, used);
-                    try {
-                        Thread.sleep(20);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-            }, "heap-sampler");
+                    .filter(pool -> pool.getType() == java.lang.management.MemoryType.HEAP)
+                    .toList();
+            thread = new Thread(
+                    () -> {
+                        while (!Thread.currentThread().isInterrupted()) {
+                            long used = 0;
+                            for (var pool : heapPools) {
+                                used += pool.getUsage().getUsed();
+                            }
+                            peak = Math.max(peak, used);
+                            try {
+                                Thread.sleep(20);
+                            } catch (InterruptedException e) {
+                                return;
+                            }
+                        }
+                    },
+                    "heap-sampler");
             thread.setDaemon(true);
             thread.start();
         }
@@ -61,7 +68,9 @@ record BenchResult(long rows, double seconds, long outputBytes, long peakHeapByt
         long total = 0;
         for (java.io.File task : tasks) {
             try {
-                String name = java.nio.file.Files.readString(task.toPath().resolve("comm")).trim().replaceAll("[0-9]+", "#");
+                String name = java.nio.file.Files.readString(task.toPath().resolve("comm"))
+                        .trim()
+                        .replaceAll("[0-9]+", "#");
                 long t = cpuTicks(java.nio.file.Files.readString(task.toPath().resolve("stat")));
                 ticks.merge("main".equals(name) || "java".equals(name) ? "main (encoder)" : name, t, Long::sum);
                 total += t;
@@ -70,7 +79,8 @@ record BenchResult(long rows, double seconds, long outputBytes, long peakHeapByt
             }
         }
         StringBuilder out = new StringBuilder(String.format("CPU %.1f s:", total / 100.0));
-        ticks.entrySet().stream().filter(e -> e.getValue() >= 5)
+        ticks.entrySet().stream()
+                .filter(e -> e.getValue() >= 5)
                 .sorted((a, b) -> Long.compare(b.getValue(), a.getValue()))
                 .forEach(e -> out.append(String.format(" %s %.1f s,", e.getKey(), e.getValue() / 100.0)));
         return out.substring(0, out.length() - 1);

@@ -36,7 +36,8 @@ public final class CodecBenchmark {
         }
         Path plain = work.resolve("export-" + rows + "-uncompressed.parquet");
         Files.deleteIfExists(plain);
-        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement st = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+                Statement st = c.createStatement()) {
             st.execute("COPY (SELECT * FROM read_json('" + jsonl + "', format = 'newline_delimited', columns = "
                     + ExportTable.DUCKDB_COLUMNS + ")) TO '" + plain + "' (FORMAT PARQUET, COMPRESSION uncompressed)");
         }
@@ -50,13 +51,18 @@ public final class CodecBenchmark {
         Map<String, Codec> codecs = new LinkedHashMap<>();
         Compressor airSnappy = new SnappyCompressor();
         Compressor airZstd = new ZstdCompressor();
-        codecs.put("snappy aircompressor (pure Java)", (in, off, len, o) -> airSnappy.compress(in, off, len, o, 0, o.length));
-        codecs.put("snappy snappy-java (JNI)", (in, off, len, o) -> org.xerial.snappy.Snappy.compress(in, off, len, o, 0));
-        codecs.put("zstd aircompressor (pure Java)", (in, off, len, o) -> airZstd.compress(in, off, len, o, 0, o.length));
+        codecs.put(
+                "snappy aircompressor (pure Java)",
+                (in, off, len, o) -> airSnappy.compress(in, off, len, o, 0, o.length));
+        codecs.put(
+                "snappy snappy-java (JNI)", (in, off, len, o) -> org.xerial.snappy.Snappy.compress(in, off, len, o, 0));
+        codecs.put(
+                "zstd aircompressor (pure Java)", (in, off, len, o) -> airZstd.compress(in, off, len, o, 0, o.length));
         codecs.put("zstd zstd-jni (JNI, level 3)", (in, off, len, o) ->
                 (int) com.github.luben.zstd.Zstd.compressByteArray(o, 0, o.length, in, off, len, 3));
 
-        System.out.printf("input: %s, %,d bytes in %d pages of 1 MiB%n%n", plain.getFileName(), data.length, pages.size());
+        System.out.printf(
+                "input: %s, %,d bytes in %d pages of 1 MiB%n%n", plain.getFileName(), data.length, pages.size());
         System.out.println("| codec | compress MB/s | output/input | jar bytes |");
         System.out.println("| --- | --- | --- | --- |");
         for (Map.Entry<String, Codec> e : codecs.entrySet()) {
@@ -70,15 +76,23 @@ public final class CodecBenchmark {
                 }
                 best = Math.min(best, (System.nanoTime() - start) / 1e9);
             }
-            System.out.printf("| %s | %.0f | %.3f | %,d |%n", e.getKey(), data.length / 1e6 / best,
-                    (double) compressed / data.length, jarSize(e.getKey().startsWith("snappy snappy-java")
-                            ? org.xerial.snappy.Snappy.class : e.getKey().contains("zstd-jni")
-                            ? com.github.luben.zstd.Zstd.class : SnappyCompressor.class));
+            System.out.printf(
+                    "| %s | %.0f | %.3f | %,d |%n",
+                    e.getKey(),
+                    data.length / 1e6 / best,
+                    (double) compressed / data.length,
+                    jarSize(
+                            e.getKey().startsWith("snappy snappy-java")
+                                    ? org.xerial.snappy.Snappy.class
+                                    : e.getKey().contains("zstd-jni")
+                                            ? com.github.luben.zstd.Zstd.class
+                                            : SnappyCompressor.class));
         }
         System.out.println("\n(best of 8 passes each; the first passes warm the JIT)");
     }
 
     private static long jarSize(Class<?> type) throws Exception {
-        return Files.size(Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()));
+        return Files.size(
+                Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()));
     }
 }

@@ -43,11 +43,13 @@ public final class ColdStartBenchmark {
         Path task = Path.of("target/coldstart/task").toAbsolutePath();
         unzip(zip, task);
         String ric = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-                .filter(e -> e.contains("aws-lambda-java-runtime-interface-client") || e.contains("aws-lambda-java-serialization"))
-                .reduce((a, b) -> a + File.pathSeparator + b).orElseThrow();
+                .filter(e -> e.contains("aws-lambda-java-runtime-interface-client")
+                        || e.contains("aws-lambda-java-serialization"))
+                .reduce((a, b) -> a + File.pathSeparator + b)
+                .orElseThrow();
         // As the managed runtime: the task folder itself (the runner's classes) and every jar in lib/.
-        String classpath = task + File.pathSeparator + task.resolve("lib") + File.separator + "*"
-                + File.pathSeparator + ric;
+        String classpath =
+                task + File.pathSeparator + task.resolve("lib") + File.separator + "*" + File.pathSeparator + ric;
 
         S3TestServer s3 = S3TestServer.shared();
         s3.createBucket("coldstart");
@@ -66,11 +68,21 @@ public final class ColdStartBenchmark {
             try (var client = s3.client()) {
                 client.putObject(r -> r.bucket("coldstart").key("staged/export.jsonl.gz"), jsonl);
             }
-            ObjectNode staged = Events.transfer(Events.destination(s3, "coldstart", "cold-staged"), "export",
-                    "2025-09-25T13:22:33.123Z", "staged", ExportTable.COLUMNS);
+            ObjectNode staged = Events.transfer(
+                    Events.destination(s3, "coldstart", "cold-staged"),
+                    "export",
+                    "2025-09-25T13:22:33.123Z",
+                    "staged",
+                    ExportTable.COLUMNS);
             staged.remove("rows");
-            staged.putObject("source").put("format", "jsonl").putArray("uris").add("s3://coldstart/staged/export.jsonl.gz");
-            table(classpath, runs, staged.toString().getBytes(StandardCharsets.UTF_8),
+            staged.putObject("source")
+                    .put("format", "jsonl")
+                    .putArray("uris")
+                    .add("s3://coldstart/staged/export.jsonl.gz");
+            table(
+                    classpath,
+                    runs,
+                    staged.toString().getBytes(StandardCharsets.UTF_8),
                     "staged JSONL.gz of " + stagedRows + " rows (" + Files.size(jsonl) + " bytes)");
         }
         s3.close();
@@ -85,11 +97,16 @@ public final class ColdStartBenchmark {
         // directory, and the task folder (/var/task) is one ("Cannot have non-empty directory in paths").
         List<Variant> variants = List.of(
                 new Variant("default JVM options", "", Map.of()),
-                new Variant("-XX:TieredStopAtLevel=1 (the java17 runtime's default)", "-XX:TieredStopAtLevel=1", Map.of()),
-                new Variant("-XX:TieredStopAtLevel=1 + S3DEST_PRIME=init", "-XX:TieredStopAtLevel=1",
+                new Variant(
+                        "-XX:TieredStopAtLevel=1 (the java17 runtime's default)", "-XX:TieredStopAtLevel=1", Map.of()),
+                new Variant(
+                        "-XX:TieredStopAtLevel=1 + S3DEST_PRIME=init",
+                        "-XX:TieredStopAtLevel=1",
                         Map.of("S3DEST_PRIME", "init")),
                 new Variant("template: " + template, template, Map.of()),
-                new Variant("template + S3DEST_PRIME=init (the rehearsal SnapStart runs before its snapshot)", template,
+                new Variant(
+                        "template + S3DEST_PRIME=init (the rehearsal SnapStart runs before its snapshot)",
+                        template,
                         Map.of("S3DEST_PRIME", "init")));
         System.out.println();
         System.out.println("First call: " + what);
@@ -113,8 +130,7 @@ public final class ColdStartBenchmark {
      * served over a plain socket because the client matches header names exactly (the JDK's HttpServer would send
      * them as "Lambda-runtime-aws-request-id").
      */
-    private record Variant(String label, String options, Map<String, String> env) {
-    }
+    private record Variant(String label, String options, Map<String, String> env) {}
 
     private static String[] options(String options) {
         return options.isBlank() ? new String[0] : options.trim().split(" +");
@@ -129,11 +145,17 @@ public final class ColdStartBenchmark {
         Thread server = new Thread(() -> serve(api, event, response, firstPoll), "runtime-api");
         server.setDaemon(true);
         server.start();
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        List<String> cmd = new ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         cmd.addAll(List.of(jvmOptions));
-        cmd.addAll(List.of("-Xmx400m", "-cp", classpath, "com.amazonaws.services.lambda.runtime.api.client.AWSLambda",
+        cmd.addAll(List.of(
+                "-Xmx400m",
+                "-cp",
+                classpath,
+                "com.amazonaws.services.lambda.runtime.api.client.AWSLambda",
                 "io.quarkus.amazon.lambda.runtime.QuarkusStreamHandler::handleRequest"));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+        ProcessBuilder pb = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
                 .redirectOutput(Path.of("target/coldstart/function.log").toFile());
         pb.environment().put("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:" + api.getLocalPort());
         pb.environment().put("QUARKUS_LAMBDA_HANDLER", "transfer");
@@ -149,8 +171,9 @@ public final class ColdStartBenchmark {
             if (!result.contains("\"status\":\"ok\"")) {
                 throw new IllegalStateException("unexpected response: " + result);
             }
-            return new long[] {(firstPoll.get() - start) / 1_000_000, (end - firstPoll.get()) / 1_000_000,
-                (end - start) / 1_000_000};
+            return new long[] {
+                (firstPoll.get() - start) / 1_000_000, (end - firstPoll.get()) / 1_000_000, (end - start) / 1_000_000
+            };
         } finally {
             process.destroyForcibly().waitFor();
             api.close();
@@ -158,7 +181,10 @@ public final class ColdStartBenchmark {
     }
 
     /** Hands out the event once, takes the response; a second poll for work is left waiting. */
-    private static void serve(java.net.ServerSocket api, byte[] event, CompletableFuture<String> response,
+    private static void serve(
+            java.net.ServerSocket api,
+            byte[] event,
+            CompletableFuture<String> response,
             java.util.concurrent.atomic.AtomicLong firstPoll) {
         boolean served = false;
         while (!api.isClosed()) {
@@ -186,15 +212,18 @@ public final class ColdStartBenchmark {
                         }
                         served = true;
                         out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-                                + "Lambda-Runtime-Aws-Request-Id: cold-1\r\n"
-                                + "Lambda-Runtime-Deadline-Ms: " + (System.currentTimeMillis() + 900_000) + "\r\n"
-                                + "Lambda-Runtime-Invoked-Function-Arn: arn:aws:lambda:us-east-1:123456789012:function:transfer\r\n"
-                                + "Lambda-Runtime-Trace-Id: Root=1-00000000-000000000000000000000000\r\n"
-                                + "Content-Length: " + event.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                                        + "Lambda-Runtime-Aws-Request-Id: cold-1\r\n"
+                                        + "Lambda-Runtime-Deadline-Ms: " + (System.currentTimeMillis() + 900_000)
+                                        + "\r\n"
+                                        + "Lambda-Runtime-Invoked-Function-Arn: arn:aws:lambda:us-east-1:123456789012:function:transfer\r\n"
+                                        + "Lambda-Runtime-Trace-Id: Root=1-00000000-000000000000000000000000\r\n"
+                                        + "Content-Length: " + event.length + "\r\n\r\n")
+                                .getBytes(StandardCharsets.US_ASCII));
                         out.write(event);
                         out.flush();
                     } else {
-                        out.write("HTTP/1.1 202 Accepted\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                        out.write("HTTP/1.1 202 Accepted\r\nContent-Length: 0\r\n\r\n"
+                                .getBytes(StandardCharsets.US_ASCII));
                         out.flush();
                         String text = new String(body, StandardCharsets.UTF_8);
                         if (path.endsWith("/response")) {
@@ -225,7 +254,8 @@ public final class ColdStartBenchmark {
     private static void unzip(Path zip, Path dir) throws IOException {
         if (Files.exists(dir)) {
             try (var walk = Files.walk(dir)) {
-                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                walk.sorted(java.util.Comparator.reverseOrder())
+                        .forEach(p -> p.toFile().delete());
             }
         }
         Files.createDirectories(dir);

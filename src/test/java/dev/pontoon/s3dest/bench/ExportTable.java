@@ -17,20 +17,30 @@ import java.util.zip.GZIPOutputStream;
  */
 public final class ExportTable {
     static final String[] COLUMNS = {
-        "id:bigint!", "customer_id:bigint", "email:string", "amount:decimal(12,2)", "currency:string", "status:string",
-        "created_at:timestamptz", "updated_at:timestamptz", "is_active:boolean", "score:double", "note:string"};
+        "id:bigint!",
+        "customer_id:bigint",
+        "email:string",
+        "amount:decimal(12,2)",
+        "currency:string",
+        "status:string",
+        "created_at:timestamptz",
+        "updated_at:timestamptz",
+        "is_active:boolean",
+        "score:double",
+        "note:string"
+    };
     /** The same columns in DuckDB's read_json terms. */
-    static final String DUCKDB_COLUMNS = "{id: 'BIGINT', customer_id: 'BIGINT', email: 'VARCHAR', amount: 'DECIMAL(12,2)', "
-            + "currency: 'VARCHAR', status: 'VARCHAR', created_at: 'TIMESTAMPTZ', updated_at: 'TIMESTAMPTZ', "
-            + "is_active: 'BOOLEAN', score: 'DOUBLE', note: 'VARCHAR'}";
+    static final String DUCKDB_COLUMNS =
+            "{id: 'BIGINT', customer_id: 'BIGINT', email: 'VARCHAR', amount: 'DECIMAL(12,2)', "
+                    + "currency: 'VARCHAR', status: 'VARCHAR', created_at: 'TIMESTAMPTZ', updated_at: 'TIMESTAMPTZ', "
+                    + "is_active: 'BOOLEAN', score: 'DOUBLE', note: 'VARCHAR'}";
 
     private static final String[] CURRENCIES = {"USD", "EUR", "GBP", "JPY", "CAD"};
     private static final String[] STATUSES = {"active", "pending", "churned", "trial"};
     private static final String WORDS = "lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor "
             + "incididunt ut labore et dolore magna aliqua enim ad minim veniam quis nostrud exercitation";
 
-    private ExportTable() {
-    }
+    private ExportTable() {}
 
     /** Writes rows until the uncompressed text reaches {@code bytes}; returns the row count. */
     static long writeJsonl(Path file, long bytes, boolean gzip) throws IOException {
@@ -45,26 +55,46 @@ public final class ExportTable {
         long base = 1_735_689_600L; // 2025-01-01T00:00:00Z
         StringBuilder sb = new StringBuilder(512);
         try (OutputStream raw = Files.newOutputStream(file);
-                OutputStream out = new BufferedOutputStream(gzip ? new GZIPOutputStream(raw, 1 << 16) {
-                    {
-                        def.setLevel(Deflater.BEST_SPEED);
-                    }
-                } : raw, 1 << 16)) {
+                OutputStream out = new BufferedOutputStream(
+                        gzip
+                                ? new GZIPOutputStream(raw, 1 << 16) {
+                                    {
+                                        def.setLevel(Deflater.BEST_SPEED);
+                                    }
+                                }
+                                : raw,
+                        1 << 16)) {
             while (written < bytes && rows < maxRows) {
                 sb.setLength(0);
                 long id = rows + 1;
                 long created = base + random.nextLong(300L * 86400);
-                sb.append("{\"id\":").append(id)
-                        .append(",\"customer_id\":").append(random.nextLong(1_000_000))
-                        .append(",\"email\":\"user").append(random.nextLong(100_000_000)).append("@example.com\"")
-                        .append(",\"amount\":").append(random.nextLong(10_000_000)).append('.')
+                sb.append("{\"id\":")
+                        .append(id)
+                        .append(",\"customer_id\":")
+                        .append(random.nextLong(1_000_000))
+                        .append(",\"email\":\"user")
+                        .append(random.nextLong(100_000_000))
+                        .append("@example.com\"")
+                        .append(",\"amount\":")
+                        .append(random.nextLong(10_000_000))
+                        .append('.')
                         .append(String.format("%02d", random.nextInt(100)))
-                        .append(",\"currency\":\"").append(CURRENCIES[random.nextInt(CURRENCIES.length)]).append('"')
-                        .append(",\"status\":\"").append(STATUSES[random.nextInt(STATUSES.length)]).append('"')
-                        .append(",\"created_at\":\"").append(java.time.Instant.ofEpochSecond(created, random.nextInt(1000) * 1_000_000L)).append('"')
-                        .append(",\"updated_at\":\"").append(java.time.Instant.ofEpochSecond(created + random.nextLong(86400 * 30))).append('"')
-                        .append(",\"is_active\":").append(random.nextBoolean())
-                        .append(",\"score\":").append(random.nextDouble() * 100)
+                        .append(",\"currency\":\"")
+                        .append(CURRENCIES[random.nextInt(CURRENCIES.length)])
+                        .append('"')
+                        .append(",\"status\":\"")
+                        .append(STATUSES[random.nextInt(STATUSES.length)])
+                        .append('"')
+                        .append(",\"created_at\":\"")
+                        .append(java.time.Instant.ofEpochSecond(created, random.nextInt(1000) * 1_000_000L))
+                        .append('"')
+                        .append(",\"updated_at\":\"")
+                        .append(java.time.Instant.ofEpochSecond(created + random.nextLong(86400 * 30)))
+                        .append('"')
+                        .append(",\"is_active\":")
+                        .append(random.nextBoolean())
+                        .append(",\"score\":")
+                        .append(random.nextDouble() * 100)
                         .append(",\"note\":");
                 if (random.nextInt(10) < 4) {
                     sb.append("null");

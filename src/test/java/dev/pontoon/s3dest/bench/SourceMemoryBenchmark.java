@@ -3,12 +3,12 @@ package dev.pontoon.s3dest.bench;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pontoon.s3dest.event.EventParser;
 import dev.pontoon.s3dest.event.FileResult;
-import dev.pontoon.s3dest.event.TransferResult;
 import dev.pontoon.s3dest.event.Json;
+import dev.pontoon.s3dest.event.TransferResult;
 import dev.pontoon.s3dest.testing.Events;
 import dev.pontoon.s3dest.testing.Parquet;
-import dev.pontoon.s3dest.testing.StandaloneLogging;
 import dev.pontoon.s3dest.testing.S3TestServer;
+import dev.pontoon.s3dest.testing.StandaloneLogging;
 import dev.pontoon.s3dest.transfer.TransferBeans;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -41,11 +41,19 @@ public final class SourceMemoryBenchmark {
             Files.writeString(rowsFile, Long.toString(rows));
         }
         long uncompressed = megabytes << 20;
-        System.out.printf("input: %s, %,d rows, %,d bytes gzip, ≥ %,d bytes JSONL%n", input.getFileName(), rows,
-                Files.size(input), uncompressed);
+        System.out.printf(
+                "input: %s, %,d rows, %,d bytes gzip, ≥ %,d bytes JSONL%n",
+                input.getFileName(), rows, Files.size(input), uncompressed);
 
-        Process server = new ProcessBuilder(javaBin(), "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-                "dev.pontoon.s3dest.testing.S3ServerMain", store.toString()).redirectErrorStream(true).start();
+        Process server = new ProcessBuilder(
+                        javaBin(),
+                        "-Xmx512m",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "dev.pontoon.s3dest.testing.S3ServerMain",
+                        store.toString())
+                .redirectErrorStream(true)
+                .start();
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream()));
             String endpoint = null;
@@ -81,7 +89,8 @@ public final class SourceMemoryBenchmark {
         destination.put("endpoint_url", endpoint);
         destination.put("aws_access_key_id", S3TestServer.ACCESS_KEY);
         destination.put("aws_secret_access_key", S3TestServer.SECRET_KEY);
-        ObjectNode event = Events.transfer(destination, "export", "2025-09-25T13:22:33.123Z", "bench", ExportTable.COLUMNS);
+        ObjectNode event =
+                Events.transfer(destination, "export", "2025-09-25T13:22:33.123Z", "bench", ExportTable.COLUMNS);
         event.remove("rows");
         event.putObject("source").put("format", "jsonl").putArray("uris").add("s3://staging/export.jsonl.gz");
 
@@ -95,17 +104,25 @@ public final class SourceMemoryBenchmark {
         long rssPeak = vmHwmBytes();
         long maxHeap = Runtime.getRuntime().maxMemory();
 
-        System.out.printf("%ntransfer: %,d rows in %.1f s: %,.0f rows/s, %.1f MB/s of JSONL, %d files, %,d bytes Parquet (SNAPPY)%n",
-                result.rows(), seconds, result.rows() / seconds, uncompressed / 1e6 / seconds, result.files().size(), result.bytes());
-        System.out.printf("memory: peak heap used %.1f MiB (max heap %.0f MiB), peak RSS %.1f MiB%n",
+        System.out.printf(
+                "%ntransfer: %,d rows in %.1f s: %,.0f rows/s, %.1f MB/s of JSONL, %d files, %,d bytes Parquet (SNAPPY)%n",
+                result.rows(),
+                seconds,
+                result.rows() / seconds,
+                uncompressed / 1e6 / seconds,
+                result.files().size(),
+                result.bytes());
+        System.out.printf(
+                "memory: peak heap used %.1f MiB (max heap %.0f MiB), peak RSS %.1f MiB%n",
                 peakHeap / 1048576.0, maxHeap / 1048576.0, rssPeak / 1048576.0);
 
         long counted = 0;
         for (FileResult f : result.files()) {
             counted += Parquet.count(store.resolve("exports").resolve(f.key()));
         }
-        System.out.printf("DuckDB count over the %d files: %,d rows (%s)%n", result.files().size(), counted,
-                counted == rows ? "matches the input" : "MISMATCH: input has " + rows);
+        System.out.printf(
+                "DuckDB count over the %d files: %,d rows (%s)%n",
+                result.files().size(), counted, counted == rows ? "matches the input" : "MISMATCH: input has " + rows);
         if (counted != rows) {
             System.exit(1);
         }

@@ -52,22 +52,39 @@ public final class ThroughputBenchmark {
                     s3.putObject(r -> r.bucket("staging").key(key), input);
                     for (String codec : codecs) {
                         long serverBefore = cpuTicks(server);
-                        BenchResult ours = BenchResult.parse(awaitLine(java(List.of("-Xmx" + heap, TRANSFER_JVM_OPTIONS),
-                                "dev.pontoon.s3dest.bench.TransferSide", endpoint, "s3://staging/" + key, codec), BenchResult.PREFIX));
+                        BenchResult ours = BenchResult.parse(awaitLine(
+                                java(
+                                        List.of("-Xmx" + heap, TRANSFER_JVM_OPTIONS),
+                                        "dev.pontoon.s3dest.bench.TransferSide",
+                                        endpoint,
+                                        "s3://staging/" + key,
+                                        codec),
+                                BenchResult.PREFIX));
                         if (serverBefore >= 0) {
-                            System.out.printf("  s3proxy (another process on the same cores) used %.1f CPU s during the transfer%n",
+                            System.out.printf(
+                                    "  s3proxy (another process on the same cores) used %.1f CPU s during the transfer%n",
                                     (cpuTicks(server) - serverBefore) / 100.0);
                         }
-                        BenchResult duck = BenchResult.parse(awaitLine(java(List.of("-Xmx512m"),
-                                "dev.pontoon.s3dest.bench.DuckDbSide", input.toString(), codec,
-                                work.resolve("duckdb-" + rows + "-" + codec + ".parquet").toString()), BenchResult.PREFIX));
+                        BenchResult duck = BenchResult.parse(awaitLine(
+                                java(
+                                        List.of("-Xmx512m"),
+                                        "dev.pontoon.s3dest.bench.DuckDbSide",
+                                        input.toString(),
+                                        codec,
+                                        work.resolve("duckdb-" + rows + "-" + codec + ".parquet")
+                                                .toString()),
+                                BenchResult.PREFIX));
                         if (ours.rows() != rows || duck.rows() != rows) {
-                            throw new IllegalStateException("row counts differ: transfer " + ours.rows() + ", DuckDB " + duck.rows());
+                            throw new IllegalStateException(
+                                    "row counts differ: transfer " + ours.rows() + ", DuckDB " + duck.rows());
                         }
                         table.add(row(rows, codec, "transfer", ours, inputBytes));
                         table.add(row(rows, codec, "DuckDB", duck, inputBytes));
-                        table.add(String.format("| %,d | %s | **ratio** | **%.2f×** rows/s | | **%.3f×** size | | **%.2f×** RSS |",
-                                rows, codec, (ours.rows() / ours.seconds()) / (duck.rows() / duck.seconds()),
+                        table.add(String.format(
+                                "| %,d | %s | **ratio** | **%.2f×** rows/s | | **%.3f×** size | | **%.2f×** RSS |",
+                                rows,
+                                codec,
+                                (ours.rows() / ours.seconds()) / (duck.rows() / duck.seconds()),
                                 (double) ours.outputBytes() / duck.outputBytes(),
                                 (double) ours.peakRssBytes() / duck.peakRssBytes()));
                     }
@@ -78,7 +95,8 @@ public final class ThroughputBenchmark {
             server.waitFor();
         }
         System.out.println();
-        System.out.println("| rows | codec | writer | rows/s | input MB/s | output bytes | peak heap MiB | peak RSS MiB |");
+        System.out.println(
+                "| rows | codec | writer | rows/s | input MB/s | output bytes | peak heap MiB | peak RSS MiB |");
         System.out.println("| --- | --- | --- | --- | --- | --- | --- | --- |");
         table.forEach(System.out::println);
     }
@@ -93,15 +111,27 @@ public final class ThroughputBenchmark {
     }
 
     private static String row(long rows, String codec, String who, BenchResult r, long inputBytes) {
-        return String.format("| %,d | %s | %s | %,.0f | %.1f | %,d | %.0f | %.0f |", rows, codec, who, r.rows() / r.seconds(),
-                inputBytes / 1e6 / r.seconds(), r.outputBytes(), r.peakHeapBytes() / 1048576.0, r.peakRssBytes() / 1048576.0);
+        return String.format(
+                "| %,d | %s | %s | %,.0f | %.1f | %,d | %.0f | %.0f |",
+                rows,
+                codec,
+                who,
+                r.rows() / r.seconds(),
+                inputBytes / 1e6 / r.seconds(),
+                r.outputBytes(),
+                r.peakHeapBytes() / 1048576.0,
+                r.peakRssBytes() / 1048576.0);
     }
 
     private static Process java(List<String> options, String main, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        List<String> cmd = new ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         cmd.addAll(options);
-        cmd.addAll(List.of("-Djava.util.logging.manager=org.jboss.logmanager.LogManager", "-cp",
-                System.getProperty("java.class.path"), main));
+        cmd.addAll(List.of(
+                "-Djava.util.logging.manager=org.jboss.logmanager.LogManager",
+                "-cp",
+                System.getProperty("java.class.path"),
+                main));
         cmd.addAll(List.of(args));
         return new ProcessBuilder(cmd).redirectErrorStream(true).start();
     }
@@ -117,6 +147,7 @@ public final class ThroughputBenchmark {
                 System.out.println("  [" + p.pid() + "] " + line);
             }
         }
-        throw new IllegalStateException("child process ended without '" + prefix.trim() + "' (exit " + p.waitFor() + ")");
+        throw new IllegalStateException(
+                "child process ended without '" + prefix.trim() + "' (exit " + p.waitFor() + ")");
     }
 }

@@ -2,8 +2,8 @@ package dev.pontoon.s3dest.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pontoon.s3dest.event.EventParser;
-import dev.pontoon.s3dest.event.TransferResult;
 import dev.pontoon.s3dest.event.Json;
+import dev.pontoon.s3dest.event.TransferResult;
 import dev.pontoon.s3dest.testing.Events;
 import dev.pontoon.s3dest.testing.S3TestServer;
 import dev.pontoon.s3dest.testing.StandaloneLogging;
@@ -21,7 +21,8 @@ public final class TransferSide {
         destination.put("aws_access_key_id", S3TestServer.ACCESS_KEY);
         destination.put("aws_secret_access_key", S3TestServer.SECRET_KEY);
         destination.put("compression", args[2]);
-        ObjectNode event = Events.transfer(destination, "export", "2025-09-25T13:22:33.123Z", "bench", ExportTable.COLUMNS);
+        ObjectNode event =
+                Events.transfer(destination, "export", "2025-09-25T13:22:33.123Z", "bench", ExportTable.COLUMNS);
         event.remove("rows");
         event.putObject("source").put("format", "jsonl").putArray("uris").add(args[1]);
 
@@ -30,7 +31,8 @@ public final class TransferSide {
         TransferResult result = TransferBeans.defaultService().transfer(EventParser.transferEvent(event));
         double seconds = (System.nanoTime() - start) / 1e9;
         System.out.println(BenchResult.threadCpu());
-        System.out.println(new BenchResult(result.rows(), seconds, result.bytes(), heap.stop(),
-                SourceMemoryBenchmark.vmHwmBytes()).line());
+        System.out.println(
+                new BenchResult(result.rows(), seconds, result.bytes(), heap.stop(), SourceMemoryBenchmark.vmHwmBytes())
+                        .line());
     }
 }

@@ -43,10 +43,11 @@ class GlueCatalogTest {
     void setUp() throws Exception {
         glue = new GlueStandIn("analytics");
         uploader = Executors.newCachedThreadPool();
-        S3ClientFactory clients = new S3ClientFactory(S3ClientFactory.Settings.defaults(),
+        S3ClientFactory clients = new S3ClientFactory(
+                S3ClientFactory.Settings.defaults(),
                 Map.of("AWS_ENDPOINT_URL_GLUE", glue.endpoint().toString()));
-        transfers = new TransferService(new WriterSettings(64L << 20, 0, 8L << 20, 1 << 20), 65536, clients, Json.MAPPER,
-                uploader);
+        transfers = new TransferService(
+                new WriterSettings(64L << 20, 0, 8L << 20, 1 << 20), 65536, clients, Json.MAPPER, uploader);
         committer = new BatchCommitter(clients, Json.MAPPER, new Catalogs(clients));
         String id = UUID.randomUUID().toString().substring(0, 8);
         bucket = "glu-" + id;
@@ -73,10 +74,19 @@ class GlueCatalogTest {
         assertThat(sd.get("Location").asText()).isEqualTo("s3://" + bucket + "/exports/orders/");
         assertThat(sd.get("SerdeInfo").get("SerializationLibrary").asText())
                 .isEqualTo("org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe");
-        assertThat(sd.get("Columns")).extracting(c -> c.get("Name").asText() + " " + c.get("Type").asText()).containsExactly(
-                "id bigint", "amount decimal(12,2)", "note string", "at timestamp", "day date", "t bigint",
-                "pontoon__batch_id string", "pontoon__last_synced_at timestamp");
-        assertThat(table.get("PartitionKeys")).extracting(c -> c.get("Name").asText() + " " + c.get("Type").asText())
+        assertThat(sd.get("Columns"))
+                .extracting(c -> c.get("Name").asText() + " " + c.get("Type").asText())
+                .containsExactly(
+                        "id bigint",
+                        "amount decimal(12,2)",
+                        "note string",
+                        "at timestamp",
+                        "day date",
+                        "t bigint",
+                        "pontoon__batch_id string",
+                        "pontoon__last_synced_at timestamp");
+        assertThat(table.get("PartitionKeys"))
+                .extracting(c -> c.get("Name").asText() + " " + c.get("Type").asText())
                 .containsExactly("dt string");
         JsonNode p = table.get("Parameters");
         assertThat(p.get("projection.enabled").asText()).isEqualTo("true");
@@ -97,11 +107,15 @@ class GlueCatalogTest {
     void columnsTheModelGainedAreAppendedAndAnEarlierDateWidensTheProjection() {
         commitAfterChunks(input("b1", "2025-09-25T13:22:33.123Z"));
         ObjectNode next = input("b2", "2025-09-20T08:00:00Z");
-        ((com.fasterxml.jackson.databind.node.ArrayNode) next.get("transfer").get("model").get("columns"))
-                .addObject().put("name", "coupon").put("type", "string");
+        ((com.fasterxml.jackson.databind.node.ArrayNode)
+                        next.get("transfer").get("model").get("columns"))
+                .addObject()
+                .put("name", "coupon")
+                .put("type", "string");
         commitAfterChunks(next);
         JsonNode table = glue.table("analytics", "orders");
-        assertThat(table.get("StorageDescriptor").get("Columns")).extracting(c -> c.get("Name").asText())
+        assertThat(table.get("StorageDescriptor").get("Columns"))
+                .extracting(c -> c.get("Name").asText())
                 .endsWith("pontoon__last_synced_at", "coupon");
         assertThat(table.get("Parameters").get("projection.dt.range").asText()).isEqualTo("2025-09-20,NOW");
         assertThat(glue.partitionValues("analytics", "orders")).containsExactly("2025-09-20", "2025-09-25");
@@ -116,18 +130,22 @@ class GlueCatalogTest {
         runChunks(changed);
         assertThatThrownBy(() -> committer.commit(EventParser.batch(changed)))
                 .isInstanceOf(CatalogException.class)
-                .hasMessage("Glue table analytics.orders: column amount is decimal(12,2) in the table but decimal(14,2) in "
-                        + "the model; changing a column's type is refused, nothing was changed");
+                .hasMessage(
+                        "Glue table analytics.orders: column amount is decimal(12,2) in the table but decimal(14,2) in "
+                                + "the model; changing a column's type is refused, nothing was changed");
         assertThat(glue.table("analytics", "orders")).isEqualTo(before);
         assertThat(glue.partitionValues("analytics", "orders")).containsExactly("2025-09-25");
         assertThat(batchManifests()).containsExactly("exports/orders/_batches/20250925132233_b1.json");
 
         ObjectNode dropped = input("b3", "2025-09-26T00:00:00Z");
-        ((com.fasterxml.jackson.databind.node.ArrayNode) dropped.get("transfer").get("model").get("columns")).remove(2);
+        ((com.fasterxml.jackson.databind.node.ArrayNode)
+                        dropped.get("transfer").get("model").get("columns"))
+                .remove(2);
         runChunks(dropped);
         assertThatThrownBy(() -> committer.commit(EventParser.batch(dropped)))
-                .hasMessage("Glue table analytics.orders: column note (string) is in the table but no longer in the model; "
-                        + "dropping a column is refused, nothing was changed");
+                .hasMessage(
+                        "Glue table analytics.orders: column note (string) is in the table but no longer in the model; "
+                                + "dropping a column is refused, nothing was changed");
     }
 
     @Test
@@ -154,7 +172,8 @@ class GlueCatalogTest {
 
     private ObjectNode input(String batchId, String startedAt) {
         try (S3Client s3 = SERVER.client()) {
-            s3.putObject(r -> r.bucket(staging).key(PREFIX + batchId + "/part-0.jsonl"),
+            s3.putObject(
+                    r -> r.bucket(staging).key(PREFIX + batchId + "/part-0.jsonl"),
                     software.amazon.awssdk.core.sync.RequestBody.fromString(
                             "{\"id\": 1, \"amount\": \"12.50\", \"note\": \"a\", \"at\": \"2025-09-25T10:00:00Z\", "
                                     + "\"day\": \"2025-09-25\", \"t\": \"10:00:00\"}\n"));
@@ -162,7 +181,8 @@ class GlueCatalogTest {
         ObjectNode input = Batches.input(SERVER, bucket, staging, PREFIX + batchId + "/", batchId);
         ObjectNode transfer = (ObjectNode) input.get("transfer");
         transfer.put("transfer_started_at", startedAt);
-        var columns = (com.fasterxml.jackson.databind.node.ArrayNode) transfer.get("model").get("columns");
+        var columns = (com.fasterxml.jackson.databind.node.ArrayNode)
+                transfer.get("model").get("columns");
         columns.removeAll();
         columns.addObject().put("name", "id").put("type", "bigint").put("nullable", false);
         columns.addObject().put("name", "amount").put("type", "decimal(12,2)");
@@ -170,7 +190,10 @@ class GlueCatalogTest {
         columns.addObject().put("name", "at").put("type", "timestamptz");
         columns.addObject().put("name", "day").put("type", "date");
         columns.addObject().put("name", "t").put("type", "time");
-        ((ObjectNode) transfer.get("destination")).putObject("catalog").put("type", "glue").put("database", "analytics");
+        ((ObjectNode) transfer.get("destination"))
+                .putObject("catalog")
+                .put("type", "glue")
+                .put("database", "analytics");
         return input;
     }
 
@@ -189,7 +212,8 @@ class GlueCatalogTest {
     private List<String> batchManifests() {
         try (S3Client s3 = SERVER.client()) {
             return s3.listObjectsV2(r -> r.bucket(bucket).prefix("exports/orders/_batches/")).contents().stream()
-                    .map(o -> o.key()).toList();
+                    .map(o -> o.key())
+                    .toList();
         }
     }
 }

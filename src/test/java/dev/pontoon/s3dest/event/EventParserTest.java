@@ -3,7 +3,6 @@ package dev.pontoon.s3dest.event;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.pontoon.s3dest.event.Json;
 import java.net.URI;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -11,11 +10,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class EventParserTest {
-    private static final String DEST = "\"destination\": {\"s3_bucket\": \"s3://my-bucket\", \"s3_prefix\": \"/exports/\","
-            + " \"s3_region\": \"eu-west-1\", \"aws_access_key_id\": \"AKIAEXAMPLE0001\", \"aws_secret_access_key\": \"very-secret\","
-            + " \"compression\": \"ZSTD\", \"endpoint_url\": \"http://127.0.0.1:9000\"}";
-    private static final String MODEL = "\"model\": {\"name\": \"leads\", \"columns\": [{\"name\": \"id\", \"type\": \"bigint\","
-            + " \"nullable\": false}, {\"name\": \"amount\", \"type\": \"DECIMAL(12, 2)\"}], \"primary_key\": \"id\"}";
+    private static final String DEST =
+            "\"destination\": {\"s3_bucket\": \"s3://my-bucket\", \"s3_prefix\": \"/exports/\","
+                    + " \"s3_region\": \"eu-west-1\", \"aws_access_key_id\": \"AKIAEXAMPLE0001\", \"aws_secret_access_key\": \"very-secret\","
+                    + " \"compression\": \"ZSTD\", \"endpoint_url\": \"http://127.0.0.1:9000\"}";
+    private static final String MODEL =
+            "\"model\": {\"name\": \"leads\", \"columns\": [{\"name\": \"id\", \"type\": \"bigint\","
+                    + " \"nullable\": false}, {\"name\": \"amount\", \"type\": \"DECIMAL(12, 2)\"}], \"primary_key\": \"id\"}";
 
     @Test
     void aFullEventIsParsedAndNormalised() {
@@ -29,15 +30,16 @@ class EventParserTest {
         assertThat(e.destination().prefix()).isEqualTo("exports");
         assertThat(e.destination().compression()).isEqualTo(Compression.ZSTD);
         assertThat(e.destination().endpoint()).isEqualTo(URI.create("http://127.0.0.1:9000"));
-        assertThat(e.model().columns()).containsExactly(
-                new ColumnSpec("id", ColumnType.of(ColumnType.Kind.BIGINT), false),
-                new ColumnSpec("amount", ColumnType.decimal(12, 2), true));
+        assertThat(e.model().columns())
+                .containsExactly(
+                        new ColumnSpec("id", ColumnType.of(ColumnType.Kind.BIGINT), false),
+                        new ColumnSpec("amount", ColumnType.decimal(12, 2), true));
     }
 
     @Test
     void batchIdDefaultsToTheStartInEpochMillis() {
-        TransferEvent e = EventParser.transferEvent(Json.read("{\"transfer_started_at\": \"2025-09-25T13:22:33.123Z\", "
-                + DEST + ", " + MODEL + ", \"rows\": []}"));
+        TransferEvent e = EventParser.transferEvent(Json.read(
+                "{\"transfer_started_at\": \"2025-09-25T13:22:33.123Z\", " + DEST + ", " + MODEL + ", \"rows\": []}"));
         assertThat(e.batchId()).isEqualTo("1758806553123");
         assertThat(e.fileIndexStart()).isZero();
     }
@@ -51,27 +53,30 @@ class EventParserTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-        "missing start | {DEST, MODEL, \"rows\": []} | transfer_started_at: is required",
-        "start without offset | {\"transfer_started_at\": \"2025-09-25T13:22:33\", DEST, MODEL, \"rows\": []} | transfer_started_at: '2025-09-25T13:22:33' is not an ISO-8601 instant",
-        "both rows and source | {START, DEST, MODEL, \"rows\": [], \"source\": {\"uris\": [\"s3://b/k\"], \"format\": \"jsonl\"}} | rows/source: exactly one",
-        "neither rows nor source | {START, DEST, MODEL} | rows/source: exactly one",
-        "rows not an array | {START, DEST, MODEL, \"rows\": {}} | rows: must be an array",
-        "negative file index | {START, \"file_index_start\": -1, DEST, MODEL, \"rows\": []} | file_index_start: must be a non-negative integer",
-        "missing destination | {START, MODEL, \"rows\": []} | destination: is required",
-        "missing model | {START, DEST, \"rows\": []} | model: is required",
-        "unknown column type | {START, DEST, \"model\": {\"name\": \"m\", \"columns\": [{\"name\": \"a\", \"type\": \"money\"}]}, \"rows\": []} | model.columns[0].type: unknown column type 'money'",
-        "decimal precision | {START, DEST, \"model\": {\"name\": \"m\", \"columns\": [{\"name\": \"a\", \"type\": \"decimal(39,2)\"}]}, \"rows\": []} | model.columns[0].type: decimal precision 39",
-        "decimal scale | {START, DEST, \"model\": {\"name\": \"m\", \"columns\": [{\"name\": \"a\", \"type\": \"decimal(4,5)\"}]}, \"rows\": []} | model.columns[0].type: decimal scale 5",
-        "duplicate column | {START, DEST, \"model\": {\"name\": \"m\", \"columns\": [{\"name\": \"a\", \"type\": \"int\"}, {\"name\": \"a\", \"type\": \"int\"}]}, \"rows\": []} | model.columns[1].name: duplicate column name 'a'",
-        "reserved column | {START, DEST, \"model\": {\"name\": \"m\", \"columns\": [{\"name\": \"pontoon__batch_id\", \"type\": \"string\"}]}, \"rows\": []} | model.columns[0].name: 'pontoon__batch_id' is reserved",
-        "nullable not boolean | {START, DEST, \"model\": {\"name\": \"m\", \"columns\": [{\"name\": \"a\", \"type\": \"int\", \"nullable\": \"no\"}]}, \"rows\": []} | model.columns[0].nullable: must be true or false",
-        "model path traversal | {START, DEST, \"model\": {\"name\": \"../etc\", \"columns\": []}, \"rows\": [{}]} | model.name: '../etc' must be one path segment",
-        "no columns no rows | {START, DEST, \"model\": {\"name\": \"m\"}, \"rows\": []} | model.columns: no columns declared and no rows",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "missing start | {DEST, MODEL, \"rows\": []} | transfer_started_at: is required",
+                "start without offset | {\"transfer_started_at\": \"2025-09-25T13:22:33\", DEST, MODEL, \"rows\": []} | transfer_started_at: '2025-09-25T13:22:33' is not an ISO-8601 instant",
+                "both rows and source | {START, DEST, MODEL, \"rows\": [], \"source\": {\"uris\": [\"s3://b/k\"], \"format\": \"jsonl\"}} | rows/source: exactly one",
+                "neither rows nor source | {START, DEST, MODEL} | rows/source: exactly one",
+                "rows not an array | {START, DEST, MODEL, \"rows\": {}} | rows: must be an array",
+                "negative file index | {START, \"file_index_start\": -1, DEST, MODEL, \"rows\": []} | file_index_start: must be a non-negative integer",
+                "missing destination | {START, MODEL, \"rows\": []} | destination: is required",
+                "missing model | {START, DEST, \"rows\": []} | model: is required",
+                "unknown column type | {START, DEST, \"model\": {\"name\": \"m\", \"columns\": [{\"name\": \"a\", \"type\": \"money\"}]}, \"rows\": []} | model.columns[0].type: unknown column type 'money'",
+                "decimal precision | {START, DEST, \"model\": {\"name\": \"m\", \"columns\": [{\"name\": \"a\", \"type\": \"decimal(39,2)\"}]}, \"rows\": []} | model.columns[0].type: decimal precision 39",
+                "decimal scale | {START, DEST, \"model\": {\"name\": \"m\", \"columns\": [{\"name\": \"a\", \"type\": \"decimal(4,5)\"}]}, \"rows\": []} | model.columns[0].type: decimal scale 5",
+                "duplicate column | {START, DEST, \"model\": {\"name\": \"m\", \"columns\": [{\"name\": \"a\", \"type\": \"int\"}, {\"name\": \"a\", \"type\": \"int\"}]}, \"rows\": []} | model.columns[1].name: duplicate column name 'a'",
+                "reserved column | {START, DEST, \"model\": {\"name\": \"m\", \"columns\": [{\"name\": \"pontoon__batch_id\", \"type\": \"string\"}]}, \"rows\": []} | model.columns[0].name: 'pontoon__batch_id' is reserved",
+                "nullable not boolean | {START, DEST, \"model\": {\"name\": \"m\", \"columns\": [{\"name\": \"a\", \"type\": \"int\", \"nullable\": \"no\"}]}, \"rows\": []} | model.columns[0].nullable: must be true or false",
+                "model path traversal | {START, DEST, \"model\": {\"name\": \"../etc\", \"columns\": []}, \"rows\": [{}]} | model.name: '../etc' must be one path segment",
+                "no columns no rows | {START, DEST, \"model\": {\"name\": \"m\"}, \"rows\": []} | model.columns: no columns declared and no rows",
+            })
     void invalidEventsFailWithOneMessageNamingTheField(String name, String template, String expected) {
         String json = template.replace("START", "\"transfer_started_at\": \"2025-09-25T13:22:33Z\"")
-                .replace("DEST", DEST).replace("MODEL", MODEL);
+                .replace("DEST", DEST)
+                .replace("MODEL", MODEL);
         assertThatThrownBy(() -> EventParser.transferEvent(Json.read(json)))
                 .isInstanceOf(InvalidEventException.class)
                 .hasMessageStartingWith(expected.trim());
@@ -83,39 +88,47 @@ class EventParserTest {
         for (int i = 0; i < 11; i++) {
             tags.append(i == 0 ? "" : ", ").append("\"t").append(i).append("\": \"v\"");
         }
-        assertThatThrownBy(() -> EventParser.destination(Json.read("{\"s3_bucket\": \"abc\", \"s3_region\": \"us-east-1\", "
-                + "\"tags\": {" + tags + "}}"))).hasMessage("destination.tags: S3 allows at most 10 tags per object, got 11");
-        DestinationConfig d = EventParser.destination(Json.read("{\"s3_bucket\": \"abc\", \"s3_region\": \"us-east-1\", "
-                + "\"role_arn\": \"arn:aws:iam::123456789012:role/drop-zone\", \"external_id\": \"ext-7c1d-secretish\"}"));
+        assertThatThrownBy(() -> EventParser.destination(Json.read(
+                        "{\"s3_bucket\": \"abc\", \"s3_region\": \"us-east-1\", " + "\"tags\": {" + tags + "}}")))
+                .hasMessage("destination.tags: S3 allows at most 10 tags per object, got 11");
+        DestinationConfig d = EventParser.destination(
+                Json.read(
+                        "{\"s3_bucket\": \"abc\", \"s3_region\": \"us-east-1\", "
+                                + "\"role_arn\": \"arn:aws:iam::123456789012:role/drop-zone\", \"external_id\": \"ext-7c1d-secretish\"}"));
         assertThat(d.role().sessionName()).isEqualTo("pontoon-s3-destination");
-        assertThat(d.toString()).contains("arn:aws:iam::123456789012:role/drop-zone").doesNotContain("ext-7c1d-secretish");
+        assertThat(d.toString())
+                .contains("arn:aws:iam::123456789012:role/drop-zone")
+                .doesNotContain("ext-7c1d-secretish");
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-        "no bucket | {\"s3_region\": \"us-east-1\"} | destination.s3_bucket: is required",
-        "bad region | {\"s3_bucket\": \"abc\", \"s3_region\": \"US East\"} | destination.s3_region:",
-        "no region | {\"s3_bucket\": \"abc\"} | destination.s3_region: is required",
-        "key without secret | {\"s3_bucket\": \"abc\", \"s3_region\": \"us-east-1\", \"aws_access_key_id\": \"AKIA1\"} | destination.aws_secret_access_key: is required",
-        "secret without key | {\"s3_bucket\": \"abc\", \"s3_region\": \"us-east-1\", \"aws_secret_access_key\": \"shh-secret\"} | destination.aws_access_key_id: is required",
-        "secret not a string | {\"s3_bucket\": \"abc\", \"s3_region\": \"us-east-1\", \"aws_access_key_id\": \"AKIA1\", \"aws_secret_access_key\": 12345} | destination.aws_secret_access_key: must be a string, got a number",
-        "bad compression | {\"s3_bucket\": \"abc\", \"s3_region\": \"us-east-1\", \"compression\": \"lzo\"} | destination.compression: unknown compression 'lzo'",
-        "bad endpoint | {\"s3_bucket\": \"abc\", \"endpoint_url\": \"ftp://x\"} | destination.endpoint_url: must be an http",
-        "unknown sse | {\"s3_bucket\": \"abc\", \"s3_region\": \"us-east-1\", \"sse\": \"aws:kms:dsse-x\"} | destination.sse: unknown server-side encryption 'aws:kms:dsse-x'",
-        "kms key without kms | {\"s3_bucket\": \"abc\", \"s3_region\": \"us-east-1\", \"sse\": \"AES256\", \"kms_key_id\": \"k1\"} | destination.kms_key_id: needs sse aws:kms (sse is AES256)",
-        "bucket key without kms | {\"s3_bucket\": \"abc\", \"s3_region\": \"us-east-1\", \"bucket_key_enabled\": true} | destination.bucket_key_enabled: needs sse aws:kms",
-        "malformed role arn | {\"s3_bucket\": \"abc\", \"s3_region\": \"us-east-1\", \"role_arn\": \"arn:aws:iam::12:user/x\"} | destination.role_arn: 'arn:aws:iam::12:user/x' is not an IAM role ARN",
-        "external id without role | {\"s3_bucket\": \"abc\", \"s3_region\": \"us-east-1\", \"external_id\": \"shh-secret\"} | destination.role_arn: is required when external_id is given",
-        "bad external id | {\"s3_bucket\": \"abc\", \"s3_region\": \"us-east-1\", \"role_arn\": \"arn:aws:iam::123456789012:role/r\", \"external_id\": \"shh-secret with spaces\"} | destination.external_id: must be 2-1224",
-        "unknown storage class | {\"s3_bucket\": \"abc\", \"s3_region\": \"us-east-1\", \"storage_class\": \"COLD\"} | destination.storage_class: unknown storage class 'COLD'",
-        "tag not a string | {\"s3_bucket\": \"abc\", \"s3_region\": \"us-east-1\", \"tags\": {\"a\": 1}} | destination.tags.a: must be a string, got a number",
-        "path style not boolean | {\"s3_bucket\": \"abc\", \"s3_region\": \"us-east-1\", \"path_style\": \"yes\"} | destination.path_style: must be true or false",
-        "unsafe prefix | {\"s3_bucket\": \"abc\", \"s3_region\": \"us-east-1\", \"s3_prefix\": \"a/../b\"} | destination.s3_prefix:",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "no bucket | {\"s3_region\": \"us-east-1\"} | destination.s3_bucket: is required",
+                "bad region | {\"s3_bucket\": \"abc\", \"s3_region\": \"US East\"} | destination.s3_region:",
+                "no region | {\"s3_bucket\": \"abc\"} | destination.s3_region: is required",
+                "key without secret | {\"s3_bucket\": \"abc\", \"s3_region\": \"us-east-1\", \"aws_access_key_id\": \"AKIA1\"} | destination.aws_secret_access_key: is required",
+                "secret without key | {\"s3_bucket\": \"abc\", \"s3_region\": \"us-east-1\", \"aws_secret_access_key\": \"shh-secret\"} | destination.aws_access_key_id: is required",
+                "secret not a string | {\"s3_bucket\": \"abc\", \"s3_region\": \"us-east-1\", \"aws_access_key_id\": \"AKIA1\", \"aws_secret_access_key\": 12345} | destination.aws_secret_access_key: must be a string, got a number",
+                "bad compression | {\"s3_bucket\": \"abc\", \"s3_region\": \"us-east-1\", \"compression\": \"lzo\"} | destination.compression: unknown compression 'lzo'",
+                "bad endpoint | {\"s3_bucket\": \"abc\", \"endpoint_url\": \"ftp://x\"} | destination.endpoint_url: must be an http",
+                "unknown sse | {\"s3_bucket\": \"abc\", \"s3_region\": \"us-east-1\", \"sse\": \"aws:kms:dsse-x\"} | destination.sse: unknown server-side encryption 'aws:kms:dsse-x'",
+                "kms key without kms | {\"s3_bucket\": \"abc\", \"s3_region\": \"us-east-1\", \"sse\": \"AES256\", \"kms_key_id\": \"k1\"} | destination.kms_key_id: needs sse aws:kms (sse is AES256)",
+                "bucket key without kms | {\"s3_bucket\": \"abc\", \"s3_region\": \"us-east-1\", \"bucket_key_enabled\": true} | destination.bucket_key_enabled: needs sse aws:kms",
+                "malformed role arn | {\"s3_bucket\": \"abc\", \"s3_region\": \"us-east-1\", \"role_arn\": \"arn:aws:iam::12:user/x\"} | destination.role_arn: 'arn:aws:iam::12:user/x' is not an IAM role ARN",
+                "external id without role | {\"s3_bucket\": \"abc\", \"s3_region\": \"us-east-1\", \"external_id\": \"shh-secret\"} | destination.role_arn: is required when external_id is given",
+                "bad external id | {\"s3_bucket\": \"abc\", \"s3_region\": \"us-east-1\", \"role_arn\": \"arn:aws:iam::123456789012:role/r\", \"external_id\": \"shh-secret with spaces\"} | destination.external_id: must be 2-1224",
+                "unknown storage class | {\"s3_bucket\": \"abc\", \"s3_region\": \"us-east-1\", \"storage_class\": \"COLD\"} | destination.storage_class: unknown storage class 'COLD'",
+                "tag not a string | {\"s3_bucket\": \"abc\", \"s3_region\": \"us-east-1\", \"tags\": {\"a\": 1}} | destination.tags.a: must be a string, got a number",
+                "path style not boolean | {\"s3_bucket\": \"abc\", \"s3_region\": \"us-east-1\", \"path_style\": \"yes\"} | destination.path_style: must be true or false",
+                "unsafe prefix | {\"s3_bucket\": \"abc\", \"s3_region\": \"us-east-1\", \"s3_prefix\": \"a/../b\"} | destination.s3_prefix:",
+            })
     void invalidDestinationsNameTheFieldAndNeverEchoASecret(String name, String destination, String expected) {
         assertThatThrownBy(() -> EventParser.destination(Json.read(destination)))
                 .isInstanceOf(InvalidEventException.class)
                 .hasMessageStartingWith(expected.trim())
-                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("shh-secret").doesNotContain("12345"));
+                .satisfies(e ->
+                        assertThat(e.getMessage()).doesNotContain("shh-secret").doesNotContain("12345"));
     }
 }

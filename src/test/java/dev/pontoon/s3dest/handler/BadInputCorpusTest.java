@@ -1,6 +1,5 @@
 package dev.pontoon.s3dest.handler;
 
-import dev.pontoon.s3dest.event.Json;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -8,6 +7,7 @@ import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pontoon.s3dest.event.Json;
 import dev.pontoon.s3dest.testing.S3TestServer;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ExtractableResponse;
@@ -50,8 +50,10 @@ class BadInputCorpusTest {
     }
 
     static Stream<Arguments> corpus() throws Exception {
-        return Files.readAllLines(DIR.resolve("corpus.jsonl")).stream().filter(l -> !l.isBlank())
-                .map(l -> Json.read(l)).map(c -> Arguments.of(c.get("name").asText(), c));
+        return Files.readAllLines(DIR.resolve("corpus.jsonl")).stream()
+                .filter(l -> !l.isBlank())
+                .map(l -> Json.read(l))
+                .map(c -> Arguments.of(c.get("name").asText(), c));
     }
 
     @Test
@@ -77,8 +79,10 @@ class BadInputCorpusTest {
                 JsonNode staged = c.get("staged");
                 String key = bucket + "/" + staged.get("key").asText();
                 try (S3Client s3 = SERVER.client()) {
-                    s3.putObject(r -> r.bucket(STAGING).key(key),
-                            RequestBody.fromBytes(Base64.getDecoder().decode(staged.get("base64").asText())));
+                    s3.putObject(
+                            r -> r.bucket(STAGING).key(key),
+                            RequestBody.fromBytes(Base64.getDecoder()
+                                    .decode(staged.get("base64").asText())));
                 }
                 String uri = "s3://" + STAGING + "/" + key;
                 event.remove("rows");
@@ -98,7 +102,8 @@ class BadInputCorpusTest {
         }
         ExtractableResponse<Response> response = post(body);
         assertThat(response.statusCode()).as(response.asString()).isEqualTo(500);
-        assertThat(response.jsonPath().getString("errorType")).isEqualTo("dev.pontoon.s3dest.event.InvalidEventException");
+        assertThat(response.jsonPath().getString("errorType"))
+                .isEqualTo("dev.pontoon.s3dest.event.InvalidEventException");
         assertThat(response.jsonPath().getString("errorMessage")).startsWith(expected);
         assertThat(response.asString()).doesNotContain(S3TestServer.SECRET_KEY);
         assertThat(keys(bucket)).isEmpty();
@@ -111,10 +116,12 @@ class BadInputCorpusTest {
     void aHugeRowIsRefusedWithItsLineRatherThanExhaustingMemory() {
         String bucket = bucket();
         String key = bucket + "/huge.jsonl";
-        StringBuilder huge = new StringBuilder(Json.MAX_STRING_LENGTH + 64).append("{\"id\": 1}\n{\"id\": 2, \"name\": \"");
+        StringBuilder huge =
+                new StringBuilder(Json.MAX_STRING_LENGTH + 64).append("{\"id\": 1}\n{\"id\": 2, \"name\": \"");
         huge.append("x".repeat(Json.MAX_STRING_LENGTH + 1)).append("\"}\n");
         try (S3Client s3 = SERVER.client()) {
-            s3.putObject(r -> r.bucket(STAGING).key(key), RequestBody.fromString(huge.toString(), StandardCharsets.UTF_8));
+            s3.putObject(
+                    r -> r.bucket(STAGING).key(key), RequestBody.fromString(huge.toString(), StandardCharsets.UTF_8));
         }
         ObjectNode event = base(bucket);
         event.remove("rows");
@@ -175,11 +182,18 @@ class BadInputCorpusTest {
 
     private static List<String> keys(String bucket) {
         try (S3Client s3 = SERVER.client()) {
-            return s3.listObjectsV2(r -> r.bucket(bucket)).contents().stream().map(o -> o.key()).toList();
+            return s3.listObjectsV2(r -> r.bucket(bucket)).contents().stream()
+                    .map(o -> o.key())
+                    .toList();
         }
     }
 
     private static ExtractableResponse<Response> post(String body) {
-        return given().contentType("application/json").body(body).when().post().then().extract();
+        return given().contentType("application/json")
+                .body(body)
+                .when()
+                .post()
+                .then()
+                .extract();
     }
 }

@@ -1,15 +1,14 @@
 package dev.pontoon.s3dest.handler;
 
-import dev.pontoon.s3dest.event.Json;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pontoon.s3dest.connection.ConnectionResult;
 import dev.pontoon.s3dest.connection.ConnectionTester;
 import dev.pontoon.s3dest.event.EventParser;
+import dev.pontoon.s3dest.event.Json;
 import dev.pontoon.s3dest.testing.Parquet;
 import dev.pontoon.s3dest.testing.S3TestServer;
 import io.quarkus.test.junit.QuarkusTest;
@@ -47,7 +46,9 @@ class EventSamplesTest {
             for (int part = 0; part < 2; part++) {
                 StringBuilder jsonl = new StringBuilder();
                 for (int i = 0; i < 100; i++) {
-                    jsonl.append("{\"id\": ").append(part * 100 + i).append(", \"customer_id\": 7, \"total\": \"19.99\", ")
+                    jsonl.append("{\"id\": ")
+                            .append(part * 100 + i)
+                            .append(", \"customer_id\": 7, \"total\": \"19.99\", ")
                             .append("\"status\": \"paid\", \"created_at\": \"2025-09-24T10:00:00Z\"}\n");
                 }
                 ByteArrayOutputStream gz = new ByteArrayOutputStream();
@@ -73,8 +74,10 @@ class EventSamplesTest {
         JsonNode result = invoke(local(read("transfer-source.json")));
         assertThat(result.get("rows").asLong()).isEqualTo(100);
         try (S3Client s3 = SERVER.client()) {
-            var file = Parquet.download(s3, "my-export-bucket", result.at("/files/0/key").asText());
-            assertThat(Parquet.query("SELECT DISTINCT compression FROM parquet_metadata('" + file + "')").get(0))
+            var file = Parquet.download(
+                    s3, "my-export-bucket", result.at("/files/0/key").asText());
+            assertThat(Parquet.query("SELECT DISTINCT compression FROM parquet_metadata('" + file + "')")
+                            .get(0))
                     .containsEntry("compression", "ZSTD");
         }
     }
@@ -83,7 +86,11 @@ class EventSamplesTest {
     void sqsEnvelopeSample() throws Exception {
         ObjectNode envelope = read("sqs-envelope.json");
         for (JsonNode record : envelope.get("Records")) {
-            ((ObjectNode) record).put("body", local((ObjectNode) Json.read(record.get("body").asText())).toString());
+            ((ObjectNode) record)
+                    .put(
+                            "body",
+                            local((ObjectNode) Json.read(record.get("body").asText()))
+                                    .toString());
         }
         assertThat(invoke(envelope).get("batchItemFailures")).isEmpty();
     }
@@ -103,7 +110,8 @@ class EventSamplesTest {
             assertThat(result.at("/files/0/key").asText()).endsWith("_" + i * 1000 + ".parquet");
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        CommitHandler.standalone().handleRequest(new java.io.ByteArrayInputStream(input.toString().getBytes()), out, null);
+        CommitHandler.standalone()
+                .handleRequest(new java.io.ByteArrayInputStream(input.toString().getBytes()), out, null);
         JsonNode committed = Json.read(out.toString(StandardCharsets.UTF_8));
         assertThat(committed.get("status").asText()).isEqualTo("committed");
         assertThat(committed.get("rows").asLong()).isEqualTo(200);
@@ -130,7 +138,13 @@ class EventSamplesTest {
     }
 
     private static JsonNode invoke(ObjectNode event) {
-        return Json.read(given().contentType("application/json").body(event.toString()).when().post().then()
-                .statusCode(200).extract().asString());
+        return Json.read(given().contentType("application/json")
+                .body(event.toString())
+                .when()
+                .post()
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString());
     }
 }

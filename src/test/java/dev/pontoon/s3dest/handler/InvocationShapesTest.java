@@ -1,6 +1,5 @@
 package dev.pontoon.s3dest.handler;
 
-import dev.pontoon.s3dest.event.Json;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -8,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pontoon.s3dest.event.Json;
 import dev.pontoon.s3dest.testing.Events;
 import dev.pontoon.s3dest.testing.S3TestServer;
 import io.quarkus.test.junit.QuarkusTest;
@@ -61,9 +61,12 @@ class InvocationShapesTest {
         record(records, "m-5", good2.toString());
 
         JsonNode response = invoke(sqs);
-        assertThat(response.get("batchItemFailures")).extracting(f -> f.get("itemIdentifier").asText())
+        assertThat(response.get("batchItemFailures"))
+                .extracting(f -> f.get("itemIdentifier").asText())
                 .containsExactly("m-2", "m-3", "m-4");
-        assertThat(keys()).anyMatch(k -> k.startsWith("p/good/dt=")).anyMatch(k -> k.startsWith("p/good2/dt="))
+        assertThat(keys())
+                .anyMatch(k -> k.startsWith("p/good/dt="))
+                .anyMatch(k -> k.startsWith("p/good2/dt="))
                 .noneMatch(k -> k.contains("nobucket") || k.contains("invalid"));
 
         // A standard queue: records after a failure still run (m-5 landed above).
@@ -84,7 +87,8 @@ class InvocationShapesTest {
             ((ObjectNode) r).putObject("attributes").put("MessageGroupId", "leads");
         }
         JsonNode response = invoke(sqs);
-        assertThat(response.get("batchItemFailures")).extracting(f -> f.get("itemIdentifier").asText())
+        assertThat(response.get("batchItemFailures"))
+                .extracting(f -> f.get("itemIdentifier").asText())
                 .containsExactly("f-2", "f-3");
         // The third message was not processed: it must not overtake the failed second one.
         assertThat(keys()).anyMatch(k -> k.startsWith("p/first/dt=")).noneMatch(k -> k.startsWith("p/third/"));
@@ -107,19 +111,25 @@ class InvocationShapesTest {
         event.put("file_index_start", 20);
         JsonNode result = invoke(event);
         String key = "p/leads/_manifests/20250925132233_b9_20.json";
-        JsonNode manifest = Json.read(s3.getObjectAsBytes(r -> r.bucket(bucket).key(key)).asUtf8String());
+        JsonNode manifest =
+                Json.read(s3.getObjectAsBytes(r -> r.bucket(bucket).key(key)).asUtf8String());
         assertThat(s3.headObject(r -> r.bucket(bucket).key(key)).contentType()).isEqualTo("application/json");
         assertThat(manifest.get("status").asText()).isEqualTo("complete");
         assertThat(manifest.get("files")).isEqualTo(result.get("files"));
         assertThat(manifest.get("rows").asLong()).isEqualTo(6000);
-        assertThat(manifest.get("next_file_index").asInt()).isEqualTo(result.get("next_file_index").asInt());
-        assertThat(manifest.get("columns")).extracting(c -> c.get("name").asText() + ":" + c.get("parquet").asText())
-                .containsExactly("id:required int64 id", "payload:optional binary payload (STRING)",
+        assertThat(manifest.get("next_file_index").asInt())
+                .isEqualTo(result.get("next_file_index").asInt());
+        assertThat(manifest.get("columns"))
+                .extracting(c -> c.get("name").asText() + ":" + c.get("parquet").asText())
+                .containsExactly(
+                        "id:required int64 id",
+                        "payload:optional binary payload (STRING)",
                         "pontoon__batch_id:optional binary pontoon__batch_id (STRING)",
                         "pontoon__last_synced_at:optional int64 pontoon__last_synced_at (TIMESTAMP(MICROS,true))");
         assertThat(manifest.get("parquet_schema").asText()).startsWith("message leads {");
         // Every data key of the model is in the manifest: a reader can tell a whole chunk from a partial one.
-        List<String> dataKeys = keys().stream().filter(k -> k.endsWith(".parquet")).toList();
+        List<String> dataKeys =
+                keys().stream().filter(k -> k.endsWith(".parquet")).toList();
         assertThat(manifest.get("files")).extracting(f -> f.get("key").asText()).containsExactlyElementsOf(dataKeys);
     }
 
@@ -129,8 +139,12 @@ class InvocationShapesTest {
         ObjectNode event = Events.transfer(dest, model, STARTED, "b9", "id:bigint!", "payload:string");
         ArrayNode array = (ArrayNode) event.get("rows");
         for (int i = 0; i < rows; i++) {
-            array.addObject().put("id", i).put("payload", UUID.nameUUIDFromBytes(("r" + i).getBytes()) + "/"
-                    + UUID.nameUUIDFromBytes(("s" + i).getBytes()));
+            array.addObject()
+                    .put("id", i)
+                    .put(
+                            "payload",
+                            UUID.nameUUIDFromBytes(("r" + i).getBytes()) + "/"
+                                    + UUID.nameUUIDFromBytes(("s" + i).getBytes()));
         }
         return event;
     }
@@ -149,17 +163,28 @@ class InvocationShapesTest {
         Map<String, String> sums = new TreeMap<>();
         for (String key : keys()) {
             byte[] bytes = s3.getObjectAsBytes(r -> r.bucket(bucket).key(key)).asByteArray();
-            sums.put(key, HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)));
+            sums.put(
+                    key,
+                    HexFormat.of()
+                            .formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)));
         }
         return sums;
     }
 
     private List<String> keys() {
-        return s3.listObjectsV2Paginator(r -> r.bucket(bucket)).contents().stream().map(S3Object::key).toList();
+        return s3.listObjectsV2Paginator(r -> r.bucket(bucket)).contents().stream()
+                .map(S3Object::key)
+                .toList();
     }
 
     private JsonNode invoke(ObjectNode event) {
-        return Json.read(given().contentType("application/json").body(event.toString()).when().post().then()
-                .statusCode(200).extract().asString());
+        return Json.read(given().contentType("application/json")
+                .body(event.toString())
+                .when()
+                .post()
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString());
     }
 }

@@ -58,7 +58,8 @@ class SecretsTest {
             ObjectNode wrongType = event(bucket, S3TestServer.SECRET_KEY);
             ((ObjectNode) wrongType.get("destination")).put("aws_session_token", 987654321987L);
             outputs.add(post(wrongType, 500));
-            assertThat(outputs.get(5)).contains("destination.aws_session_token: must be a string, got a number")
+            assertThat(outputs.get(5))
+                    .contains("destination.aws_session_token: must be a string, got a number")
                     .doesNotContain("987654321987");
 
             TransferEvent parsed = EventParser.transferEvent(event(bucket, S3TestServer.SECRET_KEY));
@@ -83,7 +84,13 @@ class SecretsTest {
     }
 
     private static String post(ObjectNode event, int status) {
-        return given().contentType("application/json").body(event.toString()).when().post().then()
-                .statusCode(status).extract().asString();
+        return given().contentType("application/json")
+                .body(event.toString())
+                .when()
+                .post()
+                .then()
+                .statusCode(status)
+                .extract()
+                .asString();
     }
 }

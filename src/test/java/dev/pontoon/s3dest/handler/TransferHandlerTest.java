@@ -1,13 +1,13 @@
 package dev.pontoon.s3dest.handler;
 
-import dev.pontoon.s3dest.priming.Priming;
-import dev.pontoon.s3dest.event.Json;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pontoon.s3dest.event.Json;
+import dev.pontoon.s3dest.priming.Priming;
 import dev.pontoon.s3dest.testing.Events;
 import dev.pontoon.s3dest.testing.Parquet;
 import dev.pontoon.s3dest.testing.S3TestServer;
@@ -55,10 +55,27 @@ class TransferHandlerTest {
 
     @Test
     void everyColumnTypeReadsBackInDuckDbWithItsLogicalType() throws Exception {
-        ObjectNode event = Events.transfer(Events.destination(server, bucket, "/exports/"), "leads", STARTED, "1758806553123",
-                "id:bigint!", "n:int", "flag:boolean", "f:float", "d:double", "small:decimal(9,2)", "mid:decimal(18,4)",
-                "big:decimal(38,10)", "name:string", "doc:json", "blob:binary", "day:date", "at:time", "ts:timestamptz",
-                "local:timestamp_ntz", "code:uuid");
+        ObjectNode event = Events.transfer(
+                Events.destination(server, bucket, "/exports/"),
+                "leads",
+                STARTED,
+                "1758806553123",
+                "id:bigint!",
+                "n:int",
+                "flag:boolean",
+                "f:float",
+                "d:double",
+                "small:decimal(9,2)",
+                "mid:decimal(18,4)",
+                "big:decimal(38,10)",
+                "name:string",
+                "doc:json",
+                "blob:binary",
+                "day:date",
+                "at:time",
+                "ts:timestamptz",
+                "local:timestamp_ntz",
+                "code:uuid");
         ArrayNode rows = (ArrayNode) event.get("rows");
         ObjectNode full = rows.addObject();
         full.put("id", 9007199254740993L); // beyond double's exact integers
@@ -94,22 +111,38 @@ class TransferHandlerTest {
         assertThat(result.at("/files/0/key").asText()).isEqualTo(key);
         assertThat(result.get("rows").asLong()).isEqualTo(3);
         assertThat(result.get("next_file_index").asInt()).isEqualTo(1);
-        assertThat(keys()).containsExactlyInAnyOrder(key, "exports/leads/_manifests/20250925132233_1758806553123_0.json");
-        assertThat(result.at("/files/0/bytes").asLong()).isEqualTo(s3.headObject(r -> r.bucket(bucket).key(key)).contentLength());
+        assertThat(keys())
+                .containsExactlyInAnyOrder(key, "exports/leads/_manifests/20250925132233_1758806553123_0.json");
+        assertThat(result.at("/files/0/bytes").asLong())
+                .isEqualTo(s3.headObject(r -> r.bucket(bucket).key(key)).contentLength());
 
         Path file = Parquet.download(s3, bucket, key);
-        assertThat(Parquet.duckTypes(file)).containsExactly(
-                Map.entry("id", "BIGINT"), Map.entry("n", "INTEGER"), Map.entry("flag", "BOOLEAN"),
-                Map.entry("f", "FLOAT"), Map.entry("d", "DOUBLE"), Map.entry("small", "DECIMAL(9,2)"),
-                Map.entry("mid", "DECIMAL(18,4)"), Map.entry("big", "DECIMAL(38,10)"), Map.entry("name", "VARCHAR"),
-                Map.entry("doc", "JSON"), Map.entry("blob", "BLOB"), Map.entry("day", "DATE"), Map.entry("at", "TIME"),
-                Map.entry("ts", "TIMESTAMP WITH TIME ZONE"), Map.entry("local", "TIMESTAMP"), Map.entry("code", "VARCHAR"),
-                Map.entry("pontoon__batch_id", "VARCHAR"), Map.entry("pontoon__last_synced_at", "TIMESTAMP WITH TIME ZONE"));
+        assertThat(Parquet.duckTypes(file))
+                .containsExactly(
+                        Map.entry("id", "BIGINT"),
+                        Map.entry("n", "INTEGER"),
+                        Map.entry("flag", "BOOLEAN"),
+                        Map.entry("f", "FLOAT"),
+                        Map.entry("d", "DOUBLE"),
+                        Map.entry("small", "DECIMAL(9,2)"),
+                        Map.entry("mid", "DECIMAL(18,4)"),
+                        Map.entry("big", "DECIMAL(38,10)"),
+                        Map.entry("name", "VARCHAR"),
+                        Map.entry("doc", "JSON"),
+                        Map.entry("blob", "BLOB"),
+                        Map.entry("day", "DATE"),
+                        Map.entry("at", "TIME"),
+                        Map.entry("ts", "TIMESTAMP WITH TIME ZONE"),
+                        Map.entry("local", "TIMESTAMP"),
+                        Map.entry("code", "VARCHAR"),
+                        Map.entry("pontoon__batch_id", "VARCHAR"),
+                        Map.entry("pontoon__last_synced_at", "TIMESTAMP WITH TIME ZONE"));
 
         List<Map<String, Object>> read = Parquet.query("SET TimeZone='UTC'; SELECT id::VARCHAR AS id, n, flag, f, d, "
                 + "small::VARCHAR AS small, mid::VARCHAR AS mid, big::VARCHAR AS big, name, doc::VARCHAR AS doc, "
                 + "hex(blob) AS blob, \"day\"::VARCHAR AS \"day\", \"at\"::VARCHAR AS \"at\", ts::VARCHAR AS ts, \"local\"::VARCHAR AS \"local\", "
-                + "code, pontoon__batch_id, pontoon__last_synced_at::VARCHAR AS synced FROM read_parquet('" + file + "') ORDER BY id");
+                + "code, pontoon__batch_id, pontoon__last_synced_at::VARCHAR AS synced FROM read_parquet('" + file
+                + "') ORDER BY id");
         Map<String, Object> r0 = read.get(2);
         assertThat(r0.get("id")).isEqualTo("9007199254740993");
         assertThat(r0.get("n")).isEqualTo(-2147483648);
@@ -132,9 +165,15 @@ class TransferHandlerTest {
 
         Map<String, Object> nulls = read.get(0);
         assertThat(nulls.get("id")).isEqualTo("2");
-        assertThat(nulls).containsEntry("n", null).containsEntry("flag", null).containsEntry("small", null)
-                .containsEntry("big", null).containsEntry("doc", null).containsEntry("blob", null)
-                .containsEntry("ts", null).containsEntry("local", null);
+        assertThat(nulls)
+                .containsEntry("n", null)
+                .containsEntry("flag", null)
+                .containsEntry("small", null)
+                .containsEntry("big", null)
+                .containsEntry("doc", null)
+                .containsEntry("blob", null)
+                .containsEntry("ts", null)
+                .containsEntry("local", null);
 
         Map<String, Object> neg = read.get(1);
         assertThat(neg.get("small")).isEqualTo("-0.01");
@@ -146,23 +185,29 @@ class TransferHandlerTest {
         // Physical types and nullability as SPEC §3 fixes them, not only as DuckDB maps them.
         Map<String, String> physical = new java.util.HashMap<>();
         Map<String, String> repetition = new java.util.HashMap<>();
-        for (Map<String, Object> c : Parquet.query("SELECT name, type, repetition_type FROM parquet_schema('" + file + "')")) {
+        for (Map<String, Object> c :
+                Parquet.query("SELECT name, type, repetition_type FROM parquet_schema('" + file + "')")) {
             physical.put((String) c.get("name"), (String) c.get("type"));
             repetition.put((String) c.get("name"), (String) c.get("repetition_type"));
         }
-        assertThat(physical).containsEntry("small", "INT32").containsEntry("mid", "INT64")
-                .containsEntry("big", "FIXED_LEN_BYTE_ARRAY").containsEntry("day", "INT32").containsEntry("at", "INT64");
+        assertThat(physical)
+                .containsEntry("small", "INT32")
+                .containsEntry("mid", "INT64")
+                .containsEntry("big", "FIXED_LEN_BYTE_ARRAY")
+                .containsEntry("day", "INT32")
+                .containsEntry("at", "INT64");
         assertThat(repetition).containsEntry("id", "REQUIRED").containsEntry("n", "OPTIONAL");
         assertThat(Parquet.query("SELECT DISTINCT compression FROM parquet_metadata('" + file + "')"))
-                .extracting(m -> m.get("compression")).containsExactly("SNAPPY");
+                .extracting(m -> m.get("compression"))
+                .containsExactly("SNAPPY");
     }
 
     @Test
     void aLargeBatchBecomesSeveralFilesOfSeveralPartsWithConsecutiveIndexes() throws Exception {
         ObjectNode dest = Events.destination(server, bucket, null);
         dest.put("compression", "uncompressed");
-        ObjectNode event = Events.transfer(dest, "events", "2025-12-31T23:59:59.999-01:00", null,
-                "id:bigint!", "payload:string");
+        ObjectNode event =
+                Events.transfer(dest, "events", "2025-12-31T23:59:59.999-01:00", null, "id:bigint!", "payload:string");
         event.put("file_index_start", 7);
         ArrayNode rows = (ArrayNode) event.get("rows");
         Random random = new Random(42);
@@ -170,13 +215,19 @@ class TransferHandlerTest {
         for (int i = 0; i < n; i++) {
             ObjectNode r = rows.addObject();
             r.put("id", i);
-            r.put("payload", Long.toHexString(random.nextLong()) + Long.toHexString(random.nextLong())
-                    + Long.toHexString(random.nextLong()) + Long.toHexString(random.nextLong()));
+            r.put(
+                    "payload",
+                    Long.toHexString(random.nextLong())
+                            + Long.toHexString(random.nextLong())
+                            + Long.toHexString(random.nextLong())
+                            + Long.toHexString(random.nextLong()));
         }
         JsonNode result = invoke(event);
 
         // 23:59:59.999 at -01:00 is the next day in UTC; no prefix means no leading slash.
-        String batch = Long.toString(java.time.OffsetDateTime.parse("2025-12-31T23:59:59.999-01:00").toInstant().toEpochMilli());
+        String batch = Long.toString(java.time.OffsetDateTime.parse("2025-12-31T23:59:59.999-01:00")
+                .toInstant()
+                .toEpochMilli());
         assertThat(batch).hasSize(13);
         JsonNode files = result.get("files");
         assertThat(files.size()).isGreaterThanOrEqualTo(3);
@@ -191,7 +242,8 @@ class TransferHandlerTest {
                 assertThat(head.contentLength()).isGreaterThan(2 * 65536);
                 // A multipart object's ETag ends in the number of its parts.
                 assertThat(head.eTag()).matches("\"[0-9a-f]{32}-\\d+\"");
-                assertThat(Integer.parseInt(head.eTag().replaceAll(".*-(\\d+)\"", "$1"))).isGreaterThanOrEqualTo(3);
+                assertThat(Integer.parseInt(head.eTag().replaceAll(".*-(\\d+)\"", "$1")))
+                        .isGreaterThanOrEqualTo(3);
             }
             Path file = Parquet.download(s3, bucket, key);
             long count = Parquet.count(file);
@@ -218,9 +270,12 @@ class TransferHandlerTest {
             JsonNode result = invoke(event);
             Path file = Parquet.download(s3, bucket, result.at("/files/0/key").asText());
             assertThat(Parquet.query("SELECT DISTINCT compression FROM parquet_metadata('" + file + "')"))
-                    .extracting(m -> m.get("compression")).containsExactly(codec.toUpperCase());
-            assertThat(Parquet.query("SELECT sum(id) AS s, count(DISTINCT s) AS d FROM read_parquet('" + file + "')").get(0))
-                    .containsEntry("s", new java.math.BigInteger("4950")).containsEntry("d", 7L);
+                    .extracting(m -> m.get("compression"))
+                    .containsExactly(codec.toUpperCase());
+            assertThat(Parquet.query("SELECT sum(id) AS s, count(DISTINCT s) AS d FROM read_parquet('" + file + "')")
+                            .get(0))
+                    .containsEntry("s", new java.math.BigInteger("4950"))
+                    .containsEntry("d", 7L);
         }
     }
 
@@ -238,20 +293,28 @@ class TransferHandlerTest {
 
     @Test
     void anInvalidEventFailsNamingTheField() {
-        ObjectNode event = Events.transfer(Events.destination(server, "Not_A_Bucket", null), "m", STARTED, "b", "id:int");
+        ObjectNode event =
+                Events.transfer(Events.destination(server, "Not_A_Bucket", null), "m", STARTED, "b", "id:int");
         ExtractableResponse<Response> response = invokeFailing(event);
         assertThat(response.jsonPath().getString("errorType")).endsWith("InvalidEventException");
         assertThat(response.jsonPath().getString("errorMessage")).startsWith("destination.s3_bucket: 'Not_A_Bucket'");
 
-        String notJson = given().contentType("application/json").body("{\"rows\": [").when().post().then()
-                .statusCode(500).extract().jsonPath().getString("errorMessage");
+        String notJson = given().contentType("application/json")
+                .body("{\"rows\": [")
+                .when()
+                .post()
+                .then()
+                .statusCode(500)
+                .extract()
+                .jsonPath()
+                .getString("errorMessage");
         assertThat(notJson).startsWith("event: not valid JSON at line 1");
     }
 
     @Test
     void aBadValueNamesRowAndColumnAndLandsNothing() {
-        ObjectNode event = Events.transfer(Events.destination(server, bucket, "p"), "m", STARTED, "b",
-                "id:int!", "amount:decimal(5,2)");
+        ObjectNode event = Events.transfer(
+                Events.destination(server, bucket, "p"), "m", STARTED, "b", "id:int!", "amount:decimal(5,2)");
         ArrayNode rows = (ArrayNode) event.get("rows");
         rows.addObject().put("id", 1).put("amount", "123.45");
         rows.addObject().put("id", 2).put("amount", "123.456");
@@ -265,7 +328,12 @@ class TransferHandlerTest {
     @Test
     void aPersistentS3FailureInTheMiddleOfAFileLeavesNoObjectAndNoOpenUpload() {
         // The third part of the first file fails on every try with 503 SlowDown.
-        server.faults().inject(Op.UPLOAD_PART, 2, 1000, () -> Faults.s3Error(503, "SlowDown", "Please reduce your request rate."));
+        server.faults()
+                .inject(
+                        Op.UPLOAD_PART,
+                        2,
+                        1000,
+                        () -> Faults.s3Error(503, "SlowDown", "Please reduce your request rate."));
         ExtractableResponse<Response> response = invokeFailing(bigEvent(4_000));
         assertThat(response.jsonPath().getString("errorType")).endsWith("S3TransientException");
         assertThat(response.jsonPath().getString("errorMessage")).contains("UploadPart 3", "SlowDown", bucket);
@@ -275,7 +343,8 @@ class TransferHandlerTest {
 
     @Test
     void anAccessDeniedOnCompleteIsNotRetriedAndLeavesNothing() {
-        server.faults().inject(Op.COMPLETE_MULTIPART, 0, 1000, () -> Faults.s3Error(403, "AccessDenied", "Access Denied"));
+        server.faults()
+                .inject(Op.COMPLETE_MULTIPART, 0, 1000, () -> Faults.s3Error(403, "AccessDenied", "Access Denied"));
         ExtractableResponse<Response> response = invokeFailing(bigEvent(4_000));
         assertThat(response.jsonPath().getString("errorType")).endsWith("S3PermanentException");
         assertThat(response.jsonPath().getString("errorMessage")).contains("CompleteMultipartUpload", "AccessDenied");
@@ -285,8 +354,14 @@ class TransferHandlerTest {
 
     @Test
     void aTransientFailureIsRetriedAndTheDataIsWhole() throws Exception {
-        server.faults().inject(Op.UPLOAD_PART, 1, 1, () -> Faults.s3Error(500, "InternalError", "We encountered an internal error."));
-        server.faults().inject(Op.PUT_OBJECT, 0, 1, () -> Faults.s3Error(503, "SlowDown", "Please reduce your request rate."));
+        server.faults()
+                .inject(
+                        Op.UPLOAD_PART,
+                        1,
+                        1,
+                        () -> Faults.s3Error(500, "InternalError", "We encountered an internal error."));
+        server.faults()
+                .inject(Op.PUT_OBJECT, 0, 1, () -> Faults.s3Error(503, "SlowDown", "Please reduce your request rate."));
         JsonNode result = invoke(bigEvent(6_000));
         long total = 0;
         for (JsonNode f : result.get("files")) {
@@ -299,8 +374,8 @@ class TransferHandlerTest {
     @Test
     void theTransferRunsWithoutHadoopOnTheClassPath() {
         invoke(bigEvent(10));
-        org.junit.jupiter.api.Assertions.assertThrows(ClassNotFoundException.class,
-                () -> Class.forName("org.apache.hadoop.conf.Configuration"));
+        org.junit.jupiter.api.Assertions.assertThrows(
+                ClassNotFoundException.class, () -> Class.forName("org.apache.hadoop.conf.Configuration"));
     }
 
     @jakarta.inject.Inject
@@ -310,11 +385,13 @@ class TransferHandlerTest {
     void thePrimingHookRehearsesInMemoryAndTheFunctionStillWritesRealFiles() throws Exception {
         try (dev.pontoon.s3dest.testing.LogCapture logs = dev.pontoon.s3dest.testing.LogCapture.install()) {
             priming.beforeCheckpoint(null); // what SnapStart calls before its snapshot
-            assertThat(logs.all()).contains("primed before the snapshot: rehearsed the transfer function in memory")
+            assertThat(logs.all())
+                    .contains("primed before the snapshot: rehearsed the transfer function in memory")
                     .doesNotContain("priming before the snapshot failed");
         }
         assertThat(keys()).isEmpty(); // the rehearsal wrote nothing anywhere real
-        ObjectNode event = Events.transfer(Events.destination(server, bucket, "after"), "m", STARTED, "b", "id:bigint!");
+        ObjectNode event =
+                Events.transfer(Events.destination(server, bucket, "after"), "m", STARTED, "b", "id:bigint!");
         ((ArrayNode) event.get("rows")).addObject().put("id", 1);
         assertThat(invoke(event).get("status").asText()).isEqualTo("ok");
         assertThat(keys()).hasSize(2);
@@ -327,25 +404,44 @@ class TransferHandlerTest {
         ArrayNode rows = (ArrayNode) event.get("rows");
         Random random = new Random(7);
         for (int i = 0; i < n; i++) {
-            rows.addObject().put("id", i).put("payload", UUID.nameUUIDFromBytes(Long.toString(random.nextLong()).getBytes())
-                    + "-" + UUID.nameUUIDFromBytes(Long.toString(random.nextLong()).getBytes()));
+            rows.addObject()
+                    .put("id", i)
+                    .put(
+                            "payload",
+                            UUID.nameUUIDFromBytes(
+                                            Long.toString(random.nextLong()).getBytes()) + "-"
+                                    + UUID.nameUUIDFromBytes(
+                                            Long.toString(random.nextLong()).getBytes()));
         }
         return event;
     }
 
     private JsonNode invoke(ObjectNode event) {
-        String body = given().contentType("application/json").body(event.toString()).when().post().then()
-                .statusCode(200).extract().asString();
+        String body = given().contentType("application/json")
+                .body(event.toString())
+                .when()
+                .post()
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
         return Json.read(body);
     }
 
     private ExtractableResponse<Response> invokeFailing(ObjectNode event) {
-        return given().contentType("application/json").body(event.toString()).when().post().then()
-                .statusCode(500).extract();
+        return given().contentType("application/json")
+                .body(event.toString())
+                .when()
+                .post()
+                .then()
+                .statusCode(500)
+                .extract();
     }
 
     private List<String> keys() {
-        return s3.listObjectsV2Paginator(r -> r.bucket(bucket)).contents().stream().map(S3Object::key).toList();
+        return s3.listObjectsV2Paginator(r -> r.bucket(bucket)).contents().stream()
+                .map(S3Object::key)
+                .toList();
     }
 
     private int openUploads() {

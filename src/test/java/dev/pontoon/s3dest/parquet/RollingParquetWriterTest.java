@@ -1,11 +1,11 @@
 package dev.pontoon.s3dest.parquet;
 
-import dev.pontoon.s3dest.event.CommittableFile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pontoon.s3dest.event.ColumnSpec;
 import dev.pontoon.s3dest.event.ColumnType;
 import dev.pontoon.s3dest.event.ColumnType.Kind;
+import dev.pontoon.s3dest.event.CommittableFile;
 import dev.pontoon.s3dest.event.Compression;
 import dev.pontoon.s3dest.event.FileResult;
 import dev.pontoon.s3dest.source.Values;
@@ -50,9 +50,15 @@ class RollingParquetWriterTest {
     @Test
     void manyRowGroupsReadBackExactlyAndUniqueColumnsLeaveTheirDictionary() throws Exception {
         int rows = 40_000;
-        RollingParquetWriter writer = new RollingParquetWriter("m", COLUMNS,
-                new WriterSettings(1L << 30, 0, 128 * 1024, 8 * 1024), Compression.SNAPPY, Map.of("k", "v"), 0,
-                i -> "f" + i + ".parquet", this::localFile);
+        RollingParquetWriter writer = new RollingParquetWriter(
+                "m",
+                COLUMNS,
+                new WriterSettings(1L << 30, 0, 128 * 1024, 8 * 1024),
+                Compression.SNAPPY,
+                Map.of("k", "v"),
+                0,
+                i -> "f" + i + ".parquet",
+                this::localFile);
         List<List<String>> expected = new ArrayList<>();
         Row row = new Row(COLUMNS.size());
         SplittableRandom random = new SplittableRandom(3);
@@ -86,14 +92,17 @@ class RollingParquetWriterTest {
             long group = ((Number) c.get("row_group_id")).longValue();
             switch ((String) c.get("path_in_schema")) {
                 // five values: a dictionary in every row group
-                case "status" -> assertThat(encodings).as("status, group %d", group).contains("DICTIONARY");
+                case "status" ->
+                    assertThat(encodings).as("status, group %d", group).contains("DICTIONARY");
                 // unique: plain from the second row group on (the first tried and fell back)
                 case "id", "note" -> {
                     if (group > 0) {
-                        assertThat(encodings).as("%s, group %d", c.get("path_in_schema"), group).doesNotContain("DICTIONARY");
+                        assertThat(encodings)
+                                .as("%s, group %d", c.get("path_in_schema"), group)
+                                .doesNotContain("DICTIONARY");
                     }
                 }
-                default -> { }
+                default -> {}
             }
         }
     }

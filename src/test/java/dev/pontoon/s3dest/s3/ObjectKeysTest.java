@@ -1,10 +1,10 @@
 package dev.pontoon.s3dest.s3;
 
-import dev.pontoon.s3dest.event.Names;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pontoon.s3dest.event.InvalidEventException;
+import dev.pontoon.s3dest.event.Names;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import org.junit.jupiter.api.Test;
@@ -24,8 +24,7 @@ class ObjectKeysTest {
     void prefixIsTrimmedOfSlashes() {
         String prefix = Names.normalizePrefix("p", "/exports/");
         assertThat(prefix).isEqualTo("exports");
-        assertThat(Names.normalizePrefix("p", "///a/b//"))
-                .isEqualTo("a/b");
+        assertThat(Names.normalizePrefix("p", "///a/b//")).isEqualTo("a/b");
         assertThat(ObjectKeys.dataKey(Names.normalizePrefix("p", "/team/exports/"), "leads", STARTED, "7", 2))
                 .isEqualTo("team/exports/leads/dt=2025-09-25/20250925132233_7_2.parquet");
     }
@@ -56,9 +55,23 @@ class ObjectKeysTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"My-Bucket", "ab", "a_b_c", "-bucket", "bucket-", "a..b", "192.168.1.1", "xn--bucket",
-            "bucket-s3alias", "s3://", "s3://s3://x", "bucket/with/slash", " bucket",
-            "a-very-long-bucket-name-that-goes-past-sixty-three-characters-xx"})
+    @ValueSource(
+            strings = {
+                "My-Bucket",
+                "ab",
+                "a_b_c",
+                "-bucket",
+                "bucket-",
+                "a..b",
+                "192.168.1.1",
+                "xn--bucket",
+                "bucket-s3alias",
+                "s3://",
+                "s3://s3://x",
+                "bucket/with/slash",
+                " bucket",
+                "a-very-long-bucket-name-that-goes-past-sixty-three-characters-xx"
+            })
     void invalidBucketNamesAreRejectedBeforeAnyRequest(String bucket) {
         assertThatThrownBy(() -> Names.normalizeBucket("destination.s3_bucket", bucket))
                 .isInstanceOf(InvalidEventException.class)
@@ -81,7 +94,8 @@ class ObjectKeysTest {
     @Test
     void dateAndTimestampAreOfTheStartInstantInUtc() {
         // 23:59:59.999 at -05:00 is already the next day in UTC.
-        Instant lateEvening = OffsetDateTime.parse("2025-09-25T23:59:59.999-05:00").toInstant();
+        Instant lateEvening =
+                OffsetDateTime.parse("2025-09-25T23:59:59.999-05:00").toInstant();
         assertThat(ObjectKeys.dataKey("", "m", lateEvening, "b", 0))
                 .isEqualTo("m/dt=2025-09-26/20250926045959_b_0.parquet");
         // 00:30 at +02:00 is still the previous day in UTC.

@@ -16,7 +16,8 @@ class S3ClientFactoryTest {
     @Test
     void closingAClientOverAnAssumedRoleClosesItsStsClientToo() throws Exception {
         try (StsStandIn sts = new StsStandIn(S3TestServer.ACCESS_KEY, S3TestServer.SECRET_KEY, "token")) {
-            S3ClientFactory factory = new S3ClientFactory(S3ClientFactory.Settings.defaults(),
+            S3ClientFactory factory = new S3ClientFactory(
+                    S3ClientFactory.Settings.defaults(),
                     Map.of("AWS_ENDPOINT_URL_STS", sts.endpoint().toString()));
             ObjectNode d = Events.destination(S3TestServer.shared(), "any-bucket", null);
             d.put("role_arn", "arn:aws:iam::123456789012:role/drop-zone");

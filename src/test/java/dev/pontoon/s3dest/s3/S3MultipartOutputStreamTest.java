@@ -62,7 +62,8 @@ class S3MultipartOutputStreamTest {
         assertThat(keys()).isZero();
         out.commit();
         out.close();
-        assertThat(s3.getObjectAsBytes(r -> r.bucket(bucket).key("big.bin")).asByteArray()).isEqualTo(data);
+        assertThat(s3.getObjectAsBytes(r -> r.bucket(bucket).key("big.bin")).asByteArray())
+                .isEqualTo(data);
         assertThat(s3.headObject(r -> r.bucket(bucket).key("big.bin")).eTag()).endsWith("-3\"");
         assertThat(openUploads()).isZero();
     }
@@ -74,7 +75,8 @@ class S3MultipartOutputStreamTest {
             out.write(data);
             out.commit();
         }
-        assertThat(s3.getObjectAsBytes(r -> r.bucket(bucket).key("small.bin")).asByteArray()).isEqualTo(data);
+        assertThat(s3.getObjectAsBytes(r -> r.bucket(bucket).key("small.bin")).asByteArray())
+                .isEqualTo(data);
         assertThat(s3.headObject(r -> r.bucket(bucket).key("small.bin")).eTag()).doesNotContain("-");
     }
 
@@ -95,9 +97,10 @@ class S3MultipartOutputStreamTest {
         server.faults().inject(Op.UPLOAD_PART, 1, 10, () -> Faults.s3Error(403, "AccessDenied", "Access Denied"));
         S3MultipartOutputStream out = stream("denied.bin");
         assertThatThrownBy(() -> {
-            out.write(random(4 * PART));
-            out.commit();
-        }).isInstanceOf(S3PermanentException.class)
+                    out.write(random(4 * PART));
+                    out.commit();
+                })
+                .isInstanceOf(S3PermanentException.class)
                 .hasMessage("UploadPart 2 on s3://" + bucket + "/denied.bin failed: AccessDenied (Access Denied)");
         out.close();
         assertThat(openUploads()).isZero();
@@ -105,7 +108,8 @@ class S3MultipartOutputStreamTest {
     }
 
     private S3MultipartOutputStream stream(String key) {
-        return new S3MultipartOutputStream(s3, new ObjectTarget(bucket, key, "application/octet-stream"), PART, uploader);
+        return new S3MultipartOutputStream(
+                s3, new ObjectTarget(bucket, key, "application/octet-stream"), PART, uploader);
     }
 
     private int keys() {

@@ -1,15 +1,15 @@
 package dev.pontoon.s3dest.sample;
 
-import dev.pontoon.s3dest.event.Names;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pontoon.s3dest.connection.ConnectionTester;
 import dev.pontoon.s3dest.event.InvalidEventException;
+import dev.pontoon.s3dest.event.Json;
+import dev.pontoon.s3dest.event.Names;
 import dev.pontoon.s3dest.handler.CommitHandler;
 import dev.pontoon.s3dest.handler.ConnectionTestHandler;
-import dev.pontoon.s3dest.event.Json;
 import dev.pontoon.s3dest.handler.TransferHandler;
 import dev.pontoon.s3dest.s3.S3ClientFactory;
 import dev.pontoon.s3dest.testing.Parquet;
@@ -101,15 +101,21 @@ public final class LocalInvoke {
             JsonNode result = switch (kind) {
                 case "transfer" -> invoke(TransferHandler.standalone(), event);
                 case "commit" -> invoke(CommitHandler.standalone(), event);
-                case "connection-test" -> invoke(ConnectionTestHandler.over(new ConnectionTester(
-                        new S3ClientFactory(new S3ClientFactory.Settings(Duration.ofSeconds(2), Duration.ofSeconds(3),
-                                Duration.ofSeconds(4), 2), Map.of()))), event);
+                case "connection-test" ->
+                    invoke(
+                            ConnectionTestHandler.over(new ConnectionTester(new S3ClientFactory(
+                                    new S3ClientFactory.Settings(
+                                            Duration.ofSeconds(2), Duration.ofSeconds(3), Duration.ofSeconds(4), 2),
+                                    Map.of()))),
+                            event);
                 case "state-machine" -> stateMachine(server, (ObjectNode) event);
-                default -> throw new InvalidEventException("--handler: unknown handler '" + kind
-                        + "' (transfer, commit, connection-test or state-machine)");
+                default ->
+                    throw new InvalidEventException("--handler: unknown handler '" + kind
+                            + "' (transfer, commit, connection-test or state-machine)");
             };
             out.println();
-            out.println("Result: " + Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(result));
+            out.println(
+                    "Result: " + Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(result));
             preview(server, event);
             return 0;
         } catch (Exception e) {
@@ -159,7 +165,8 @@ public final class LocalInvoke {
         if (event.has("source") && event.get("source").has("bucket")) {
             ObjectNode source = (ObjectNode) event.get("source");
             source.put("endpoint_url", server.endpoint().toString());
-            stagePrefix(server, source.get("bucket").asText(), source.path("prefix").asText(""));
+            stagePrefix(
+                    server, source.get("bucket").asText(), source.path("prefix").asText(""));
         }
     }
 
@@ -230,7 +237,8 @@ public final class LocalInvoke {
         }
         // The prefix is the batch: what an earlier local run left there would join it.
         try (S3Client s3 = server.client()) {
-            for (S3Object o : s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(prefix)).contents()) {
+            for (S3Object o : s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(prefix))
+                    .contents()) {
                 s3.deleteObject(r -> r.bucket(bucket).key(o.key()));
             }
         }
@@ -242,8 +250,9 @@ public final class LocalInvoke {
 
     private Path localFileFor(String key) {
         if (staged == null) {
-            throw new IllegalArgumentException("this event reads staged objects (source.uris): pass --staged <folder or "
-                    + "file> with the files to upload first (e.g. events/staged/orders)");
+            throw new IllegalArgumentException(
+                    "this event reads staged objects (source.uris): pass --staged <folder or "
+                            + "file> with the files to upload first (e.g. events/staged/orders)");
         }
         if (Files.isRegularFile(staged)) {
             return staged;
@@ -279,13 +288,17 @@ public final class LocalInvoke {
     }
 
     private static boolean isZstd(byte[] b) {
-        return b.length > 3 && (b[0] & 0xff) == 0x28 && (b[1] & 0xff) == 0xb5 && (b[2] & 0xff) == 0x2f
+        return b.length > 3
+                && (b[0] & 0xff) == 0x28
+                && (b[1] & 0xff) == 0xb5
+                && (b[2] & 0xff) == 0x2f
                 && (b[3] & 0xff) == 0xfd;
     }
 
     private JsonNode invoke(RequestStreamHandler function, JsonNode event) throws IOException {
         ByteArrayOutputStream output = new ByteArrayOutputStream();
-        function.handleRequest(new ByteArrayInputStream(event.toString().getBytes(StandardCharsets.UTF_8)), output, null);
+        function.handleRequest(
+                new ByteArrayInputStream(event.toString().getBytes(StandardCharsets.UTF_8)), output, null);
         return Json.read(output.toString(StandardCharsets.UTF_8));
     }
 
@@ -298,8 +311,13 @@ public final class LocalInvoke {
         JsonNode source = input.get("source");
         List<String> keys;
         try (S3Client s3 = server.client()) {
-            keys = s3.listObjectsV2Paginator(r -> r.bucket(source.path("bucket").asText())
-                    .prefix(source.path("prefix").asText(""))).contents().stream().map(S3Object::key).toList();
+            keys = s3
+                    .listObjectsV2Paginator(r -> r.bucket(source.path("bucket").asText())
+                            .prefix(source.path("prefix").asText("")))
+                    .contents()
+                    .stream()
+                    .map(S3Object::key)
+                    .toList();
         }
         TransferHandler transfer = TransferHandler.standalone();
         for (int first = 0; first < keys.size(); first += filesPerChunk) {
@@ -331,7 +349,9 @@ public final class LocalInvoke {
             }
             List<String> keys;
             try (S3Client s3 = server.client()) {
-                keys = s3.listObjectsV2Paginator(r -> r.bucket(bucket)).contents().stream().map(S3Object::key).toList();
+                keys = s3.listObjectsV2Paginator(r -> r.bucket(bucket)).contents().stream()
+                        .map(S3Object::key)
+                        .toList();
             }
             for (String key : keys) {
                 Path local = folder.resolve(bucket).resolve(key);
@@ -339,8 +359,8 @@ public final class LocalInvoke {
                 out.println("s3://" + bucket + "/" + key);
                 out.println("  local file: " + local + " (" + Files.size(local) + " bytes)");
                 if (key.endsWith(".parquet")) {
-                    for (Map<String, Object> row : Parquet.query("SET TimeZone='UTC'; SELECT * FROM read_parquet('" + local
-                            + "') LIMIT 3")) {
+                    for (Map<String, Object> row :
+                            Parquet.query("SET TimeZone='UTC'; SELECT * FROM read_parquet('" + local + "') LIMIT 3")) {
                         out.println("  " + row);
                     }
                 }

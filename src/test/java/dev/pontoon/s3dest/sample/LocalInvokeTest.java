@@ -21,15 +21,24 @@ class LocalInvokeTest {
 
     static Stream<String> events() throws Exception {
         try (Stream<Path> files = Files.list(Path.of("events"))) {
-            return files.filter(p -> p.toString().endsWith(".json")).map(p -> p.getFileName().toString()).sorted()
-                    .toList().stream();
+            return files
+                    .filter(p -> p.toString().endsWith(".json"))
+                    .map(p -> p.getFileName().toString())
+                    .sorted()
+                    .toList()
+                    .stream();
         }
     }
 
     @Test
     void everyEventFileIsCovered() throws Exception {
-        assertThat(events().toList()).containsExactly("connection-test.json", "sqs-envelope.json",
-                "state-machine-input.json", "transfer-inline.json", "transfer-source.json");
+        assertThat(events().toList())
+                .containsExactly(
+                        "connection-test.json",
+                        "sqs-envelope.json",
+                        "state-machine-input.json",
+                        "transfer-inline.json",
+                        "transfer-source.json");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -38,16 +47,27 @@ class LocalInvokeTest {
         String output = run("events/" + name, "--staged", "events/staged/orders");
         assertThat(output).doesNotContain("Error:");
         switch (name) {
-            case "transfer-inline.json" -> assertThat(output).contains("(transfer)",
-                    "s3://my-export-bucket/exports/leads/dt=2025-09-25/20250925132233_1758806553123_0.parquet",
-                    "email=ada@example.com");
-            case "transfer-source.json" -> assertThat(output).contains("(transfer)", "\"rows\" : 100",
-                    "Staged s3://my-staging-bucket/staging/orders/part-0000.jsonl.gz from events/staged/orders/part-0000.jsonl",
-                    "exports/orders/dt=2025-09-25/20250925132233_1758806553123_0.parquet");
+            case "transfer-inline.json" ->
+                assertThat(output)
+                        .contains(
+                                "(transfer)",
+                                "s3://my-export-bucket/exports/leads/dt=2025-09-25/20250925132233_1758806553123_0.parquet",
+                                "email=ada@example.com");
+            case "transfer-source.json" ->
+                assertThat(output)
+                        .contains(
+                                "(transfer)",
+                                "\"rows\" : 100",
+                                "Staged s3://my-staging-bucket/staging/orders/part-0000.jsonl.gz from events/staged/orders/part-0000.jsonl",
+                                "exports/orders/dt=2025-09-25/20250925132233_1758806553123_0.parquet");
             case "sqs-envelope.json" -> assertThat(output).contains("(transfer)", "\"batchItemFailures\" : [ ]");
-            case "state-machine-input.json" -> assertThat(output).contains("(state-machine)",
-                    "Chunk of objects 0..1: 200 rows", "\"status\" : \"committed\"",
-                    "s3://my-export-bucket/exports/orders/_batches/20250925132233_1758806553123.json");
+            case "state-machine-input.json" ->
+                assertThat(output)
+                        .contains(
+                                "(state-machine)",
+                                "Chunk of objects 0..1: 200 rows",
+                                "\"status\" : \"committed\"",
+                                "s3://my-export-bucket/exports/orders/_batches/20250925132233_1758806553123.json");
             case "connection-test.json" -> assertThat(output).contains("(connection-test)", "\"success\" : true");
             default -> throw new AssertionError("no expectation for " + name);
         }
@@ -56,20 +76,26 @@ class LocalInvokeTest {
     @Test
     void aFailurePrintsTheFunctionsErrorOnceAndExitsWithOne() throws Exception {
         Path event = dir.resolve("bad-bucket.json");
-        Files.writeString(event, Files.readString(Path.of("events/transfer-inline.json"))
-                .replace("\"my-export-bucket\"", "\"My_Export_Bucket\""));
+        Files.writeString(
+                event,
+                Files.readString(Path.of("events/transfer-inline.json"))
+                        .replace("\"my-export-bucket\"", "\"My_Export_Bucket\""));
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        int status = new LocalInvoke(new PrintStream(bytes, true, StandardCharsets.UTF_8))
-                .run(new String[] {event.toString(), "--folder", dir.resolve("s3").toString()});
+        int status = new LocalInvoke(new PrintStream(bytes, true, StandardCharsets.UTF_8)).run(new String[] {
+            event.toString(), "--folder", dir.resolve("s3").toString()
+        });
         String output = bytes.toString(StandardCharsets.UTF_8);
         assertThat(status).isEqualTo(1);
-        assertThat(output).containsOnlyOnce("Error: ").contains(
-                "{\"errorType\":\"dev.pontoon.s3dest.event.InvalidEventException\",\"errorMessage\":\"destination.s3_bucket: 'My_Export_Bucket'")
+        assertThat(output)
+                .containsOnlyOnce("Error: ")
+                .contains(
+                        "{\"errorType\":\"dev.pontoon.s3dest.event.InvalidEventException\",\"errorMessage\":\"destination.s3_bucket: 'My_Export_Bucket'")
                 .doesNotContain("\tat ");
 
         String missing = run("events/transfer-source.json", "--expect-failure");
-        assertThat(missing).contains("Error: {\"errorType\":\"java.lang.IllegalArgumentException\",\"errorMessage\":"
-                + "\"this event reads staged objects (source.uris): pass --staged");
+        assertThat(missing)
+                .contains("Error: {\"errorType\":\"java.lang.IllegalArgumentException\",\"errorMessage\":"
+                        + "\"this event reads staged objects (source.uris): pass --staged");
     }
 
     private String run(String... args) throws Exception {
@@ -79,7 +105,8 @@ class LocalInvokeTest {
         all.add("--folder");
         all.add(dir.resolve("s3-" + System.nanoTime()).toString());
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        int status = new LocalInvoke(new PrintStream(bytes, true, StandardCharsets.UTF_8)).run(all.toArray(String[]::new));
+        int status =
+                new LocalInvoke(new PrintStream(bytes, true, StandardCharsets.UTF_8)).run(all.toArray(String[]::new));
         String output = bytes.toString(StandardCharsets.UTF_8);
         assertThat(status).as(output).isEqualTo(expectFailure ? 1 : 0);
         return output;

@@ -7,8 +7,7 @@ package dev.pontoon.s3dest.sample;
  * <p>{@code SampleTransfer [folder=target/sample-s3] [event=events/transfer-inline.json]}
  */
 public final class SampleTransfer {
-    private SampleTransfer() {
-    }
+    private SampleTransfer() {}
 
     public static void main(String[] args) {
         String folder = args.length > 0 ? args[0] : "target/sample-s3";

@@ -42,7 +42,8 @@ class EiselLemireTest {
             if (!Double.isFinite(d) || d == 0 || d == Double.MAX_VALUE) {
                 continue;
             }
-            BigDecimal mid = new BigDecimal(d).add(new BigDecimal(Math.nextUp(d))).divide(BigDecimal.valueOf(2));
+            BigDecimal mid =
+                    new BigDecimal(d).add(new BigDecimal(Math.nextUp(d))).divide(BigDecimal.valueOf(2));
             MathContext digits = new MathContext(random.nextInt(15, 19), RoundingMode.UNNECESSARY);
             check(mid.round(new MathContext(digits.getPrecision(), RoundingMode.FLOOR)));
             check(mid.round(new MathContext(digits.getPrecision(), RoundingMode.CEILING)));
@@ -51,9 +52,22 @@ class EiselLemireTest {
 
     @Test
     void edgesOfTheRange() {
-        for (String s : new String[] {"1", "9007199254740993", "4.9e-324", "2.2250738585072014e-308",
-            "2.2250738585072011e-308", "1.7976931348623157e308", "1.7976931348623159e308", "1e-350", "1e310",
-            "123456789012345678e-20", "999999999999999999e290", "1e23", "8.41e21", "5e-324"}) {
+        for (String s : new String[] {
+            "1",
+            "9007199254740993",
+            "4.9e-324",
+            "2.2250738585072014e-308",
+            "2.2250738585072011e-308",
+            "1.7976931348623157e308",
+            "1.7976931348623159e308",
+            "1e-350",
+            "1e310",
+            "123456789012345678e-20",
+            "999999999999999999e290",
+            "1e23",
+            "8.41e21",
+            "5e-324"
+        }) {
             check(new BigDecimal(s));
         }
     }
@@ -70,7 +84,8 @@ class EiselLemireTest {
             return false;
         }
         String text = v.toString();
-        assertThat(Long.toHexString(bits)).as(text)
+        assertThat(Long.toHexString(bits))
+                .as(text)
                 .isEqualTo(Long.toHexString(Double.doubleToRawLongBits(Double.parseDouble(text))));
         return true;
     }

@@ -68,32 +68,32 @@ class JsonLineDecoderTest {
     @Test
     void declinesWhatOnlyTheGeneralDecoderHandlesOrRejects() {
         String[] lines = {
-            "{\"id\": \"0123\"}",                         // an id as a string with a leading zero
-            "{\"id\": \" 123\"}",                         // an id as a string with a space
-            "{\"id\": \"12x\"}",                          // not digits
-            "{\"id\": 1, \"payload\": {\"a\": }}",         // invalid JSON inside a json value
-            "{\"id\": 1, \"other\": [1, 2,]}",            // invalid JSON inside an unknown field
+            "{\"id\": \"0123\"}", // an id as a string with a leading zero
+            "{\"id\": \" 123\"}", // an id as a string with a space
+            "{\"id\": \"12x\"}", // not digits
+            "{\"id\": 1, \"payload\": {\"a\": }}", // invalid JSON inside a json value
+            "{\"id\": 1, \"other\": [1, 2,]}", // invalid JSON inside an unknown field
             "{\"id\": 1, \"other\": " + "[".repeat(250) + "]".repeat(250) + "}", // deeper than Jackson allows
-            "{\"id\": 1, \"amount\": 1.234}",             // more fraction digits than the scale
-            "{\"id\": 1, \"amount\": 1.200}",             // valid, but trailing zeros beyond the scale
-            "{\"id\": 1, \"amount\": 1e2}",               // exponent in a decimal
-            "{\"id\": 1, \"big\": 1.5}",                  // precision above 18
-            "{\"id\": 1, \"n\": 2147483648}",             // out of int range
-            "{\"id\": 1234567890123456789}",              // 19 digits
-            "{\"id\": 1.0}",                              // a zero fraction for an integer
-            "{\"n\": 1}",                                 // missing non-nullable id
+            "{\"id\": 1, \"amount\": 1.234}", // more fraction digits than the scale
+            "{\"id\": 1, \"amount\": 1.200}", // valid, but trailing zeros beyond the scale
+            "{\"id\": 1, \"amount\": 1e2}", // exponent in a decimal
+            "{\"id\": 1, \"big\": 1.5}", // precision above 18
+            "{\"id\": 1, \"n\": 2147483648}", // out of int range
+            "{\"id\": 1234567890123456789}", // 19 digits
+            "{\"id\": 1.0}", // a zero fraction for an integer
+            "{\"n\": 1}", // missing non-nullable id
             "{}",
-            "{\"id\": null}",                             // null non-nullable id
-            "{\"id\": 1, \"name\": \"\\ud83d\"}",         // lone surrogate
-            "{\"id\": 1, \"name\": \"bad\\x\"}",          // bad escape
-            "{\"id\": 1, \"name\": 5}",                   // type error
+            "{\"id\": null}", // null non-nullable id
+            "{\"id\": 1, \"name\": \"\\ud83d\"}", // lone surrogate
+            "{\"id\": 1, \"name\": \"bad\\x\"}", // bad escape
+            "{\"id\": 1, \"name\": 5}", // type error
             "{\"id\": 1, \"at\": \"2025-13-01T00:00:00Z\"}", // bad timestamp
-            "{\"id\": 01}",                               // leading zero: invalid JSON
-            "{\"id\": 1,}",                               // trailing comma
-            "{\"id\": 1} {\"id\": 2}",                    // two values on one line
-            "[1, 2]",                                     // not an object
+            "{\"id\": 01}", // leading zero: invalid JSON
+            "{\"id\": 1,}", // trailing comma
+            "{\"id\": 1} {\"id\": 2}", // two values on one line
+            "[1, 2]", // not an object
             "{\"id\": 1, \"name\": \"" + "x".repeat(1001) + "\"}", // longer than the string limit
-            "{\"id\": 1, \"ok\": True}",                  // not a literal
+            "{\"id\": 1, \"ok\": True}", // not a literal
         };
         for (String line : lines) {
             compare(line, false);
@@ -101,10 +101,32 @@ class JsonLineDecoderTest {
         byte[] badUtf8 = "{\"id\": 1, \"name\": \"caf\u00e9\"}".getBytes(StandardCharsets.UTF_8);
         badUtf8[badUtf8.length - 3] = (byte) 0xC3;
         badUtf8[badUtf8.length - 4] = (byte) 0xC3;
-        assertThat(fast.decode(badUtf8, 0, badUtf8.length, new Row(COLUMNS.size()))).isFalse();
-        byte[] overlong = {'{', '"', 'i', 'd', '"', ':', '1', ',', '"', 'n', 'a', 'm', 'e', '"', ':', '"', (byte) 0xC0,
-            (byte) 0xAF, '"', '}'};
-        assertThat(fast.decode(overlong, 0, overlong.length, new Row(COLUMNS.size()))).isFalse();
+        assertThat(fast.decode(badUtf8, 0, badUtf8.length, new Row(COLUMNS.size())))
+                .isFalse();
+        byte[] overlong = {
+            '{',
+            '"',
+            'i',
+            'd',
+            '"',
+            ':',
+            '1',
+            ',',
+            '"',
+            'n',
+            'a',
+            'm',
+            'e',
+            '"',
+            ':',
+            '"',
+            (byte) 0xC0,
+            (byte) 0xAF,
+            '"',
+            '}'
+        };
+        assertThat(fast.decode(overlong, 0, overlong.length, new Row(COLUMNS.size())))
+                .isFalse();
     }
 
     @Test
@@ -112,9 +134,11 @@ class JsonLineDecoderTest {
         SplittableRandom random = new SplittableRandom(11);
         int accepted = 0;
         for (int i = 0; i < 20_000; i++) {
-            StringBuilder line = new StringBuilder("{\"id\": ").append(random.nextLong(-999_999_999_999_999_999L, 999_999_999_999_999_999L));
+            StringBuilder line = new StringBuilder("{\"id\": ")
+                    .append(random.nextLong(-999_999_999_999_999_999L, 999_999_999_999_999_999L));
             if (random.nextBoolean()) {
-                line.append(", \"amount\": ").append(java.math.BigDecimal.valueOf(random.nextLong(-99_999_999_999L, 99_999_999_999L), 2));
+                line.append(", \"amount\": ")
+                        .append(java.math.BigDecimal.valueOf(random.nextLong(-99_999_999_999L, 99_999_999_999L), 2));
             }
             if (random.nextBoolean()) {
                 double d = switch (random.nextInt(4)) {
@@ -124,21 +148,27 @@ class JsonLineDecoderTest {
                     default -> Double.longBitsToDouble(random.nextLong());
                 };
                 if (Double.isFinite(d)) {
-                    line.append(", \"score\": ").append(random.nextBoolean() ? String.valueOf(d)
-                            : new java.math.BigDecimal(d).round(new java.math.MathContext(random.nextInt(1, 20))).toString());
+                    line.append(", \"score\": ")
+                            .append(
+                                    random.nextBoolean()
+                                            ? String.valueOf(d)
+                                            : new java.math.BigDecimal(d)
+                                                    .round(new java.math.MathContext(random.nextInt(1, 20)))
+                                                    .toString());
                     line.append(", \"ratio\": ").append(d);
                 }
             }
             if (random.nextBoolean()) {
                 StringBuilder name = new StringBuilder();
                 for (int k = random.nextInt(12); k > 0; k--) {
-                    name.appendCodePoint(switch (random.nextInt(5)) {
-                        case 0 -> random.nextInt(0x20, 0x7F);
-                        case 1 -> random.nextInt(0xA0, 0x800);
-                        case 2 -> random.nextInt(0x800, 0xD800);
-                        case 3 -> random.nextInt(0x10000, 0x110000);
-                        default -> "\"\\\n\t\u0001".charAt(random.nextInt(5));
-                    });
+                    name.appendCodePoint(
+                            switch (random.nextInt(5)) {
+                                case 0 -> random.nextInt(0x20, 0x7F);
+                                case 1 -> random.nextInt(0xA0, 0x800);
+                                case 2 -> random.nextInt(0x800, 0xD800);
+                                case 3 -> random.nextInt(0x10000, 0x110000);
+                                default -> "\"\\\n\t\u0001".charAt(random.nextInt(5));
+                            });
                 }
                 line.append(", \"name\": ").append(quote(name.toString()));
             }
@@ -184,7 +214,8 @@ class JsonLineDecoderTest {
             for (int i = 0; i < present.length; i++) {
                 ColumnType.Kind kind = COLUMNS.get(i).type().kind();
                 String bytes = kind == ColumnType.Kind.STRING || kind == ColumnType.Kind.JSON
-                        ? Arrays.toString(((Binary) binary.invoke(row, i)).getBytes()) : "-";
+                        ? Arrays.toString(((Binary) binary.invoke(row, i)).getBytes())
+                        : "-";
                 out.add(!present[i] ? "null" : longs[i] + "/" + Double.doubleToRawLongBits(doubles[i]) + "/" + bytes);
             }
             return out;
@@ -202,8 +233,10 @@ class JsonLineDecoderTest {
     /** The project's mapper with strings capped at 1,000 characters, so the limit is cheap to cross. */
     private static com.fasterxml.jackson.databind.ObjectMapper smallStrings() {
         com.fasterxml.jackson.databind.ObjectMapper m = Json.MAPPER.copy();
-        m.getFactory().setStreamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder()
-                .maxStringLength(1000).build());
+        m.getFactory()
+                .setStreamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder()
+                        .maxStringLength(1000)
+                        .build());
         return m;
     }
 

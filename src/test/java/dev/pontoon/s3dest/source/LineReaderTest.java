@@ -26,10 +26,12 @@ class LineReaderTest {
     void aLineOverTheLimitFailsWithItsNumber() {
         LineReader reader = new LineReader(trickle("ok\n" + "y".repeat(600_000) + "\nnext\n"), 500_000);
         assertThatThrownBy(() -> {
-            while (reader.next()) {
-                // read on
-            }
-        }).isInstanceOf(LineReader.LineTooLongException.class).hasMessage("longer than 500000 bytes");
+                    while (reader.next()) {
+                        // read on
+                    }
+                })
+                .isInstanceOf(LineReader.LineTooLongException.class)
+                .hasMessage("longer than 500000 bytes");
         assertThat(reader.number()).isEqualTo(2);
     }
 

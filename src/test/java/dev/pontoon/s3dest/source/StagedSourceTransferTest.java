@@ -58,8 +58,13 @@ class StagedSourceTransferTest {
         put("leads/part-1.jsonl.zst", zstd(jsonl(3000, 6000)));
         put("leads/part-2.jsonl", jsonl(6000, 9000).getBytes(StandardCharsets.UTF_8));
         put("leads/part-3", gzip(jsonl(9000, 12000))); // no extension: detected by its magic bytes
-        JsonNode result = invoke(event("jsonl", null, "leads/part-0.jsonl.gz", "leads/part-1.jsonl.zst",
-                "leads/part-2.jsonl", "leads/part-3"));
+        JsonNode result = invoke(event(
+                "jsonl",
+                null,
+                "leads/part-0.jsonl.gz",
+                "leads/part-1.jsonl.zst",
+                "leads/part-2.jsonl",
+                "leads/part-3"));
         assertThat(result.get("rows").asLong()).isEqualTo(12000);
         assertThat(result.get("files").size()).isGreaterThan(1);
         long expectedSum = 0;
@@ -71,7 +76,8 @@ class StagedSourceTransferTest {
         for (JsonNode f : result.get("files")) {
             Path file = Parquet.download(s3, bucket, f.get("key").asText());
             Map<String, Object> agg = Parquet.query("SELECT count(*) AS n, sum(id) AS s, count(note) AS notes, "
-                    + "sum(amount)::VARCHAR AS amount FROM read_parquet('" + file + "')").get(0);
+                            + "sum(amount)::VARCHAR AS amount FROM read_parquet('" + file + "')")
+                    .get(0);
             rows += ((Number) agg.get("n")).longValue();
             sum += ((Number) agg.get("s")).longValue();
         }
@@ -79,7 +85,10 @@ class StagedSourceTransferTest {
         assertThat(sum).isEqualTo(expectedSum);
         // Files follow the order of the sources: the first file starts with id 0.
         Path first = Parquet.download(s3, bucket, result.at("/files/0/key").asText());
-        assertThat(Parquet.query("SELECT min(id) AS m FROM read_parquet('" + first + "')").get(0).get("m")).isEqualTo(0L);
+        assertThat(Parquet.query("SELECT min(id) AS m FROM read_parquet('" + first + "')")
+                        .get(0)
+                        .get("m"))
+                .isEqualTo(0L);
     }
 
     @Test
@@ -92,20 +101,41 @@ class StagedSourceTransferTest {
                 + "\n"
                 + "5,last,0,0,\"no newline at end\",x";
         put("in/data.csv", csv.getBytes(StandardCharsets.UTF_8));
-        ObjectNode event = Events.transfer(Events.destination(server, bucket, "csv"), "people", STARTED, "b",
-                "id:bigint!", "name:string", "amount:decimal(6,2)", "active:boolean", "note:string", "absent:int");
+        ObjectNode event = Events.transfer(
+                Events.destination(server, bucket, "csv"),
+                "people",
+                STARTED,
+                "b",
+                "id:bigint!",
+                "name:string",
+                "amount:decimal(6,2)",
+                "active:boolean",
+                "note:string",
+                "absent:int");
         event.remove("rows");
         event.putObject("source").put("format", "csv").putArray("uris").add("s3://" + staging + "/in/data.csv");
         JsonNode result = invoke(event);
         Path file = Parquet.download(s3, bucket, result.at("/files/0/key").asText());
         List<Map<String, Object>> rows = Parquet.rowsAsText(file, "id");
         assertThat(rows).hasSize(5);
-        assertThat(rows.get(0)).containsEntry("name", "plain").containsEntry("amount", "1.50").containsEntry("active", "true")
-                .containsEntry("note", "").containsEntry("absent", null);
-        assertThat(rows.get(1)).containsEntry("name", "comma, inside").containsEntry("note", null).containsEntry("amount", "2.00");
-        assertThat(rows.get(2)).containsEntry("name", "quote \"inside\"").containsEntry("note", "line one\nline two")
+        assertThat(rows.get(0))
+                .containsEntry("name", "plain")
+                .containsEntry("amount", "1.50")
+                .containsEntry("active", "true")
+                .containsEntry("note", "")
+                .containsEntry("absent", null);
+        assertThat(rows.get(1))
+                .containsEntry("name", "comma, inside")
+                .containsEntry("note", null)
+                .containsEntry("amount", "2.00");
+        assertThat(rows.get(2))
+                .containsEntry("name", "quote \"inside\"")
+                .containsEntry("note", "line one\nline two")
                 .containsEntry("active", "true");
-        assertThat(rows.get(3)).containsEntry("name", null).containsEntry("amount", null).containsEntry("note", "");
+        assertThat(rows.get(3))
+                .containsEntry("name", null)
+                .containsEntry("amount", null)
+                .containsEntry("note", "");
         assertThat(rows.get(4)).containsEntry("note", "no newline at end").containsEntry("active", "false");
         assertThat(Parquet.duckTypes(file)).doesNotContainKey("ignored_extra");
     }
@@ -116,8 +146,9 @@ class StagedSourceTransferTest {
         jsonl.append("{\"id\": 500, \"amount\": \"12.345\"}\n").append(jsonl(501, 600));
         put("bad/decimal.jsonl", jsonl.toString().getBytes(StandardCharsets.UTF_8));
         String error = invokeFailing(event("jsonl", null, "bad/decimal.jsonl"));
-        assertThat(error).isEqualTo("s3://" + staging + "/bad/decimal.jsonl line 501, column amount (decimal(12,2)): "
-                + "12.345 has more than 2 fraction digits");
+        assertThat(error)
+                .isEqualTo("s3://" + staging + "/bad/decimal.jsonl line 501, column amount (decimal(12,2)): "
+                        + "12.345 has more than 2 fraction digits");
 
         put("bad/syntax.jsonl.gz", gzip(jsonl(0, 10) + "{\"id\": 10, \"amount\": }\n"));
         assertThat(invokeFailing(event("jsonl", null, "bad/syntax.jsonl.gz")))
@@ -127,8 +158,12 @@ class StagedSourceTransferTest {
         assertThat(invokeFailing(event("csv", null, "bad/quote.csv")))
                 .startsWith("s3://" + staging + "/bad/quote.csv line 3: unexpected 'x' after a closing quote");
 
-        put("bad/utf8.csv", concat("id,note\n1,ok\n2,".getBytes(StandardCharsets.UTF_8), new byte[] {(byte) 0xC3, (byte) 0x28},
-                "\n".getBytes(StandardCharsets.UTF_8)));
+        put(
+                "bad/utf8.csv",
+                concat(
+                        "id,note\n1,ok\n2,".getBytes(StandardCharsets.UTF_8),
+                        new byte[] {(byte) 0xC3, (byte) 0x28},
+                        "\n".getBytes(StandardCharsets.UTF_8)));
         assertThat(invokeFailing(event("csv", null, "bad/utf8.csv")))
                 .isEqualTo("s3://" + staging + "/bad/utf8.csv line 3: not valid UTF-8");
 
@@ -139,8 +174,9 @@ class StagedSourceTransferTest {
     @Test
     void aMissingObjectNamesTheUri() {
         String error = invokeFailing(event("jsonl", null, "nowhere/part-0.jsonl.gz"));
-        assertThat(error).startsWith("GetObject (source s3://" + staging + "/nowhere/part-0.jsonl.gz) on s3://" + staging
-                + "/nowhere/part-0.jsonl.gz failed: NoSuchKey");
+        assertThat(error)
+                .startsWith("GetObject (source s3://" + staging + "/nowhere/part-0.jsonl.gz) on s3://" + staging
+                        + "/nowhere/part-0.jsonl.gz failed: NoSuchKey");
         assertThat(keys(bucket)).isEmpty();
     }
 
@@ -151,7 +187,8 @@ class StagedSourceTransferTest {
         put("two/a.jsonl", jsonl(0, 8000).getBytes(StandardCharsets.UTF_8));
         put("two/b.jsonl", "{\"id\": \"not a number\"}\n".getBytes(StandardCharsets.UTF_8));
         String error = invokeFailing(event("jsonl", null, "two/a.jsonl", "two/b.jsonl"));
-        assertThat(error).startsWith("s3://" + staging + "/two/b.jsonl line 1, column id (bigint): expected an integer");
+        assertThat(error)
+                .startsWith("s3://" + staging + "/two/b.jsonl line 1, column id (bigint): expected an integer");
         for (String key : keys(bucket)) {
             Parquet.count(Parquet.download(s3, bucket, key)); // every visible file reads whole
         }
@@ -163,8 +200,11 @@ class StagedSourceTransferTest {
         put("own/part-0.jsonl", jsonl(0, 100).getBytes(StandardCharsets.UTF_8));
         try (FaultProxy destinationPath = new FaultProxy(server.endpoint())) {
             ObjectNode event = event("jsonl", null, "own/part-0.jsonl");
-            ((ObjectNode) event.get("destination")).put("endpoint_url", destinationPath.endpoint().toString());
-            ((ObjectNode) event.get("source")).put("endpoint_url", server.endpoint().toString()).put("s3_region", "us-east-1");
+            ((ObjectNode) event.get("destination"))
+                    .put("endpoint_url", destinationPath.endpoint().toString());
+            ((ObjectNode) event.get("source"))
+                    .put("endpoint_url", server.endpoint().toString())
+                    .put("s3_region", "us-east-1");
             JsonNode result = invoke(event);
             assertThat(result.get("rows").asLong()).isEqualTo(100);
             // The destination's endpoint saw the writes and no read; the source was read at its own endpoint.
@@ -175,8 +215,16 @@ class StagedSourceTransferTest {
     private static String jsonl(int from, int to) {
         StringBuilder sb = new StringBuilder();
         for (int i = from; i < to; i++) {
-            sb.append("{\"id\": ").append(i).append(", \"amount\": \"").append(i % 1000).append('.').append(i % 100 < 10 ? "0" : "")
-                    .append(i % 100).append("\", \"email\": \"user").append(i).append("@example.com\"")
+            sb.append("{\"id\": ")
+                    .append(i)
+                    .append(", \"amount\": \"")
+                    .append(i % 1000)
+                    .append('.')
+                    .append(i % 100 < 10 ? "0" : "")
+                    .append(i % 100)
+                    .append("\", \"email\": \"user")
+                    .append(i)
+                    .append("@example.com\"")
                     .append(i % 3 == 0 ? ", \"note\": null" : ", \"note\": \"note " + i + "\"")
                     .append(", \"unknown_field\": [1, 2]}\n");
         }
@@ -184,8 +232,15 @@ class StagedSourceTransferTest {
     }
 
     private ObjectNode event(String format, String compression, String... keys) {
-        ObjectNode event = Events.transfer(Events.destination(server, bucket, "staged"), "leads", STARTED, "b7",
-                "id:bigint!", "email:string", "amount:decimal(12,2)", "note:string");
+        ObjectNode event = Events.transfer(
+                Events.destination(server, bucket, "staged"),
+                "leads",
+                STARTED,
+                "b7",
+                "id:bigint!",
+                "email:string",
+                "amount:decimal(12,2)",
+                "note:string");
         event.remove("rows");
         ObjectNode source = event.putObject("source");
         source.put("format", format);
@@ -204,7 +259,9 @@ class StagedSourceTransferTest {
     }
 
     private List<String> keys(String b) {
-        return s3.listObjectsV2Paginator(r -> r.bucket(b)).contents().stream().map(S3Object::key).toList();
+        return s3.listObjectsV2Paginator(r -> r.bucket(b)).contents().stream()
+                .map(S3Object::key)
+                .toList();
     }
 
     static byte[] gzip(String text) throws IOException {
@@ -232,12 +289,25 @@ class StagedSourceTransferTest {
     }
 
     private JsonNode invoke(ObjectNode event) {
-        return Json.read(given().contentType("application/json").body(event.toString()).when().post().then()
-                .statusCode(200).extract().asString());
+        return Json.read(given().contentType("application/json")
+                .body(event.toString())
+                .when()
+                .post()
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString());
     }
 
     private String invokeFailing(ObjectNode event) {
-        return given().contentType("application/json").body(event.toString()).when().post().then()
-                .statusCode(500).extract().jsonPath().getString("errorMessage");
+        return given().contentType("application/json")
+                .body(event.toString())
+                .when()
+                .post()
+                .then()
+                .statusCode(500)
+                .extract()
+                .jsonPath()
+                .getString("errorMessage");
     }
 }

@@ -11,9 +11,12 @@ import org.junit.jupiter.api.Test;
 class ValuesTest {
     @Test
     void decimalsAreExactAndTrailingZerosAreNotExtraDigits() {
-        assertThat(Values.unscaled(new BigDecimal("1.50"), ColumnType.decimal(3, 1))).isEqualTo(BigInteger.valueOf(15));
-        assertThat(Values.unscaled(new BigDecimal("0.1"), ColumnType.decimal(2, 2))).isEqualTo(BigInteger.valueOf(10));
-        assertThat(Values.unscaled(new BigDecimal("-999.99"), ColumnType.decimal(5, 2))).isEqualTo(BigInteger.valueOf(-99999));
+        assertThat(Values.unscaled(new BigDecimal("1.50"), ColumnType.decimal(3, 1)))
+                .isEqualTo(BigInteger.valueOf(15));
+        assertThat(Values.unscaled(new BigDecimal("0.1"), ColumnType.decimal(2, 2)))
+                .isEqualTo(BigInteger.valueOf(10));
+        assertThat(Values.unscaled(new BigDecimal("-999.99"), ColumnType.decimal(5, 2)))
+                .isEqualTo(BigInteger.valueOf(-99999));
         assertThatThrownBy(() -> Values.unscaled(new BigDecimal("1.55"), ColumnType.decimal(3, 1)))
                 .hasMessage("1.55 has more than 1 fraction digits");
         assertThatThrownBy(() -> Values.unscaled(new BigDecimal("1000.00"), ColumnType.decimal(5, 2)))
@@ -42,7 +45,8 @@ class ValuesTest {
         assertThat(Values.timestampUtc("1969-12-31T20:30:00-0330")).isZero();
         assertThatThrownBy(() -> Values.timestampUtc("2025-09-25T13:22:33"))
                 .hasMessageContaining("is not an ISO-8601 timestamp with offset");
-        assertThatThrownBy(() -> Values.timestampUtc("2025-02-30T00:00:00Z")).hasMessageContaining("is not an ISO-8601");
+        assertThatThrownBy(() -> Values.timestampUtc("2025-02-30T00:00:00Z"))
+                .hasMessageContaining("is not an ISO-8601");
     }
 
     @Test
@@ -58,21 +62,27 @@ class ValuesTest {
     void theFastTimestampPathAgreesWithJavaTime() {
         java.util.SplittableRandom random = new java.util.SplittableRandom(7);
         for (int i = 0; i < 20_000; i++) {
-            java.time.Instant instant = java.time.Instant.ofEpochSecond(random.nextLong(-5_000_000_000L, 10_000_000_000L),
-                    random.nextInt(1_000_000_000));
+            java.time.Instant instant = java.time.Instant.ofEpochSecond(
+                    random.nextLong(-5_000_000_000L, 10_000_000_000L), random.nextInt(1_000_000_000));
             int offsetMinutes = random.nextInt(-18 * 60, 18 * 60 + 1);
             java.time.OffsetDateTime t = instant.atOffset(java.time.ZoneOffset.ofTotalSeconds(offsetMinutes * 60));
-            for (String text : new String[] {t.toString(), t.format(java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME)}) {
+            for (String text :
+                    new String[] {t.toString(), t.format(java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME)}) {
                 assertThat(Values.timestampUtc(text)).as(text).isEqualTo(Values.micros(instant));
             }
             String local = t.toLocalDateTime().format(java.time.format.DateTimeFormatter.ISO_LOCAL_DATE_TIME);
-            assertThat(Values.timestampNtz(local)).as(local)
+            assertThat(Values.timestampNtz(local))
+                    .as(local)
                     .isEqualTo(Values.micros(t.toLocalDateTime().toInstant(java.time.ZoneOffset.UTC)));
         }
-        assertThat(Values.timestampUtc("2024-02-29T23:59:59.9999999+00:00")).isEqualTo(Values.timestampUtc("2024-02-29T23:59:59.999999Z"));
-        assertThatThrownBy(() -> Values.timestampUtc("2023-02-29T00:00:00Z")).hasMessageContaining("is not an ISO-8601");
-        assertThatThrownBy(() -> Values.timestampUtc("2023-01-01T24:00:00Z")).hasMessageContaining("is not an ISO-8601");
-        assertThatThrownBy(() -> Values.timestampNtz("2023-01-01T00:00:00+01:00")).hasMessageContaining("without offset");
+        assertThat(Values.timestampUtc("2024-02-29T23:59:59.9999999+00:00"))
+                .isEqualTo(Values.timestampUtc("2024-02-29T23:59:59.999999Z"));
+        assertThatThrownBy(() -> Values.timestampUtc("2023-02-29T00:00:00Z"))
+                .hasMessageContaining("is not an ISO-8601");
+        assertThatThrownBy(() -> Values.timestampUtc("2023-01-01T24:00:00Z"))
+                .hasMessageContaining("is not an ISO-8601");
+        assertThatThrownBy(() -> Values.timestampNtz("2023-01-01T00:00:00+01:00"))
+                .hasMessageContaining("without offset");
     }
 
     @Test
@@ -90,11 +100,16 @@ class ValuesTest {
     void boundedStringsCountCharactersNotBytes() {
         ColumnType two = ColumnType.parse("t", "varchar(2)");
         Values.checkLength(two, "éé");
-        assertThat(Values.codePoints("éé".getBytes(java.nio.charset.StandardCharsets.UTF_8), 0, 4)).isEqualTo(2);
-        assertThat(Values.codePoints("a😀".getBytes(java.nio.charset.StandardCharsets.UTF_8), 0, 5)).isEqualTo(2);
+        assertThat(Values.codePoints("éé".getBytes(java.nio.charset.StandardCharsets.UTF_8), 0, 4))
+                .isEqualTo(2);
+        assertThat(Values.codePoints("a😀".getBytes(java.nio.charset.StandardCharsets.UTF_8), 0, 5))
+                .isEqualTo(2);
         Values.checkLength(two, "a😀");
-        assertThatThrownBy(() -> Values.checkLength(two, "abc")).hasMessage("'abc' is 3 characters; varchar(2) allows at most 2");
+        assertThatThrownBy(() -> Values.checkLength(two, "abc"))
+                .hasMessage("'abc' is 3 characters; varchar(2) allows at most 2");
         assertThat(two).hasToString("varchar(2)");
-        assertThat(ColumnType.parse("t", "timestamptz")).hasToString("timestamptz").isEqualTo(ColumnType.parse("t", "timestamp"));
+        assertThat(ColumnType.parse("t", "timestamptz"))
+                .hasToString("timestamptz")
+                .isEqualTo(ColumnType.parse("t", "timestamp"));
     }
 }

@@ -11,8 +11,7 @@ public final class Batches {
     public static final String STARTED = "2025-09-25T13:22:33.123Z";
     private static final JsonNodeFactory F = JsonNodeFactory.withExactBigDecimals(true);
 
-    private Batches() {
-    }
+    private Batches() {}
 
     /** Stages {@code files} JSONL objects of {@code rowsEach} rows ({@code id} bigint, {@code note} string). */
     public static void stage(S3Client s3, String bucket, String prefix, int files, int rowsEach) {
@@ -20,7 +19,11 @@ public final class Batches {
             StringBuilder sb = new StringBuilder();
             for (int r = 0; r < rowsEach; r++) {
                 long id = (long) f * rowsEach + r;
-                sb.append("{\"id\": ").append(id).append(", \"note\": \"row ").append(id).append("\"}\n");
+                sb.append("{\"id\": ")
+                        .append(id)
+                        .append(", \"note\": \"row ")
+                        .append(id)
+                        .append("\"}\n");
             }
             String key = prefix + String.format("part-%04d.jsonl", f);
             s3.putObject(r -> r.bucket(bucket).key(key), RequestBody.fromString(sb.toString(), StandardCharsets.UTF_8));
@@ -28,8 +31,8 @@ public final class Batches {
     }
 
     /** The state machine's execution input: {@code {"transfer", "source"}} for model {@code orders}. */
-    public static ObjectNode input(S3TestServer server, String bucket, String stagingBucket, String stagingPrefix,
-            String batchId) {
+    public static ObjectNode input(
+            S3TestServer server, String bucket, String stagingBucket, String stagingPrefix, String batchId) {
         ObjectNode input = F.objectNode();
         ObjectNode transfer = input.putObject("transfer");
         transfer.put("transfer_id", "batch-test");
@@ -38,7 +41,8 @@ public final class Batches {
         transfer.set("destination", Events.destination(server, bucket, "exports"));
         ObjectNode model = transfer.putObject("model");
         model.put("name", "orders");
-        model.putArray("columns").add(F.objectNode().put("name", "id").put("type", "bigint").put("nullable", false))
+        model.putArray("columns")
+                .add(F.objectNode().put("name", "id").put("type", "bigint").put("nullable", false))
                 .add(F.objectNode().put("name", "note").put("type", "string"));
         ObjectNode source = input.putObject("source");
         source.put("bucket", stagingBucket);
@@ -52,7 +56,9 @@ public final class Batches {
         ObjectNode chunk = F.objectNode();
         var items = chunk.putArray("Items");
         for (int i = first; i < first + count; i++) {
-            items.addObject().put("key", stagingPrefix + String.format("part-%04d.jsonl", i)).put("index", i);
+            items.addObject()
+                    .put("key", stagingPrefix + String.format("part-%04d.jsonl", i))
+                    .put("index", i);
         }
         chunk.set("BatchInput", input.deepCopy());
         return chunk;

@@ -35,7 +35,8 @@ public final class CannedS3 implements AutoCloseable {
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         CannedS3 canned = new CannedS3(server, null);
         byte[] body = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>" + code + "</Code><Message>" + message
-                + "</Message>" + extraXml + "<RequestId>0123456789ABCDEF</RequestId><HostId>test</HostId></Error>")
+                        + "</Message>" + extraXml
+                        + "<RequestId>0123456789ABCDEF</RequestId><HostId>test</HostId></Error>")
                 .getBytes(StandardCharsets.UTF_8);
         server.createContext("/", exchange -> {
             canned.requests.incrementAndGet();
@@ -56,19 +57,21 @@ public final class CannedS3 implements AutoCloseable {
     public static CannedS3 silent() throws IOException {
         ServerSocket socket = new ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"));
         CannedS3 canned = new CannedS3(null, socket);
-        Thread acceptor = new Thread(() -> {
-            while (!socket.isClosed()) {
-                try {
-                    Socket s = socket.accept();
-                    canned.requests.incrementAndGet();
-                    synchronized (canned.held) {
-                        canned.held.add(s);
+        Thread acceptor = new Thread(
+                () -> {
+                    while (!socket.isClosed()) {
+                        try {
+                            Socket s = socket.accept();
+                            canned.requests.incrementAndGet();
+                            synchronized (canned.held) {
+                                canned.held.add(s);
+                            }
+                        } catch (IOException e) {
+                            return;
+                        }
                     }
-                } catch (IOException e) {
-                    return;
-                }
-            }
-        }, "silent-s3");
+                },
+                "silent-s3");
         acceptor.setDaemon(true);
         acceptor.start();
         return canned;

@@ -8,8 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 public final class Events {
     private static final JsonNodeFactory F = JsonNodeFactory.withExactBigDecimals(true);
 
-    private Events() {
-    }
+    private Events() {}
 
     public static ObjectNode destination(S3TestServer server, String bucket, String prefix) {
         ObjectNode d = F.objectNode();
@@ -25,7 +24,8 @@ public final class Events {
     }
 
     /** A transfer event with the given columns ({@code name:type} or {@code name:type!} for non-nullable). */
-    public static ObjectNode transfer(ObjectNode destination, String model, String startedAt, String batchId, String... columns) {
+    public static ObjectNode transfer(
+            ObjectNode destination, String model, String startedAt, String batchId, String... columns) {
         ObjectNode e = F.objectNode();
         e.put("transfer_id", "test-transfer");
         if (batchId != null) {
@@ -60,8 +60,12 @@ public final class Events {
         ObjectNode event = transfer(destination, "m", "2025-09-25T13:22:33.123Z", "b", "id:bigint!", "payload:string");
         ArrayNode array = (ArrayNode) event.get("rows");
         for (int i = 0; i < rows; i++) {
-            array.addObject().put("id", i).put("payload", java.util.UUID.nameUUIDFromBytes(("p" + i).getBytes()) + "-"
-                    + java.util.UUID.nameUUIDFromBytes(("q" + i).getBytes()));
+            array.addObject()
+                    .put("id", i)
+                    .put(
+                            "payload",
+                            java.util.UUID.nameUUIDFromBytes(("p" + i).getBytes()) + "-"
+                                    + java.util.UUID.nameUUIDFromBytes(("q" + i).getBytes()));
         }
         return event;
     }

@@ -23,17 +23,30 @@ import java.util.concurrent.atomic.AtomicInteger;
  * SigV4 signatures stay valid); each connection carries one request ({@code Connection: close} is added).
  */
 public final class FaultProxy implements AutoCloseable {
-    public enum Op { CREATE_MULTIPART, UPLOAD_PART, COMPLETE_MULTIPART, ABORT_MULTIPART, PUT_OBJECT, GET_OBJECT, OTHER }
+    public enum Op {
+        CREATE_MULTIPART,
+        UPLOAD_PART,
+        COMPLETE_MULTIPART,
+        ABORT_MULTIPART,
+        PUT_OBJECT,
+        GET_OBJECT,
+        OTHER
+    }
 
     /**
      * {@code KMS_DENIED} answers as S3 does when the caller may not use the KMS key: 403 AccessDenied naming
      * {@code kms:GenerateDataKey}. Like KMS, it only concerns requests that ask for SSE-KMS; others pass untouched
      * and do not use up the plan.
      */
-    public enum Fault { STATUS_500, STATUS_503, RESET, SLOW, KMS_DENIED }
-
-    private record Plan(Op op, AtomicInteger skip, AtomicInteger times, Fault fault) {
+    public enum Fault {
+        STATUS_500,
+        STATUS_503,
+        RESET,
+        SLOW,
+        KMS_DENIED
     }
+
+    private record Plan(Op op, AtomicInteger skip, AtomicInteger times, Fault fault) {}
 
     private final ServerSocket server;
     private final URI upstream;
@@ -135,7 +148,9 @@ public final class FaultProxy implements AutoCloseable {
             String requestLine = head.substring(0, head.indexOf("\r\n"));
             Op op = classify(requestLine);
             long length = header(head, "content-length").map(Long::parseLong).orElse(0L);
-            boolean expectContinue = header(head, "expect").map(v -> v.equalsIgnoreCase("100-continue")).orElse(false);
+            boolean expectContinue = header(head, "expect")
+                    .map(v -> v.equalsIgnoreCase("100-continue"))
+                    .orElse(false);
             Fault fault = plan(op, head);
             log.add(op + " " + (fault == null ? "pass" : fault.name()));
             heads.add(op + "\n" + head);
@@ -161,17 +176,19 @@ public final class FaultProxy implements AutoCloseable {
                     up.setSoLinger(true, 0);
                     return;
                 }
-                Thread back = new Thread(() -> {
-                    try {
-                        if (fault == Fault.SLOW) {
-                            Thread.sleep(slowMillis);
-                        }
-                        up.getInputStream().transferTo(cout);
-                        cout.flush();
-                    } catch (IOException | InterruptedException ignored) {
-                        // the client gave up (as a SLOW fault intends) or the upstream closed
-                    }
-                }, "fault-proxy-back");
+                Thread back = new Thread(
+                        () -> {
+                            try {
+                                if (fault == Fault.SLOW) {
+                                    Thread.sleep(slowMillis);
+                                }
+                                up.getInputStream().transferTo(cout);
+                                cout.flush();
+                            } catch (IOException | InterruptedException ignored) {
+                                // the client gave up (as a SLOW fault intends) or the upstream closed
+                            }
+                        },
+                        "fault-proxy-back");
                 back.setDaemon(true);
                 back.start();
                 copy(cin, uout, length);
@@ -190,34 +207,47 @@ public final class FaultProxy implements AutoCloseable {
         String query = target.contains("?") ? target.substring(target.indexOf('?') + 1) : "";
         boolean uploadId = query.contains("uploadId=");
         return switch (method) {
-            case "POST" -> query.contains("uploads") && !uploadId ? Op.CREATE_MULTIPART
-                    : uploadId ? Op.COMPLETE_MULTIPART : Op.OTHER;
-            case "PUT" -> query.contains("partNumber=") ? Op.UPLOAD_PART
-                    : query.isEmpty() || !query.contains("=") || query.startsWith("x-id=PutObject") ? Op.PUT_OBJECT : Op.OTHER;
+            case "POST" ->
+                query.contains("uploads") && !uploadId
+                        ? Op.CREATE_MULTIPART
+                        : uploadId ? Op.COMPLETE_MULTIPART : Op.OTHER;
+            case "PUT" ->
+                query.contains("partNumber=")
+                        ? Op.UPLOAD_PART
+                        : query.isEmpty() || !query.contains("=") || query.startsWith("x-id=PutObject")
+                                ? Op.PUT_OBJECT
+                                : Op.OTHER;
             case "DELETE" -> uploadId ? Op.ABORT_MULTIPART : Op.OTHER;
-            case "GET" -> target.indexOf('/', 1) > 0 && !query.contains("uploads") && !query.contains("list-type")
-                    ? Op.GET_OBJECT : Op.OTHER;
+            case "GET" ->
+                target.indexOf('/', 1) > 0 && !query.contains("uploads") && !query.contains("list-type")
+                        ? Op.GET_OBJECT
+                        : Op.OTHER;
             default -> Op.OTHER;
         };
     }
 
     private static void respondError(OutputStream out, Fault fault) throws IOException {
         if (fault == Fault.KMS_DENIED) {
-            respond(out, "403 Forbidden", "AccessDenied", "User: arn:aws:iam::111111111111:user/exporter is not "
-                    + "authorized to perform: kms:GenerateDataKey on resource: "
-                    + "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab because no "
-                    + "identity-based policy allows the kms:GenerateDataKey action");
+            respond(
+                    out,
+                    "403 Forbidden",
+                    "AccessDenied",
+                    "User: arn:aws:iam::111111111111:user/exporter is not "
+                            + "authorized to perform: kms:GenerateDataKey on resource: "
+                            + "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab because no "
+                            + "identity-based policy allows the kms:GenerateDataKey action");
             return;
         }
         boolean slowDown = fault == Fault.STATUS_503;
         String code = slowDown ? "SlowDown" : "InternalError";
-        String message = slowDown ? "Please reduce your request rate." : "We encountered an internal error. Please try again.";
+        String message =
+                slowDown ? "Please reduce your request rate." : "We encountered an internal error. Please try again.";
         respond(out, slowDown ? "503 Slow Down" : "500 Internal Server Error", code, message);
     }
 
     private static void respond(OutputStream out, String status, String code, String message) throws IOException {
         byte[] body = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>" + code + "</Code><Message>" + message
-                + "</Message><RequestId>4442587FB7D0A2F9</RequestId><HostId>fault-proxy</HostId></Error>")
+                        + "</Message><RequestId>4442587FB7D0A2F9</RequestId><HostId>fault-proxy</HostId></Error>")
                 .getBytes(StandardCharsets.UTF_8);
         String head = "HTTP/1.1 " + status + "\r\n"
                 + "Content-Type: application/xml\r\nContent-Length: " + body.length + "\r\n"

@@ -59,7 +59,8 @@ public final class GlueStandIn implements AutoCloseable {
 
     /** The partition values registered for the table, sorted. */
     public List<String> partitionValues(String database, String table) {
-        return new ArrayList<>(partitions.getOrDefault(database + "." + table, Map.of()).keySet());
+        return new ArrayList<>(
+                partitions.getOrDefault(database + "." + table, Map.of()).keySet());
     }
 
     /** "Operation" for each request, in order. */
@@ -89,8 +90,11 @@ public final class GlueStandIn implements AutoCloseable {
         String op = target.substring("AWSGlue.".length());
         calls.add(op);
         if (denied.contains(op)) {
-            error(exchange, "AccessDeniedException", "User: arn:aws:iam::111111111111:user/exporter is not authorized to "
-                    + "perform: glue:" + op + " on resource: arn:aws:glue:us-east-1:111111111111:catalog");
+            error(
+                    exchange,
+                    "AccessDeniedException",
+                    "User: arn:aws:iam::111111111111:user/exporter is not authorized to " + "perform: glue:" + op
+                            + " on resource: arn:aws:glue:us-east-1:111111111111:catalog");
             return;
         }
         String db = body.path("DatabaseName").asText();
@@ -102,7 +106,10 @@ public final class GlueStandIn implements AutoCloseable {
             case "GetTable" -> {
                 ObjectNode t = tables.get(db + "." + body.path("Name").asText());
                 if (t == null) {
-                    error(exchange, "EntityNotFoundException", "Table " + body.path("Name").asText() + " not found.");
+                    error(
+                            exchange,
+                            "EntityNotFoundException",
+                            "Table " + body.path("Name").asText() + " not found.");
                     return;
                 }
                 ObjectNode out = JSON.createObjectNode();
@@ -118,7 +125,10 @@ public final class GlueStandIn implements AutoCloseable {
                     return;
                 }
                 if (op.equals("UpdateTable") && !exists) {
-                    error(exchange, "EntityNotFoundException", "Table " + input.path("Name").asText() + " not found.");
+                    error(
+                            exchange,
+                            "EntityNotFoundException",
+                            "Table " + input.path("Name").asText() + " not found.");
                     return;
                 }
                 ObjectNode table = input.deepCopy();
@@ -127,8 +137,8 @@ public final class GlueStandIn implements AutoCloseable {
                 ok(exchange, JSON.createObjectNode());
             }
             case "BatchCreatePartition" -> {
-                Map<String, ObjectNode> registered = partitions.computeIfAbsent(db + "." + body.path("TableName").asText(),
-                        k -> Collections.synchronizedMap(new TreeMap<>()));
+                Map<String, ObjectNode> registered = partitions.computeIfAbsent(
+                        db + "." + body.path("TableName").asText(), k -> Collections.synchronizedMap(new TreeMap<>()));
                 ObjectNode out = JSON.createObjectNode();
                 ArrayNode errors = out.putArray("Errors");
                 for (JsonNode p : body.path("PartitionInputList")) {
@@ -136,7 +146,8 @@ public final class GlueStandIn implements AutoCloseable {
                     if (registered.putIfAbsent(values, (ObjectNode) p) != null) {
                         ObjectNode e = errors.addObject();
                         e.set("PartitionValues", p.path("Values"));
-                        e.putObject("ErrorDetail").put("ErrorCode", "AlreadyExistsException")
+                        e.putObject("ErrorDetail")
+                                .put("ErrorCode", "AlreadyExistsException")
                                 .put("ErrorMessage", "Partition already exists.");
                     }
                 }

@@ -15,8 +15,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /** Reads Parquet back with DuckDB (JDBC): an independent reader, like the engines users query with. */
 public final class Parquet {
-    private Parquet() {
-    }
+    private Parquet() {}
 
     /** Downloads an object to a temporary file DuckDB can open. */
     public static Path download(S3Client s3, String bucket, String key) throws Exception {
@@ -69,6 +68,9 @@ public final class Parquet {
     }
 
     public static long count(Path file) throws SQLException {
-        return ((Number) query("SELECT count(*) AS n FROM read_parquet('" + file + "')").get(0).get("n")).longValue();
+        return ((Number) query("SELECT count(*) AS n FROM read_parquet('" + file + "')")
+                        .get(0)
+                        .get("n"))
+                .longValue();
     }
 }

@@ -39,6 +39,7 @@ public final class S3TestServer implements AutoCloseable {
     public static final String ACCESS_KEY = "AKIAS3DESTTESTKEY001";
     /** Recognisable, so tests can assert it never appears in logs or results. */
     public static final String SECRET_KEY = "sEcReT-s3dest-test-9f8e7d6c5b4a";
+
     public static final String REGION = "us-east-1";
 
     private static S3TestServer shared;
@@ -117,7 +118,8 @@ public final class S3TestServer implements AutoCloseable {
                 .endpointOverride(endpoint)
                 .forcePathStyle(true)
                 .region(Region.of(REGION))
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+                .credentialsProvider(
+                        StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
                 .build();
     }
 
@@ -137,7 +139,14 @@ public final class S3TestServer implements AutoCloseable {
     }
 
     /** Operations a fault can be injected into. */
-    public enum Op { CREATE_MULTIPART, UPLOAD_PART, COMPLETE_MULTIPART, ABORT_MULTIPART, PUT_OBJECT, DELETE_OBJECT }
+    public enum Op {
+        CREATE_MULTIPART,
+        UPLOAD_PART,
+        COMPLETE_MULTIPART,
+        ABORT_MULTIPART,
+        PUT_OBJECT,
+        DELETE_OBJECT
+    }
 
     /**
      * The store in front of the real one: each injected fault skips some calls of an operation, then fails the
@@ -161,8 +170,13 @@ public final class S3TestServer implements AutoCloseable {
         }
 
         public static RuntimeException s3Error(int status, String code, String message) {
-            return S3Exception.builder().statusCode(status).message(message)
-                    .awsErrorDetails(AwsErrorDetails.builder().errorCode(code).errorMessage(message).build())
+            return S3Exception.builder()
+                    .statusCode(status)
+                    .message(message)
+                    .awsErrorDetails(AwsErrorDetails.builder()
+                            .errorCode(code)
+                            .errorMessage(message)
+                            .build())
                     .build();
         }
 
@@ -209,7 +223,8 @@ public final class S3TestServer implements AutoCloseable {
         }
 
         @Override
-        public CompleteMultipartUploadResponse completeMultipartUpload(MultipartUpload mpu, CompleteMultipartUploadRequest request) {
+        public CompleteMultipartUploadResponse completeMultipartUpload(
+                MultipartUpload mpu, CompleteMultipartUploadRequest request) {
             check(Op.COMPLETE_MULTIPART);
             return super.completeMultipartUpload(mpu, request);
         }
@@ -250,7 +265,6 @@ public final class S3TestServer implements AutoCloseable {
             return super.putBlob(request, in);
         }
 
-        private record Fault(Op op, AtomicInteger skip, AtomicInteger times, Supplier<RuntimeException> error) {
-        }
+        private record Fault(Op op, AtomicInteger skip, AtomicInteger times, Supplier<RuntimeException> error) {}
     }
 }

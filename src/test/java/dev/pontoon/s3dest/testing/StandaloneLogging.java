@@ -9,8 +9,7 @@ import org.jboss.logmanager.LogContext;
  * which costs more than the encoding itself.
  */
 public final class StandaloneLogging {
-    private StandaloneLogging() {
-    }
+    private StandaloneLogging() {}
 
     public static void configure() {
         LogContext context = LogContext.getSystemLogContext();

@@ -30,7 +30,8 @@ public final class StsStandIn implements AutoCloseable {
             for (String pair : body.split("&")) {
                 int eq = pair.indexOf('=');
                 if (eq > 0) {
-                    form.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                    form.put(
+                            URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
                             URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
                 }
             }
@@ -49,7 +50,8 @@ public final class StsStandIn implements AutoCloseable {
                         + "<AssumedRoleUser><AssumedRoleId>AROA3XFRBF535PLBIFPI4:" + form.get("RoleSessionName")
                         + "</AssumedRoleId><Arn>arn:aws:sts::123456789012:assumed-role/drop-zone/"
                         + form.get("RoleSessionName") + "</Arn></AssumedRoleUser><Credentials><AccessKeyId>" + accessKey
-                        + "</AccessKeyId><SecretAccessKey>" + secretKey + "</SecretAccessKey><SessionToken>" + sessionToken
+                        + "</AccessKeyId><SecretAccessKey>" + secretKey + "</SecretAccessKey><SessionToken>"
+                        + sessionToken
                         + "</SessionToken><Expiration>2099-01-01T00:00:00Z</Expiration></Credentials></AssumeRoleResult>"
                         + "<ResponseMetadata><RequestId>c6104cbe-af31-11e0-8154-cbc7ccf896c7</RequestId></ResponseMetadata>"
                         + "</AssumeRoleResponse>";

@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pontoon.s3dest.connection.ConnectionResult;
 import dev.pontoon.s3dest.connection.ConnectionTester;
 import dev.pontoon.s3dest.event.EventParser;
-import dev.pontoon.s3dest.event.TransferResult;
 import dev.pontoon.s3dest.event.Json;
+import dev.pontoon.s3dest.event.TransferResult;
 import dev.pontoon.s3dest.parquet.WriterSettings;
 import dev.pontoon.s3dest.s3.S3ClientFactory;
 import dev.pontoon.s3dest.s3.S3PermanentException;
@@ -45,8 +45,8 @@ class DestinationOptionsTest {
         proxy = new FaultProxy(server.endpoint());
         sts = new StsStandIn(S3TestServer.ACCESS_KEY, S3TestServer.SECRET_KEY, TOKEN);
         uploader = Executors.newCachedThreadPool();
-        service = new TransferService(new WriterSettings(64L << 20, 3000, 8L << 20, 1 << 20), 65536,
-                factory(), Json.MAPPER, uploader);
+        service = new TransferService(
+                new WriterSettings(64L << 20, 3000, 8L << 20, 1 << 20), 65536, factory(), Json.MAPPER, uploader);
     }
 
     @AfterAll
@@ -58,7 +58,9 @@ class DestinationOptionsTest {
     }
 
     private static S3ClientFactory factory() {
-        return new S3ClientFactory(S3ClientFactory.Settings.defaults(), Map.of("AWS_ENDPOINT_URL_STS", sts.endpoint().toString()));
+        return new S3ClientFactory(
+                S3ClientFactory.Settings.defaults(),
+                Map.of("AWS_ENDPOINT_URL_STS", sts.endpoint().toString()));
     }
 
     @Test
@@ -78,14 +80,19 @@ class DestinationOptionsTest {
         assertThat(creates).hasSize(2);
         assertThat(puts).hasSize(2); // the last, small file and the manifest
         for (String head : concat(creates, puts)) {
-            assertThat(head.toLowerCase()).contains("x-amz-server-side-encryption: aes256", "x-amz-storage-class: standard_ia",
-                    "x-amz-tagging: team=data&env=prod+%26+test");
+            assertThat(head.toLowerCase())
+                    .contains(
+                            "x-amz-server-side-encryption: aes256",
+                            "x-amz-storage-class: standard_ia",
+                            "x-amz-tagging: team=data&env=prod+%26+test");
         }
         assertThat(creates).allMatch(h -> h.contains("Content-Type: application/vnd.apache.parquet"));
         assertThat(puts.get(0)).contains("Content-Type: application/vnd.apache.parquet");
         assertThat(puts.get(1)).contains("/_manifests/").contains("Content-Type: application/json");
         try (S3Client s3 = server.client()) {
-            assertThat(s3.headObject(r -> r.bucket(bucket).key(result.files().get(2).key())).contentType())
+            assertThat(s3.headObject(r ->
+                                    r.bucket(bucket).key(result.files().get(2).key()))
+                            .contentType())
                     .isEqualTo("application/vnd.apache.parquet");
         }
     }
@@ -101,9 +108,11 @@ class DestinationOptionsTest {
         proxy.clear();
         service.transfer(EventParser.transferEvent(event));
         String put = heads("PUT_OBJECT").get(0).toLowerCase();
-        assertThat(put).contains("x-amz-server-side-encryption: aws:kms",
-                "x-amz-server-side-encryption-aws-kms-key-id: arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
-                "x-amz-server-side-encryption-bucket-key-enabled: true");
+        assertThat(put)
+                .contains(
+                        "x-amz-server-side-encryption: aws:kms",
+                        "x-amz-server-side-encryption-aws-kms-key-id: arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+                        "x-amz-server-side-encryption-bucket-key-enabled: true");
     }
 
     @Test
@@ -119,11 +128,15 @@ class DestinationOptionsTest {
         TransferResult result = service.transfer(EventParser.transferEvent(event));
         assertThat(result.rows()).isEqualTo(10);
         Map<String, String> assume = sts.requests().get(before);
-        assertThat(assume).containsEntry("Action", "AssumeRole").containsEntry("RoleArn", "arn:aws:iam::123456789012:role/drop-zone")
-                .containsEntry("ExternalId", "pontoon-7c1d").containsEntry("RoleSessionName", "export-leads");
+        assertThat(assume)
+                .containsEntry("Action", "AssumeRole")
+                .containsEntry("RoleArn", "arn:aws:iam::123456789012:role/drop-zone")
+                .containsEntry("ExternalId", "pontoon-7c1d")
+                .containsEntry("RoleSessionName", "export-leads");
         // Cached for the invocation: one AssumeRole for all the writes.
         assertThat(sts.requests()).hasSize(before + 1);
-        assertThat(heads("PUT_OBJECT")).isNotEmpty()
+        assertThat(heads("PUT_OBJECT"))
+                .isNotEmpty()
                 .allMatch(h -> h.toLowerCase().contains("x-amz-security-token: " + TOKEN.toLowerCase()));
     }
 
@@ -131,17 +144,23 @@ class DestinationOptionsTest {
     void aFailedAssumeRoleSaysSoBeforeAnyS3Call() throws Exception {
         try (StsStandIn denying = new StsStandIn("x", "y", "z")) {
             denying.deny();
-            TransferService denied = new TransferService(new WriterSettings(64L << 20, 0, 8L << 20, 1 << 20), 65536,
-                    new S3ClientFactory(S3ClientFactory.Settings.defaults(), Map.of("AWS_ENDPOINT_URL_STS", denying.endpoint().toString())),
-                    Json.MAPPER, uploader);
+            TransferService denied = new TransferService(
+                    new WriterSettings(64L << 20, 0, 8L << 20, 1 << 20),
+                    65536,
+                    new S3ClientFactory(
+                            S3ClientFactory.Settings.defaults(),
+                            Map.of("AWS_ENDPOINT_URL_STS", denying.endpoint().toString())),
+                    Json.MAPPER,
+                    uploader);
             String bucket = bucket();
             ObjectNode event = event(bucket, 10);
             ((ObjectNode) event.get("destination")).put("role_arn", "arn:aws:iam::123456789012:role/drop-zone");
             proxy.clear();
             assertThatThrownBy(() -> denied.transfer(EventParser.transferEvent(event)))
                     .isInstanceOf(S3PermanentException.class)
-                    .hasMessageStartingWith("AssumeRole arn:aws:iam::123456789012:role/drop-zone (before any S3 call) failed: "
-                            + "AccessDenied (User: arn:aws:iam::111111111111:user/exporter is not authorized");
+                    .hasMessageStartingWith(
+                            "AssumeRole arn:aws:iam::123456789012:role/drop-zone (before any S3 call) failed: "
+                                    + "AccessDenied (User: arn:aws:iam::111111111111:user/exporter is not authorized");
             assertThat(proxy.log()).isEmpty();
         }
     }
@@ -151,13 +170,20 @@ class DestinationOptionsTest {
         String bucket = bucket();
         ObjectNode event = event(bucket, 10);
         ((ObjectNode) event.get("destination")).remove("endpoint_url");
-        TransferService viaEnv = new TransferService(new WriterSettings(64L << 20, 0, 8L << 20, 1 << 20), 65536,
-                new S3ClientFactory(S3ClientFactory.Settings.defaults(), Map.of("AWS_ENDPOINT_URL_S3", proxy.endpoint().toString())),
-                Json.MAPPER, uploader);
+        TransferService viaEnv = new TransferService(
+                new WriterSettings(64L << 20, 0, 8L << 20, 1 << 20),
+                65536,
+                new S3ClientFactory(
+                        S3ClientFactory.Settings.defaults(),
+                        Map.of("AWS_ENDPOINT_URL_S3", proxy.endpoint().toString())),
+                Json.MAPPER,
+                uploader);
         proxy.clear();
         assertThat(viaEnv.transfer(EventParser.transferEvent(event)).rows()).isEqualTo(10);
         // Path-style on a custom endpoint: the bucket is in the path, not the host name.
-        assertThat(heads("PUT_OBJECT")).isNotEmpty().allMatch(h -> h.startsWith("PUT_OBJECT\nPUT /" + bucket + "/opts/m/"));
+        assertThat(heads("PUT_OBJECT"))
+                .isNotEmpty()
+                .allMatch(h -> h.startsWith("PUT_OBJECT\nPUT /" + bucket + "/opts/m/"));
     }
 
     @Test
@@ -186,14 +212,17 @@ class DestinationOptionsTest {
         proxy.inject(FaultProxy.Op.CREATE_MULTIPART, 0, 1, FaultProxy.Fault.KMS_DENIED);
         ConnectionResult result = new ConnectionTester(factory()).test(EventParser.destination(d));
         assertThat(result.success()).isFalse();
-        assertThat(result.message()).isEqualTo("Access denied by KMS for kms:GenerateDataKey on "
-                + "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab (AccessDenied): grant "
-                + "kms:GenerateDataKey and kms:Decrypt on that key (writes with SSE-KMS need the first, multipart uploads "
-                + "both) to the access key's user or role");
-        assertThat(result.checks()).extracting(c -> c.name() + "=" + c.ok())
+        assertThat(result.message())
+                .isEqualTo("Access denied by KMS for kms:GenerateDataKey on "
+                        + "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab (AccessDenied): grant "
+                        + "kms:GenerateDataKey and kms:Decrypt on that key (writes with SSE-KMS need the first, multipart uploads "
+                        + "both) to the access key's user or role");
+        assertThat(result.checks())
+                .extracting(c -> c.name() + "=" + c.ok())
                 .contains("put_object=true", "delete_object=true", "multipart_upload=false");
         // Every request that creates an object carried the destination's encryption.
-        assertThat(heads("CREATE_MULTIPART")).isNotEmpty()
+        assertThat(heads("CREATE_MULTIPART"))
+                .isNotEmpty()
                 .allMatch(h -> h.toLowerCase().contains("x-amz-server-side-encryption: aws:kms"));
     }
 
@@ -207,10 +236,12 @@ class DestinationOptionsTest {
         proxy.clear();
         ConnectionResult result = new ConnectionTester(factory()).test(EventParser.destination(d));
         assertThat(result.success()).as(result.message()).isTrue();
-        assertThat(result.checks()).extracting(ConnectionResult.Check::name)
+        assertThat(result.checks())
+                .extracting(ConnectionResult.Check::name)
                 .containsExactly("put_object", "delete_object", "multipart_upload", "abort_multipart_upload");
         assertThat(proxy.log()).contains("UPLOAD_PART pass", "COMPLETE_MULTIPART pass", "ABORT_MULTIPART pass");
-        assertThat(heads("CREATE_MULTIPART")).hasSize(2)
+        assertThat(heads("CREATE_MULTIPART"))
+                .hasSize(2)
                 .allMatch(h -> h.toLowerCase().contains("x-amz-storage-class: standard_ia") && h.contains("team=data"));
         try (S3Client s3 = server.client()) {
             assertThat(s3.listObjectsV2(r -> r.bucket(bucket)).contents()).isEmpty();
@@ -225,13 +256,17 @@ class DestinationOptionsTest {
             ObjectNode d = Events.destination(server, bucket(), "probe");
             d.put("role_arn", "arn:aws:iam::123456789012:role/drop-zone");
             d.put("external_id", "pontoon-7c1d");
-            ConnectionResult result = new ConnectionTester(new S3ClientFactory(S3ClientFactory.Settings.defaults(),
-                    Map.of("AWS_ENDPOINT_URL_STS", denying.endpoint().toString()))).test(EventParser.destination(d));
+            ConnectionResult result = new ConnectionTester(new S3ClientFactory(
+                            S3ClientFactory.Settings.defaults(),
+                            Map.of("AWS_ENDPOINT_URL_STS", denying.endpoint().toString())))
+                    .test(EventParser.destination(d));
             assertThat(result.success()).isFalse();
             assertThat(result.checks()).extracting(ConnectionResult.Check::name).containsExactly("assume_role");
-            assertThat(result.message()).startsWith("Could not assume role arn:aws:iam::123456789012:role/drop-zone: ")
-                    .endsWith("Grant sts:AssumeRole on arn:aws:iam::123456789012:role/drop-zone to the access key's user "
-                            + "or role, and let the role's trust policy allow it with this external_id")
+            assertThat(result.message())
+                    .startsWith("Could not assume role arn:aws:iam::123456789012:role/drop-zone: ")
+                    .endsWith(
+                            "Grant sts:AssumeRole on arn:aws:iam::123456789012:role/drop-zone to the access key's user "
+                                    + "or role, and let the role's trust policy allow it with this external_id")
                     .doesNotContain(S3TestServer.SECRET_KEY);
         }
     }
@@ -241,7 +276,8 @@ class DestinationOptionsTest {
         String bucket = bucket();
         String staging = bucket();
         try (S3Client s3 = server.client()) {
-            s3.putObject(r -> r.bucket(staging).key("stage/run-1/part-0.jsonl"),
+            s3.putObject(
+                    r -> r.bucket(staging).key("stage/run-1/part-0.jsonl"),
                     software.amazon.awssdk.core.sync.RequestBody.fromString("{\"id\": 1}\n"));
         }
         ObjectNode event = Json.MAPPER.createObjectNode();
@@ -257,7 +293,8 @@ class DestinationOptionsTest {
         ((ObjectNode) event.get("source")).put("bucket", "no-such-" + staging);
         ConnectionResult missing = new ConnectionTester(factory()).test(EventParser.connectionTest(event));
         assertThat(missing.success()).isFalse();
-        assertThat(missing.message()).isEqualTo("Bucket 'no-such-" + staging + "' does not exist (NoSuchBucket): check source.bucket");
+        assertThat(missing.message())
+                .isEqualTo("Bucket 'no-such-" + staging + "' does not exist (NoSuchBucket): check source.bucket");
     }
 
     private static List<String> heads(String op) {

@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pontoon.s3dest.event.EventParser;
 import dev.pontoon.s3dest.event.FileResult;
-import dev.pontoon.s3dest.event.TransferResult;
 import dev.pontoon.s3dest.event.Json;
+import dev.pontoon.s3dest.event.TransferResult;
 import dev.pontoon.s3dest.parquet.WriterSettings;
 import dev.pontoon.s3dest.s3.S3ClientFactory;
 import dev.pontoon.s3dest.s3.S3TransientException;
@@ -44,6 +44,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 class FaultMatrixTest {
     /** 6,500 rows cut at 3,000 per file: two files of four 64 KiB parts each, then one small PutObject file. */
     private static final int ROWS = 6500;
+
     private static final S3TestServer SERVER = S3TestServer.shared();
     private static FaultProxy proxy;
     private static ExecutorService uploader;
@@ -54,10 +55,11 @@ class FaultMatrixTest {
         proxy = new FaultProxy(SERVER.endpoint()).slowFor(2_500);
         uploader = Executors.newCachedThreadPool();
         // Short timeouts so a slow response costs seconds; three tries per call.
-        S3ClientFactory clients = new S3ClientFactory(new S3ClientFactory.Settings(Duration.ofSeconds(1),
-                Duration.ofSeconds(1), Duration.ofSeconds(2), 3), Map.of());
-        service = new TransferService(new WriterSettings(64L << 20, 3000, 8L << 20, 1 << 20), 65536, clients, Json.MAPPER,
-                uploader);
+        S3ClientFactory clients = new S3ClientFactory(
+                new S3ClientFactory.Settings(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(2), 3),
+                Map.of());
+        service = new TransferService(
+                new WriterSettings(64L << 20, 3000, 8L << 20, 1 << 20), 65536, clients, Json.MAPPER, uploader);
     }
 
     @AfterAll
@@ -109,7 +111,8 @@ class FaultMatrixTest {
 
     @ParameterizedTest(name = "{2} always on {0} after {1} calls: fails retryable, {3} whole files, no upload left")
     @MethodSource("persistentFaults")
-    void aPersistentFaultFailsRetryablyAndLeavesOnlyWholeFiles(Op op, int skip, Fault fault, int completed) throws Exception {
+    void aPersistentFaultFailsRetryablyAndLeavesOnlyWholeFiles(Op op, int skip, Fault fault, int completed)
+            throws Exception {
         String bucket = bucket();
         proxy.clear();
         proxy.inject(op, skip, 1000, fault);
@@ -123,7 +126,8 @@ class FaultMatrixTest {
                     assertThat(keys).hasSizeBetween(completed, answerLost ? completed + 1 : completed);
                     if (completed > 0) {
                         assertThat(e.getMessage()).contains("completed before the failure");
-                        keys.subList(0, completed).forEach(k -> assertThat(e.getMessage()).contains(k));
+                        keys.subList(0, completed)
+                                .forEach(k -> assertThat(e.getMessage()).contains(k));
                     } else {
                         assertThat(e.getMessage()).doesNotContain("completed before the failure");
                     }
@@ -161,17 +165,20 @@ class FaultMatrixTest {
             assertThatThrownBy(() -> service.transfer(EventParser.transferEvent(event(bucket))))
                     .isInstanceOf(S3TransientException.class)
                     .hasMessageContaining("UploadPart 3")
-                    .satisfies(e -> assertThat(e.getSuppressed()).anySatisfy(s ->
-                            assertThat(s.getMessage()).contains("AbortMultipartUpload (upload ")));
+                    .satisfies(e -> assertThat(e.getSuppressed())
+                            .anySatisfy(s -> assertThat(s.getMessage()).contains("AbortMultipartUpload (upload ")));
             String uploadId;
             try (S3Client s3 = SERVER.client()) {
                 var uploads = s3.listMultipartUploads(r -> r.bucket(bucket)).uploads();
                 assertThat(uploads).hasSize(1); // left for the bucket's AbortIncompleteMultipartUpload rule
                 uploadId = uploads.get(0).uploadId();
                 proxy.clear();
-                s3.abortMultipartUpload(r -> r.bucket(bucket).key(uploads.get(0).key()).uploadId(uploads.get(0).uploadId()));
+                s3.abortMultipartUpload(r -> r.bucket(bucket)
+                        .key(uploads.get(0).key())
+                        .uploadId(uploads.get(0).uploadId()));
             }
-            assertThat(logs.all()).contains("could not abort multipart upload " + uploadId + " of s3://" + bucket + "/");
+            assertThat(logs.all())
+                    .contains("could not abort multipart upload " + uploadId + " of s3://" + bucket + "/");
         }
     }
 
@@ -180,8 +187,8 @@ class FaultMatrixTest {
         String bucket = bucket();
         proxy.clear();
         // 1 ms left once the 0 ms margin is taken: the first deadline check stops the transfer.
-        assertThatThrownBy(() -> service.transfer(EventParser.transferEvent(event(bucket)),
-                Deadline.fromRemaining(1, Duration.ZERO)))
+        assertThatThrownBy(() -> service.transfer(
+                        EventParser.transferEvent(event(bucket)), Deadline.fromRemaining(1, Duration.ZERO)))
                 .isInstanceOf(DeadlineExceededException.class)
                 .hasMessageStartingWith("stopped before the Lambda deadline after 1024 rows");
         assertThat(allKeys(bucket)).isEmpty();
@@ -206,7 +213,9 @@ class FaultMatrixTest {
         try (S3Client s3 = SERVER.client()) {
             for (FileResult f : files) {
                 var file = Parquet.download(s3, bucket, f.key());
-                Map<String, Object> agg = Parquet.query("SELECT count(*) AS n, sum(id) AS s FROM read_parquet('" + file + "')").get(0);
+                Map<String, Object> agg = Parquet.query(
+                                "SELECT count(*) AS n, sum(id) AS s FROM read_parquet('" + file + "')")
+                        .get(0);
                 total += ((Number) agg.get("n")).longValue();
                 sum += ((Number) agg.get("s")).longValue();
             }
@@ -217,7 +226,9 @@ class FaultMatrixTest {
 
     private static List<String> allKeys(String bucket) {
         try (S3Client s3 = SERVER.client()) {
-            return s3.listObjectsV2Paginator(r -> r.bucket(bucket)).contents().stream().map(S3Object::key).toList();
+            return s3.listObjectsV2Paginator(r -> r.bucket(bucket)).contents().stream()
+                    .map(S3Object::key)
+                    .toList();
         }
     }
 

@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pontoon.s3dest.event.EventParser;
 import dev.pontoon.s3dest.event.FileResult;
-import dev.pontoon.s3dest.event.TransferResult;
 import dev.pontoon.s3dest.event.Json;
+import dev.pontoon.s3dest.event.TransferResult;
 import dev.pontoon.s3dest.parquet.WriterSettings;
 import dev.pontoon.s3dest.s3.S3ClientFactory;
 import dev.pontoon.s3dest.s3.S3MultipartOutputStream;
@@ -31,14 +31,18 @@ import software.amazon.awssdk.services.s3.S3Client;
  * cleanly where it does not (the in-process s3proxy tests cover the rest).
  */
 @Testcontainers(disabledWithoutDocker = true)
-@org.junit.jupiter.api.DisplayName("LocalStackTransferTest (runs only where a Docker engine is reachable; skipped otherwise)")
+@org.junit.jupiter.api.DisplayName(
+        "LocalStackTransferTest (runs only where a Docker engine is reachable; skipped otherwise)")
 class LocalStackTransferTest {
     @Container
-    static final LocalStackContainer LOCALSTACK = new LocalStackContainer("localstack/localstack:4.4").withServices("s3");
+    static final LocalStackContainer LOCALSTACK =
+            new LocalStackContainer("localstack/localstack:4.4").withServices("s3");
 
     @Test
     void aMultiPartMultiFileTransferLandsWholeOnLocalStack() throws Exception {
-        try (S3Client s3 = S3Client.builder().endpointOverride(LOCALSTACK.getEndpoint()).forcePathStyle(true)
+        try (S3Client s3 = S3Client.builder()
+                .endpointOverride(LOCALSTACK.getEndpoint())
+                .forcePathStyle(true)
                 .region(Region.of(LOCALSTACK.getRegion()))
                 .credentialsProvider(StaticCredentialsProvider.create(
                         AwsBasicCredentials.create(LOCALSTACK.getAccessKey(), LOCALSTACK.getSecretKey())))
@@ -57,13 +61,20 @@ class LocalStackTransferTest {
             Random random = new Random(1);
             int n = 150_000;
             for (int i = 0; i < n; i++) {
-                rows.addObject().put("id", i).put("email", Long.toHexString(random.nextLong()) + Long.toHexString(random.nextLong())
-                        + "@example.com" + Long.toHexString(random.nextLong()));
+                rows.addObject()
+                        .put("id", i)
+                        .put(
+                                "email",
+                                Long.toHexString(random.nextLong()) + Long.toHexString(random.nextLong())
+                                        + "@example.com" + Long.toHexString(random.nextLong()));
             }
             // 5 MiB parts and ~12 MiB files: several parts per file, several files per batch.
-            TransferService service = new TransferService(new WriterSettings(12L << 20, 0, 8L << 20, 1 << 20),
-                    S3MultipartOutputStream.MIN_PART_SIZE, new S3ClientFactory(S3ClientFactory.Settings.defaults(), Map.of()),
-                    Json.MAPPER, Executors.newCachedThreadPool());
+            TransferService service = new TransferService(
+                    new WriterSettings(12L << 20, 0, 8L << 20, 1 << 20),
+                    S3MultipartOutputStream.MIN_PART_SIZE,
+                    new S3ClientFactory(S3ClientFactory.Settings.defaults(), Map.of()),
+                    Json.MAPPER,
+                    Executors.newCachedThreadPool());
             TransferResult result = service.transfer(EventParser.transferEvent(event));
 
             assertThat(result.files().size()).isGreaterThan(1);
@@ -73,7 +84,8 @@ class LocalStackTransferTest {
                 total += Parquet.count(Parquet.download(s3, "exports", f.key()));
             }
             assertThat(total).isEqualTo(n);
-            assertThat(s3.listMultipartUploads(r -> r.bucket("exports")).uploads()).isEmpty();
+            assertThat(s3.listMultipartUploads(r -> r.bucket("exports")).uploads())
+                    .isEmpty();
         }
     }
 }

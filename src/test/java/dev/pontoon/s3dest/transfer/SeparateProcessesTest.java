@@ -76,24 +76,30 @@ class SeparateProcessesTest {
         });
         Process child = ChildTransfer.start(file, dir.resolve("killed.log"));
         try {
-            assertThat(reached.await(60, TimeUnit.SECONDS)).as(Files.readString(dir.resolve("killed.log"))).isTrue();
+            assertThat(reached.await(60, TimeUnit.SECONDS))
+                    .as(Files.readString(dir.resolve("killed.log")))
+                    .isTrue();
             child.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         } finally {
             release.countDown(); // first: the hanging fault holds the fault list's lock
             server.faults().clear();
         }
         try (S3Client s3 = server.client()) {
-            assertThat(s3.listMultipartUploads(r -> r.bucket(bucket)).uploads()).as("the killed attempt's upload")
+            assertThat(s3.listMultipartUploads(r -> r.bucket(bucket)).uploads())
+                    .as("the killed attempt's upload")
                     .hasSize(1);
             assertThat(s3.listObjectsV2(r -> r.bucket(bucket)).contents()).isEmpty();
 
             // The redelivery, through the same handler code, in this process.
             var out = new java.io.ByteArrayOutputStream();
             dev.pontoon.s3dest.handler.TransferHandler.standalone()
-                    .handleRequest(new java.io.ByteArrayInputStream(event.toString().getBytes()), out, null);
+                    .handleRequest(
+                            new java.io.ByteArrayInputStream(event.toString().getBytes()), out, null);
             assertThat(Json.read(out.toString()).get("rows").asLong()).isEqualTo(3000);
-            assertThat(s3.listMultipartUploads(r -> r.bucket(bucket)).uploads()).extracting(MultipartUpload::key)
-                    .as("open uploads after the redelivery").isEmpty();
+            assertThat(s3.listMultipartUploads(r -> r.bucket(bucket)).uploads())
+                    .extracting(MultipartUpload::key)
+                    .as("open uploads after the redelivery")
+                    .isEmpty();
         }
     }
 
@@ -111,8 +117,12 @@ class SeparateProcessesTest {
         Map<String, String> digests = new TreeMap<>();
         try (S3Client s3 = server.client()) {
             for (var o : s3.listObjectsV2(r -> r.bucket(bucket)).contents()) {
-                byte[] bytes = s3.getObjectAsBytes(r -> r.bucket(bucket).key(o.key())).asByteArray();
-                digests.put(o.key(), HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)));
+                byte[] bytes =
+                        s3.getObjectAsBytes(r -> r.bucket(bucket).key(o.key())).asByteArray();
+                digests.put(
+                        o.key(),
+                        HexFormat.of()
+                                .formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)));
             }
         }
         return digests;

@@ -38,9 +38,16 @@ class TransferMetricsTest {
     static void start() throws Exception {
         proxy = new FaultProxy(SERVER.endpoint());
         uploader = Executors.newCachedThreadPool();
-        service = new TransferService(new WriterSettings(64L << 20, 3000, 8L << 20, 1 << 20), 65536,
-                new S3ClientFactory(new S3ClientFactory.Settings(Duration.ofSeconds(1), Duration.ofSeconds(1),
-                        Duration.ofSeconds(2), 3), Map.of()), Json.MAPPER, uploader, LINES::add);
+        service = new TransferService(
+                new WriterSettings(64L << 20, 3000, 8L << 20, 1 << 20),
+                65536,
+                new S3ClientFactory(
+                        new S3ClientFactory.Settings(
+                                Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(2), 3),
+                        Map.of()),
+                Json.MAPPER,
+                uploader,
+                LINES::add);
     }
 
     @AfterAll
@@ -66,7 +73,8 @@ class TransferMetricsTest {
                 // Every declared metric has its value at the top level, as EMF requires.
                 assertThat(emf.has(m.get("Name").asText())).isTrue();
             });
-            assertThat(names).containsExactly("Rows", "Bytes", "Files", "DurationMs", "Retries", "AbortedUploads", "Failed");
+            assertThat(names)
+                    .containsExactly("Rows", "Bytes", "Files", "DurationMs", "Retries", "AbortedUploads", "Failed");
             assertThat(emf.get("_aws").get("Timestamp").asLong()).isPositive();
             assertThat(emf.get("Model").asText()).isEqualTo("m");
             assertThat(emf.get("Rows").asLong()).isEqualTo(6500);
@@ -76,7 +84,8 @@ class TransferMetricsTest {
             assertThat(emf.get("AbortedUploads").asInt()).isZero();
             assertThat(emf.get("Failed").asInt()).isZero();
             assertThat(emf.get("TransferId").asText()).isEqualTo("test-transfer");
-            assertThat(logs.all()).contains("transfer test-transfer of model m batch b: 6500 rows", "rows/s, 2 retries)");
+            assertThat(logs.all())
+                    .contains("transfer test-transfer of model m batch b: 6500 rows", "rows/s, 2 retries)");
         }
     }
 
