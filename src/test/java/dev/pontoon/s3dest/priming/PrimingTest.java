@@ -18,19 +18,19 @@ class PrimingTest {
 
     @Test
     void theTransferRehearsalRunsEveryPathInMemory() throws Exception {
-        Priming.Report report;
+        Rehearsal.Report report;
         try (LogCapture logs = LogCapture.install()) {
-            report = Priming.rehearse(TransferBeans.defaultService(), clients, "transfer");
+            report = Rehearsal.rehearse(TransferBeans.defaultService(), clients, "transfer");
             assertThat(logs.all()).doesNotContain("rehearsal-only-not-a-credential");
         }
-        assertThat(report.rows()).isEqualTo(3000 + Priming.STAGED_ROWS + 1000 + 100);
+        assertThat(report.rows()).isEqualTo(3000 + RehearsalEvents.STAGED_ROWS + 1000 + 100);
         // several files of several parts each: creates, part uploads, completes, single puts, manifests, GETs
         assertThat(report.requests()).isGreaterThan(30);
     }
 
     @Test
     void theConnectionTestRehearsalRunsItsChecksInMemory() throws Exception {
-        Priming.Report report = Priming.rehearse(TransferBeans.defaultService(), clients, "connection-test");
+        Rehearsal.Report report = Rehearsal.rehearse(TransferBeans.defaultService(), clients, "connection-test");
         assertThat(report.requests()).isGreaterThanOrEqualTo(4);
     }
 }
