@@ -84,7 +84,7 @@ class TemplateTest {
     @Test
     void bothFunctionsRunTheOneArtifactOnTheManagedJavaRuntimeWithSnapStart() {
         assertThat(globals)
-                .containsEntry("Runtime", "java17")
+                .containsEntry("Runtime", "java25")
                 .containsEntry("Handler", "io.quarkus.amazon.lambda.runtime.QuarkusStreamHandler::handleRequest")
                 .containsEntry("CodeUri", "target/function.zip")
                 .containsEntry("SnapStart", Map.of("ApplyOn", "PublishedVersions"));
