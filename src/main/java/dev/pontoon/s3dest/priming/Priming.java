@@ -3,6 +3,7 @@ package dev.pontoon.s3dest.priming;
 import dev.pontoon.s3dest.s3.S3ClientFactory;
 import dev.pontoon.s3dest.transfer.TransferConfig;
 import dev.pontoon.s3dest.transfer.TransferService;
+import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -24,7 +25,8 @@ import org.jboss.logging.Logger;
  *
  * <p>{@code s3dest.prime}: {@code snapshot} (default) rehearses in the CRaC {@code beforeCheckpoint} hook, which
  * only SnapStart calls, so a function without SnapStart pays nothing; {@code init} rehearses at startup (the
- * init phase, before the first event); {@code off} never. A failed rehearsal is logged and never fails the start.
+ * init phase, before the first event); {@code train} rehearses at startup and exits (the training run of a JDK AOT
+ * cache); {@code off} never. A failed rehearsal is logged and never fails the start.
  */
 @ApplicationScoped
 public class Priming implements Resource {
@@ -46,6 +48,12 @@ public class Priming implements Resource {
         switch (config.prime()) {
             case SNAPSHOT -> Core.getGlobalContext().register(this); // this bean lives as long as the application
             case INIT -> rehearseAndLog("at init");
+            case TRAIN -> {
+                // A training run for a JDK AOT cache (-XX:AOTCacheOutput): the rehearsal loads and profiles what a
+                // first call needs, with no network and no event; the cache is written when the JVM exits.
+                rehearseAndLog("for an AOT cache");
+                Quarkus.asyncExit(0);
+            }
             case OFF -> {}
         }
     }

@@ -55,7 +55,8 @@ public interface TransferConfig {
 
     /**
      * When the function rehearses its work in memory to load and compile its code (priming.Priming):
-     * {@code snapshot} before a SnapStart snapshot, {@code init} at startup, {@code off} never.
+     * {@code snapshot} before a SnapStart snapshot, {@code init} at startup, {@code train} at startup and then exit
+     * (the training run that records a JDK AOT cache: README "Cold start"), {@code off} never.
      */
     @WithDefault("snapshot")
     PrimeMode prime();
@@ -64,6 +65,7 @@ public interface TransferConfig {
     enum PrimeMode {
         SNAPSHOT,
         INIT,
+        TRAIN,
         OFF
     }
 }
