@@ -242,16 +242,7 @@ public final class BatchCommitter {
         m.put("transfer_id", batch.transferId());
         m.put("batch_id", batch.batchId());
         m.put("transfer_started_at", batch.startedAt().toString());
-        long rows = 0;
-        long bytes = 0;
-        ArrayNode fileArray = m.putArray("files");
-        for (FileResult f : files) {
-            fileArray.addObject().put("key", f.key()).put("rows", f.rows()).put("bytes", f.bytes());
-            rows += f.rows();
-            bytes += f.bytes();
-        }
-        m.put("rows", rows);
-        m.put("bytes", bytes);
+        Manifests.putFiles(m, files);
         ArrayNode partitionArray = m.putArray("partitions");
         partitions.forEach(partitionArray::add);
         m.set("columns", ChunkManifest.columns(mapper, batch.fileColumns(), batch.schema()));
@@ -263,6 +254,8 @@ public final class BatchCommitter {
         } catch (RuntimeException e) {
             throw S3Errors.map(e, "PutObject (batch manifest)", d.bucket(), key);
         }
+        long rows = m.get("rows").asLong();
+        long bytes = m.get("bytes").asLong();
         LOG.infof(
                 "committed batch %s of model %s: %d files, %d rows, manifest s3://%s/%s",
                 batch.batchId(), batch.model(), files.size(), rows, d.bucket(), key);

@@ -52,16 +52,7 @@ public final class ChunkManifest {
         m.put("transfer_started_at", event.transferStartedAt().toString());
         m.put("file_index_start", event.fileIndexStart());
         m.put("next_file_index", nextFileIndex);
-        long rows = 0;
-        long bytes = 0;
-        ArrayNode fileArray = m.putArray("files");
-        for (FileResult f : files) {
-            fileArray.addObject().put("key", f.key()).put("rows", f.rows()).put("bytes", f.bytes());
-            rows += f.rows();
-            bytes += f.bytes();
-        }
-        m.put("rows", rows);
-        m.put("bytes", bytes);
+        Manifests.putFiles(m, files);
         m.set("columns", columns(mapper, columns, schema));
         m.put("parquet_schema", schema.toString());
         ArrayNode sourceArray = m.putArray("sources");
