@@ -12,6 +12,8 @@ import software.amazon.awssdk.services.s3.model.MultipartUpload;
  */
 public final class OpenUploads {
     private static final Logger LOG = Logger.getLogger(OpenUploads.class);
+    private static final java.util.concurrent.atomic.AtomicBoolean WARNED =
+            new java.util.concurrent.atomic.AtomicBoolean();
 
     private OpenUploads() {}
 
@@ -39,9 +41,13 @@ public final class OpenUploads {
                         upload.uploadId(), bucket, upload.key());
             }
         } catch (RuntimeException e) {
-            LOG.warnf(
-                    "could not look for multipart uploads left open by an earlier attempt under s3://%s/%s (%s); "
-                            + "grant s3:ListBucketMultipartUploads, or rely on the bucket's AbortIncompleteMultipartUpload rule",
+            // Once per container: a function without s3:ListBucketMultipartUploads would say it on every call.
+            String message = "could not look for multipart uploads left open by an earlier attempt under s3://%s/%s "
+                    + "(%s); grant s3:ListBucketMultipartUploads, or rely on the bucket's AbortIncompleteMultipartUpload rule";
+            Logger.Level level = WARNED.compareAndSet(false, true) ? Logger.Level.WARN : Logger.Level.DEBUG;
+            LOG.logf(
+                    level,
+                    message,
                     bucket,
                     keyPrefix,
                     S3Errors.map(e, "ListMultipartUploads", bucket, keyPrefix).getMessage());

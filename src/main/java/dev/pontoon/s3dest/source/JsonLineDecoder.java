@@ -36,6 +36,8 @@ final class JsonLineDecoder extends JsonNumbers {
 
     private final Map<String, Integer> index = new HashMap<>();
     private final boolean[] seen;
+    /** A varchar(n)/char(n) column's bound in characters; 0 for none. */
+    private final int[] maxLength;
     /** For json columns: the value's text is parsed and written by it, as the general decoder does. */
     private final ObjectMapper mapper;
 
@@ -53,6 +55,10 @@ final class JsonLineDecoder extends JsonNumbers {
             index.put(columns[i].name(), i);
         }
         this.seen = new boolean[columns.length];
+        this.maxLength = new int[columns.length];
+        for (int i = 0; i < columns.length; i++) {
+            maxLength[i] = columns[i].type().maxLength();
+        }
     }
 
     /**
@@ -245,9 +251,7 @@ final class JsonLineDecoder extends JsonNumbers {
                 if (c != '"' || !string()) {
                     return false;
                 }
-                if (columns[column].type().maxLength() > 0
-                        && Values.codePoints(text, textFrom, textLength)
-                                > columns[column].type().maxLength()) {
+                if (maxLength[column] > 0 && Values.codePoints(text, textFrom, textLength) > maxLength[column]) {
                     return false; // the general decoder reports it
                 }
                 row.setBytes(column, text, textFrom, textLength);
