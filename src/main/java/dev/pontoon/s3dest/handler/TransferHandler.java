@@ -17,7 +17,8 @@ import java.io.OutputStream;
 
 /**
  * The {@code transfer} function: decodes the event (SPEC §4) — or an SQS batch of them (§6), or one chunk of a
- * batch as the state machine's Distributed Map hands it to a child (§10) — runs the transfer and writes the result. A stream handler, so the event is read with the project's own exact-number JSON mapper.
+ * batch as the state machine's Distributed Map hands it to a child (§10) — runs the transfer and writes the result.
+ * A stream handler, so the event is read with the project's own exact-number JSON mapper.
  */
 @Named("transfer")
 public class TransferHandler implements RequestStreamHandler {
