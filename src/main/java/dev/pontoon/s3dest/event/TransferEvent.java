@@ -33,8 +33,8 @@ public record TransferEvent(
         if ((rows == null) == (source == null)) {
             throw new IllegalArgumentException("exactly one of rows and source");
         }
-        if (fileIndexLimit <= fileIndexStart) {
-            throw new IllegalArgumentException("fileIndexLimit must be above fileIndexStart");
+        if (fileIndexLimit < fileIndexStart) {
+            throw new IllegalArgumentException("fileIndexLimit must not be below fileIndexStart");
         }
     }
 

@@ -316,7 +316,7 @@ public final class TransferService {
 
     /** The key of file {@code index}; a chunk of a batch may not reach the next chunk's first index. */
     private static String dataKey(TransferEvent event, int index) {
-        if (index >= event.fileIndexLimit()) {
+        if (index >= event.fileIndexLimit() && event.fileIndexLimit() != Integer.MAX_VALUE) {
             throw new InvalidEventException("this chunk would write file index " + index + ", which belongs to the "
                     + "next chunk: a chunk may write at most " + dev.pontoon.s3dest.event.EventParser.FILES_PER_SOURCE
                     + " files per staged object (raise s3dest.target-file-bytes or split the object)");

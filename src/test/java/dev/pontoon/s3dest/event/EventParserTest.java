@@ -45,6 +45,14 @@ class EventParserTest {
     }
 
     @Test
+    void anyNonNegativeFileIndexStartIsAccepted() {
+        TransferEvent e = EventParser.transferEvent(Json.read("{\"transfer_started_at\": \"2025-09-25T13:22:33.123Z\", "
+                + "\"file_index_start\": 2147483647, " + DEST + ", " + MODEL + ", \"rows\": []}"));
+        assertThat(e.fileIndexStart()).isEqualTo(Integer.MAX_VALUE);
+        assertThat(e.fileIndexLimit()).isEqualTo(Integer.MAX_VALUE); // no chunk limit on a direct event
+    }
+
+    @Test
     void noSecretInToString() {
         TransferEvent e = EventParser.transferEvent(Json.read("{\"transfer_started_at\": \"2025-09-25T13:22:33Z\", "
                 + DEST + ", " + MODEL + ", \"rows\": [{\"id\": 1}]}"));
