@@ -64,7 +64,7 @@ class PackageDependenciesTest {
                 .whereLayer("batch")
                 .mayOnlyBeAccessedByLayers("priming", "handler", "transfer")
                 .whereLayer("catalog")
-                .mayOnlyBeAccessedByLayers("priming", "handler", "transfer", "batch")
+                .mayOnlyBeAccessedByLayers("priming", "handler", "transfer", "connection", "batch")
                 .whereLayer("source")
                 .mayOnlyBeAccessedByLayers("priming", "handler", "transfer")
                 .whereLayer("parquet")

@@ -53,6 +53,17 @@ final class GlueCatalog implements TableCatalog {
         LOG.infof("glue table %s: %d partitions registered", name, partitions.size());
     }
 
+    @Override
+    public String probe(TableDefinition def) {
+        Table table = getTable(def);
+        String name = def.database() + "." + def.table();
+        return table == null
+                ? "Glue database " + def.database() + " is readable; table " + name
+                        + " will be created at the first commit"
+                : "Glue table " + name + " is readable ("
+                        + table.storageDescriptor().columns().size() + " columns)";
+    }
+
     private Table getTable(TableDefinition def) {
         try {
             return glue.getTable(r -> r.databaseName(def.database()).name(def.table()))

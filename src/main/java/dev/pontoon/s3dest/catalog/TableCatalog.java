@@ -13,6 +13,12 @@ public interface TableCatalog extends AutoCloseable {
      */
     void register(TableDefinition table, List<String> partitions);
 
+    /**
+     * What the connection test asks: can the function read the table (it may not exist yet)? A sentence for a
+     * person; a {@link CatalogException} naming the action to grant when it cannot.
+     */
+    String probe(TableDefinition table);
+
     @Override
     void close();
 }

@@ -1,6 +1,12 @@
 package dev.pontoon.s3dest.connection;
 
+import dev.pontoon.s3dest.catalog.CatalogException;
+import dev.pontoon.s3dest.catalog.CatalogTransientException;
+import dev.pontoon.s3dest.catalog.Catalogs;
+import dev.pontoon.s3dest.catalog.TableCatalog;
+import dev.pontoon.s3dest.catalog.TableDefinition;
 import dev.pontoon.s3dest.connection.ConnectionResult.Check;
+import dev.pontoon.s3dest.event.CatalogSpec;
 import dev.pontoon.s3dest.event.ConnectionTestEvent;
 import dev.pontoon.s3dest.event.DestinationConfig;
 import dev.pontoon.s3dest.event.StagingPrefix;
@@ -44,11 +50,14 @@ public final class ConnectionTester {
     static final String CREDENTIALS = "credentials";
     static final String ASSUME_ROLE = "assume_role";
     static final String READ_SOURCES = "read_sources";
+    static final String CATALOG = "catalog";
 
     private final S3ClientFactory clients;
+    private final Catalogs catalogs;
 
     public ConnectionTester(S3ClientFactory clients) {
         this.clients = clients;
+        this.catalogs = new Catalogs(clients);
     }
 
     public ConnectionResult test(DestinationConfig destination) {
@@ -123,6 +132,9 @@ public final class ConnectionTester {
             if (event.staging() != null) {
                 checks.add(staging(destination, event.staging()));
             }
+            if (destination.catalog() != null) {
+                checks.add(catalog(destination));
+            }
             List<Check> failed =
                     checks.stream().filter(c -> !c.ok() && !c.warning()).toList();
             if (!failed.isEmpty()) {
@@ -138,6 +150,29 @@ public final class ConnectionTester {
                                             + event.staging().prefix())
                             + (warnings.isEmpty() ? "" : ", with a warning: " + String.join("; ", warnings));
             return finish(true, message, checks);
+        }
+    }
+
+    /**
+     * The catalog the commit will update: GetTable on the configured table, or on a probe name when the table is
+     * named after the model (which the connection test does not know). A missing table is fine: the commit creates
+     * it; a missing database or a refused call is not.
+     */
+    private Check catalog(DestinationConfig destination) {
+        CatalogSpec spec = destination.catalog();
+        String table = spec.table() != null ? spec.table() : "pontoon_connection_probe";
+        try (TableCatalog catalog = catalogs.open(destination)) {
+            return Check.passed(
+                    CATALOG,
+                    catalog.probe(new TableDefinition(
+                            spec.database(), table, destination.bucket(), destination.prefix(), java.util.List.of())));
+        } catch (CatalogException | CatalogTransientException e) {
+            return Check.failed(CATALOG, e.getMessage().replace("; nothing was committed", ""));
+        } catch (RuntimeException e) {
+            return Check.failed(
+                    CATALOG,
+                    "Could not reach the Glue catalog: " + e.getClass().getSimpleName()
+                            + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"));
         }
     }
 

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pontoon.s3dest.batch.BatchCommitter;
+import dev.pontoon.s3dest.connection.ConnectionResult;
+import dev.pontoon.s3dest.connection.ConnectionTester;
 import dev.pontoon.s3dest.event.CommitResult;
 import dev.pontoon.s3dest.event.EventParser;
 import dev.pontoon.s3dest.event.Json;
@@ -36,6 +38,7 @@ class GlueCatalogTest {
     private ExecutorService uploader;
     private TransferService transfers;
     private BatchCommitter committer;
+    private S3ClientFactory clients;
     private String bucket;
     private String staging;
 
@@ -43,7 +46,7 @@ class GlueCatalogTest {
     void setUp() throws Exception {
         glue = new GlueStandIn("analytics");
         uploader = Executors.newCachedThreadPool();
-        S3ClientFactory clients = new S3ClientFactory(
+        clients = new S3ClientFactory(
                 S3ClientFactory.Settings.defaults(),
                 Map.of("AWS_ENDPOINT_URL_GLUE", glue.endpoint().toString()));
         transfers = new TransferService(
@@ -168,6 +171,34 @@ class GlueCatalogTest {
         runChunks(input);
         assertThatThrownBy(() -> committer.commit(EventParser.batch(input)))
                 .hasMessageStartingWith("Glue database 'nosuch' does not exist (EntityNotFoundException)");
+    }
+
+    @Test
+    void theConnectionTestProbesTheCatalogTheCommitWillUpdate() {
+        ObjectNode d = dev.pontoon.s3dest.testing.Events.destination(SERVER, bucket, "exports");
+        d.putObject("catalog").put("type", "glue").put("database", "analytics").put("table", "orders");
+        ConnectionTester tester = new ConnectionTester(clients);
+        ConnectionResult fresh = tester.test(EventParser.destination(d));
+        assertThat(fresh.success()).as(fresh.message()).isTrue();
+        assertThat(fresh.checks()).last().satisfies(c -> {
+            assertThat(c.name()).isEqualTo("catalog");
+            assertThat(c.message())
+                    .isEqualTo(
+                            "Glue database analytics is readable; table analytics.orders will be created at the first commit");
+        });
+
+        ((ObjectNode) d.get("catalog")).put("database", "nosuch");
+        ConnectionResult missing = tester.test(EventParser.destination(d));
+        assertThat(missing.success()).isFalse();
+        assertThat(missing.message()).startsWith("Glue database 'nosuch' does not exist (EntityNotFoundException)");
+
+        ((ObjectNode) d.get("catalog")).put("database", "analytics");
+        glue.deny("GetTable");
+        ConnectionResult denied = tester.test(EventParser.destination(d));
+        assertThat(denied.message())
+                .isEqualTo("Glue refused glue:GetTable on table analytics.orders "
+                        + "(AccessDeniedException): grant glue:GetTable on the catalog, database analytics and table orders to "
+                        + "the function's role");
     }
 
     private ObjectNode input(String batchId, String startedAt) {
