@@ -10,9 +10,4 @@ public final class BatchIncompleteException extends DestinationException {
     public BatchIncompleteException(String message) {
         super(message, null, null);
     }
-
-    @Override
-    public boolean retryable() {
-        return false;
-    }
 }

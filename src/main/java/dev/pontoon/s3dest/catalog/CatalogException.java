@@ -14,9 +14,4 @@ public class CatalogException extends DestinationException {
     public CatalogException(String message, Throwable cause) {
         super(message, null, cause);
     }
-
-    @Override
-    public boolean retryable() {
-        return false;
-    }
 }

@@ -7,9 +7,4 @@ public final class CatalogTransientException extends DestinationException {
     public CatalogTransientException(String message, Throwable cause) {
         super(message, null, cause);
     }
-
-    @Override
-    public boolean retryable() {
-        return true;
-    }
 }

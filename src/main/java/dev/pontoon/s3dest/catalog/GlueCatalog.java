@@ -44,10 +44,12 @@ final class GlueCatalog implements TableCatalog {
     public void register(TableDefinition def, List<String> partitions) {
         String name = def.database() + "." + def.table();
         Table table = getTable(def);
+        // The earliest date of the batch: where a new table's projection starts, or how far an old one must reach.
+        String rangeStart = partitions.isEmpty() ? null : partitions.get(0).substring("dt=".length());
         if (table == null) {
-            create(def, partitions);
+            create(def, rangeStart);
         } else {
-            evolve(def, table, partitions);
+            evolve(def, table, rangeStart);
         }
         addPartitions(def, partitions);
         LOG.infof("glue table %s: %d partitions registered", name, partitions.size());
@@ -81,8 +83,7 @@ final class GlueCatalog implements TableCatalog {
         }
     }
 
-    private void create(TableDefinition def, List<String> partitions) {
-        String rangeStart = partitions.isEmpty() ? null : partitions.get(0).substring("dt=".length());
+    private void create(TableDefinition def, String rangeStart) {
         TableInput input = TableInput.builder()
                 .name(def.table())
                 .description("Pontoon S3 destination export of " + def.modelPath())
@@ -101,7 +102,7 @@ final class GlueCatalog implements TableCatalog {
             glue.createTable(r -> r.databaseName(def.database()).tableInput(input));
         } catch (software.amazon.awssdk.services.glue.model.AlreadyExistsException e) {
             // Another commit created it meanwhile: check it as an existing table.
-            evolve(def, getTable(def), partitions);
+            evolve(def, getTable(def), rangeStart);
         } catch (EntityNotFoundException e) {
             throw new CatalogException(
                     "Glue database '" + def.database() + "' does not exist (EntityNotFoundException): "
@@ -112,7 +113,7 @@ final class GlueCatalog implements TableCatalog {
     }
 
     /** Columns the model gained are appended; a changed type or a dropped column is refused before any change. */
-    private void evolve(TableDefinition def, Table table, List<String> partitions) {
+    private void evolve(TableDefinition def, Table table, String rangeStart) {
         Map<String, String> existing = new LinkedHashMap<>();
         for (Column c : table.storageDescriptor().columns()) {
             existing.put(c.name().toLowerCase(Locale.ROOT), c.type());
@@ -141,13 +142,10 @@ final class GlueCatalog implements TableCatalog {
                 added.add(Column.builder().name(column).type(type).build());
             }
         });
-        String rangeStart = partitions.isEmpty() ? null : partitions.get(0).substring("dt=".length());
         String currentRange = table.parameters().get("projection.dt.range");
         boolean earlier = rangeStart != null
                 && currentRange != null
-                && rangeStart.compareTo(currentRange.substring(
-                                0, currentRange.indexOf(',') < 0 ? currentRange.length() : currentRange.indexOf(',')))
-                        < 0;
+                && rangeStart.compareTo(currentRange.split(",", 2)[0]) < 0;
         if (added.isEmpty() && !earlier) {
             return;
         }

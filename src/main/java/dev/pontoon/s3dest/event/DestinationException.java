@@ -16,9 +16,6 @@ public abstract class DestinationException extends RuntimeException {
         this.errorCode = errorCode;
     }
 
-    /** Whether running the same event again can succeed (a state machine's Retry lists exactly these types). */
-    public abstract boolean retryable();
-
     /** The remote service's error code (e.g. S3's {@code AccessDenied}), or null when there was none. */
     public String errorCode() {
         return errorCode;

@@ -12,9 +12,4 @@ public class InvalidEventException extends DestinationException {
     public InvalidEventException(String message, Throwable cause) {
         super(message, null, cause);
     }
-
-    @Override
-    public boolean retryable() {
-        return false;
-    }
 }

@@ -10,9 +10,4 @@ public class S3PermanentException extends DestinationException {
     public S3PermanentException(String message, String errorCode, Throwable cause) {
         super(message, errorCode, cause);
     }
-
-    @Override
-    public boolean retryable() {
-        return false;
-    }
 }

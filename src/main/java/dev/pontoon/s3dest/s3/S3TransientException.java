@@ -10,9 +10,4 @@ public class S3TransientException extends DestinationException {
     public S3TransientException(String message, String errorCode, Throwable cause) {
         super(message, errorCode, cause);
     }
-
-    @Override
-    public boolean retryable() {
-        return true;
-    }
 }

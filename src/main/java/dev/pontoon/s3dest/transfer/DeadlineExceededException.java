@@ -14,9 +14,4 @@ public class DeadlineExceededException extends DestinationException {
     public DeadlineExceededException(String message, Throwable cause) {
         super(message, null, cause);
     }
-
-    @Override
-    public boolean retryable() {
-        return true;
-    }
 }
