@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pontoon.s3dest.catalog.Catalogs;
+import dev.pontoon.s3dest.catalog.CommittedBatch;
 import dev.pontoon.s3dest.catalog.TableCatalog;
 import dev.pontoon.s3dest.catalog.TableDefinition;
 import dev.pontoon.s3dest.event.BatchEvent;
@@ -252,12 +253,12 @@ public final class BatchCommitter {
             try (TableCatalog catalog = catalogs.open(d)) {
                 catalog.register(
                         new TableDefinition(
-                                d.catalog().database(),
+                                d.catalog().namespace(),
                                 d.catalog().tableFor(batch.model()),
                                 d.bucket(),
                                 modelPath,
                                 batch.fileColumns()),
-                        partitions);
+                        new CommittedBatch(batch.batchId(), batch.startedAt(), partitions, files));
             }
         }
         ObjectNode m = mapper.createObjectNode();
@@ -267,7 +268,7 @@ public final class BatchCommitter {
         m.put("transfer_id", batch.transferId());
         m.put("batch_id", batch.batchId());
         m.put("transfer_started_at", batch.startedAt().toString());
-        Manifests.putFiles(m, files);
+        Manifests.putFiles(m, files, false);
         ArrayNode partitionArray = m.putArray("partitions");
         partitions.forEach(partitionArray::add);
         m.set("columns", ChunkManifest.columns(mapper, batch.fileColumns(), batch.schema()));

@@ -52,7 +52,7 @@ public final class ChunkManifest {
         m.put("transfer_started_at", event.transferStartedAt().toString());
         m.put("file_index_start", event.fileIndexStart());
         m.put("next_file_index", nextFileIndex);
-        Manifests.putFiles(m, files);
+        Manifests.putFiles(m, files, true);
         m.set("columns", columns(mapper, columns, schema));
         m.put("parquet_schema", schema.toString());
         ArrayNode sourceArray = m.putArray("sources");
@@ -86,10 +86,7 @@ public final class ChunkManifest {
         static Read of(String key, JsonNode m) {
             List<FileResult> files = new java.util.ArrayList<>();
             for (JsonNode f : m.path("files")) {
-                files.add(new FileResult(
-                        f.path("key").asText(),
-                        f.path("rows").asLong(),
-                        f.path("bytes").asLong()));
+                files.add(Manifests.readFile(f));
             }
             List<String> sources = new java.util.ArrayList<>();
             for (JsonNode s : m.path("sources")) {

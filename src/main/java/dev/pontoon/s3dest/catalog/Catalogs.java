@@ -2,17 +2,33 @@ package dev.pontoon.s3dest.catalog;
 
 import dev.pontoon.s3dest.event.CatalogSpec;
 import dev.pontoon.s3dest.event.DestinationConfig;
+import dev.pontoon.s3dest.event.ObjectSettings;
 import dev.pontoon.s3dest.s3.S3ClientFactory;
 import java.net.URI;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.iceberg.CatalogProperties;
+import org.apache.iceberg.aws.AwsProperties;
+import org.apache.iceberg.aws.s3.S3FileIO;
+import org.apache.iceberg.aws.s3.S3FileIOProperties;
+import org.apache.iceberg.catalog.SessionCatalog;
+import org.apache.iceberg.rest.HTTPClient;
+import org.apache.iceberg.rest.RESTSessionCatalog;
+import org.apache.iceberg.rest.RESTUtil;
+import org.apache.iceberg.rest.auth.AuthProperties;
+import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.glue.GlueClient;
 import software.amazon.awssdk.services.glue.GlueClientBuilder;
 
 /**
- * Opens the catalog a destination names, with the destination's credentials (its static keys or role, as for S3)
- * and the SDK's endpoint variables ({@code AWS_ENDPOINT_URL_GLUE}, else {@code AWS_ENDPOINT_URL}).
+ * Opens the catalog a destination names, with the destination's credentials (its static keys or role, as for S3):
+ * Glue through the SDK, with its endpoint variables ({@code AWS_ENDPOINT_URL_GLUE}, else {@code AWS_ENDPOINT_URL});
+ * an Iceberg REST catalog through Iceberg's own client, signed with SigV4 when asked, its table files read and
+ * written through the destination's own S3 client and object settings.
  */
 public final class Catalogs {
     private final S3ClientFactory clients;
@@ -22,6 +38,13 @@ public final class Catalogs {
     }
 
     public TableCatalog open(DestinationConfig destination) {
+        return switch (destination.catalog().type()) {
+            case GLUE -> glue(destination);
+            case ICEBERG_REST -> iceberg(destination);
+        };
+    }
+
+    private TableCatalog glue(DestinationConfig destination) {
         CatalogSpec spec = destination.catalog();
         AwsCredentialsProvider credentials = clients.credentialsFor(destination);
         GlueClientBuilder builder = GlueClient.builder()
@@ -37,5 +60,96 @@ public final class Catalogs {
         }
         AutoCloseable closeCredentials = credentials instanceof AutoCloseable c ? c : () -> {};
         return new GlueCatalog(builder.build(), closeCredentials);
+    }
+
+    private TableCatalog iceberg(DestinationConfig destination) {
+        CatalogSpec spec = destination.catalog();
+        Map<String, String> properties = new HashMap<>();
+        properties.put(CatalogProperties.URI, spec.uri());
+        if (spec.warehouse() != null) {
+            properties.put(CatalogProperties.WAREHOUSE_LOCATION, spec.warehouse());
+        }
+        AutoCloseable closeCredentials = () -> {};
+        if (spec.sigv4()) {
+            AwsCredentialsProvider provider = clients.credentialsFor(destination);
+            closeCredentials = provider instanceof AutoCloseable c ? c : closeCredentials;
+            // Resolved once: a commit takes seconds, far less than any session's life.
+            AwsCredentials credentials = provider.resolveCredentials();
+            properties.put(AuthProperties.AUTH_TYPE, AuthProperties.AUTH_TYPE_SIGV4);
+            properties.put(AuthProperties.SIGV4_DELEGATE_AUTH_TYPE, AuthProperties.AUTH_TYPE_NONE);
+            properties.put(
+                    AwsProperties.REST_SIGNER_REGION,
+                    spec.region() != null ? spec.region() : clients.region(destination));
+            properties.put(AwsProperties.REST_SIGNING_NAME, signingName(spec));
+            properties.put(AwsProperties.REST_ACCESS_KEY_ID, credentials.accessKeyId());
+            properties.put(AwsProperties.REST_SECRET_ACCESS_KEY, credentials.secretAccessKey());
+            if (credentials instanceof AwsSessionCredentials session) {
+                properties.put(AwsProperties.REST_SESSION_TOKEN, session.sessionToken());
+            }
+        }
+        Map<String, String> io = fileIoProperties(destination.objects());
+        RESTSessionCatalog rest = new RESTSessionCatalog(
+                config -> HTTPClient.builder(config)
+                        .uri(config.get(CatalogProperties.URI))
+                        .withHeaders(RESTUtil.configHeaders(config))
+                        .build(),
+                // The destination's S3 settings (endpoint, credentials, path style), not what a catalog may vend.
+                (context, config) -> {
+                    S3FileIO fileIo = new S3FileIO(() -> clients.create(destination));
+                    fileIo.initialize(io);
+                    return fileIo;
+                });
+        AutoCloseable credentialsToClose = closeCredentials;
+        try {
+            rest.initialize("pontoon", properties);
+        } catch (RuntimeException e) {
+            close(rest, credentialsToClose);
+            throw e;
+        }
+        return new IcebergRestCatalog(
+                rest.asCatalog(SessionCatalog.SessionContext.createEmpty()),
+                () -> close(rest, credentialsToClose),
+                spec.uri());
+    }
+
+    /** AWS Glue's Iceberg endpoint signs as {@code glue}; anything else as Iceberg's default, API Gateway. */
+    private static String signingName(CatalogSpec spec) {
+        if (spec.signingName() != null) {
+            return spec.signingName();
+        }
+        String host = URI.create(spec.uri()).getHost();
+        return host != null && host.startsWith("glue.") ? "glue" : AwsProperties.REST_SIGNING_NAME_DEFAULT;
+    }
+
+    /** The destination's object settings for the table's metadata files (S3 Bucket Key is left to the bucket). */
+    private static Map<String, String> fileIoProperties(ObjectSettings objects) {
+        Map<String, String> p = new HashMap<>();
+        if ("AES256".equals(objects.sse())) {
+            p.put(S3FileIOProperties.SSE_TYPE, S3FileIOProperties.SSE_TYPE_S3);
+        } else if ("aws:kms".equals(objects.sse())) {
+            p.put(S3FileIOProperties.SSE_TYPE, S3FileIOProperties.SSE_TYPE_KMS);
+            if (objects.kmsKeyId() != null) {
+                p.put(S3FileIOProperties.SSE_KEY, objects.kmsKeyId());
+            }
+        }
+        if (objects.storageClass() != null) {
+            p.put(S3FileIOProperties.WRITE_STORAGE_CLASS, objects.storageClass());
+        }
+        objects.tags().forEach((k, v) -> p.put(S3FileIOProperties.WRITE_TAGS_PREFIX + k, v));
+        return p;
+    }
+
+    private static void close(RESTSessionCatalog rest, AutoCloseable credentials) {
+        try {
+            rest.close();
+        } catch (java.io.IOException e) {
+            // nothing was left open that matters
+        } finally {
+            try {
+                credentials.close();
+            } catch (Exception e) {
+                // as above
+            }
+        }
     }
 }

@@ -41,8 +41,9 @@ final class GlueCatalog implements TableCatalog {
     }
 
     @Override
-    public void register(TableDefinition def, List<String> partitions) {
-        String name = def.database() + "." + def.table();
+    public void register(TableDefinition def, CommittedBatch batch) {
+        List<String> partitions = batch.partitions();
+        String name = def.namespace() + "." + def.table();
         Table table = getTable(def);
         // The earliest date of the batch: where a new table's projection starts, or how far an old one must reach.
         String rangeStart = partitions.isEmpty() ? null : partitions.get(0).substring("dt=".length());
@@ -58,9 +59,9 @@ final class GlueCatalog implements TableCatalog {
     @Override
     public String probe(TableDefinition def) {
         Table table = getTable(def);
-        String name = def.database() + "." + def.table();
+        String name = def.namespace() + "." + def.table();
         return table == null
-                ? "Glue database " + def.database() + " is readable; table " + name
+                ? "Glue database " + def.namespace() + " is readable; table " + name
                         + " will be created at the first commit"
                 : "Glue table " + name + " is readable ("
                         + table.storageDescriptor().columns().size() + " columns)";
@@ -68,13 +69,13 @@ final class GlueCatalog implements TableCatalog {
 
     private Table getTable(TableDefinition def) {
         try {
-            return glue.getTable(r -> r.databaseName(def.database()).name(def.table()))
+            return glue.getTable(r -> r.databaseName(def.namespace()).name(def.table()))
                     .table();
         } catch (EntityNotFoundException e) {
             if (e.getMessage() != null
                     && e.getMessage().toLowerCase(Locale.ROOT).contains("database")) {
                 throw new CatalogException(
-                        "Glue database '" + def.database() + "' does not exist (EntityNotFoundException): "
+                        "Glue database '" + def.namespace() + "' does not exist (EntityNotFoundException): "
                                 + "create it, or set destination.catalog.database to one that exists; nothing was changed");
             }
             return null;
@@ -99,13 +100,13 @@ final class GlueCatalog implements TableCatalog {
                         .build())
                 .build();
         try {
-            glue.createTable(r -> r.databaseName(def.database()).tableInput(input));
+            glue.createTable(r -> r.databaseName(def.namespace()).tableInput(input));
         } catch (software.amazon.awssdk.services.glue.model.AlreadyExistsException e) {
             // Another commit created it meanwhile: check it as an existing table.
             evolve(def, getTable(def), rangeStart);
         } catch (EntityNotFoundException e) {
             throw new CatalogException(
-                    "Glue database '" + def.database() + "' does not exist (EntityNotFoundException): "
+                    "Glue database '" + def.namespace() + "' does not exist (EntityNotFoundException): "
                             + "create it, or set destination.catalog.database to one that exists; nothing was changed");
         } catch (GlueException e) {
             throw map(e, "glue:CreateTable", def);
@@ -122,7 +123,7 @@ final class GlueCatalog implements TableCatalog {
         for (Column c : columns(def.columns())) {
             wanted.put(c.name(), c.type());
         }
-        String name = def.database() + "." + def.table();
+        String name = def.namespace() + "." + def.table();
         for (Map.Entry<String, String> e : existing.entrySet()) {
             String now = wanted.get(e.getKey());
             if (now == null) {
@@ -163,7 +164,7 @@ final class GlueCatalog implements TableCatalog {
                         table.storageDescriptor().toBuilder().columns(columns).build())
                 .build();
         try {
-            glue.updateTable(r -> r.databaseName(def.database()).tableInput(input));
+            glue.updateTable(r -> r.databaseName(def.namespace()).tableInput(input));
         } catch (GlueException e) {
             throw map(e, "glue:UpdateTable", def);
         }
@@ -193,7 +194,7 @@ final class GlueCatalog implements TableCatalog {
             BatchCreatePartitionResponse response;
             try {
                 response = glue.batchCreatePartition(r ->
-                        r.databaseName(def.database()).tableName(def.table()).partitionInputList(inputs));
+                        r.databaseName(def.namespace()).tableName(def.table()).partitionInputList(inputs));
             } catch (GlueException e) {
                 throw map(e, "glue:BatchCreatePartition", def);
             }
@@ -201,7 +202,7 @@ final class GlueCatalog implements TableCatalog {
                 String code =
                         error.errorDetail() == null ? null : error.errorDetail().errorCode();
                 if (!"AlreadyExistsException".equals(code)) {
-                    throw new CatalogException("Glue table " + def.database() + "." + def.table() + ": partition dt="
+                    throw new CatalogException("Glue table " + def.namespace() + "." + def.table() + ": partition dt="
                             + String.join(",", error.partitionValues()) + " was refused: " + code + " ("
                             + (error.errorDetail() == null
                                     ? ""
@@ -247,10 +248,10 @@ final class GlueCatalog implements TableCatalog {
         String detail = e.awsErrorDetails() == null
                 ? e.getMessage()
                 : e.awsErrorDetails().errorMessage();
-        String table = def.database() + "." + def.table();
+        String table = def.namespace() + "." + def.table();
         if ("AccessDeniedException".equals(code) || e.statusCode() == 403) {
             return new CatalogException("Glue refused " + action + " on table " + table + " (" + code + "): grant "
-                    + action + " on the catalog, database " + def.database() + " and table " + def.table()
+                    + action + " on the catalog, database " + def.namespace() + " and table " + def.table()
                     + " to the function's role; nothing was committed");
         }
         if (e.isThrottlingException()

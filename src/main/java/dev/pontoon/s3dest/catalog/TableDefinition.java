@@ -6,11 +6,12 @@ import java.util.List;
 /**
  * What a batch's files look like to a catalog.
  *
+ * @param namespace the Glue database or the Iceberg namespace
  * @param modelPath {@code <prefix>/<model>/}: the table's location under the bucket
  * @param columns the files' columns: the model's, then the two {@code pontoon__} columns
  */
 public record TableDefinition(
-        String database, String table, String bucket, String modelPath, List<ColumnSpec> columns) {
+        String namespace, String table, String bucket, String modelPath, List<ColumnSpec> columns) {
     public TableDefinition {
         columns = List.copyOf(columns);
     }

@@ -165,13 +165,13 @@ public final class ConnectionTester {
             return Check.passed(
                     CATALOG,
                     catalog.probe(new TableDefinition(
-                            spec.database(), table, destination.bucket(), destination.prefix(), java.util.List.of())));
+                            spec.namespace(), table, destination.bucket(), destination.prefix(), java.util.List.of())));
         } catch (CatalogException | CatalogTransientException e) {
             return Check.failed(CATALOG, e.getMessage().replace("; nothing was committed", ""));
         } catch (RuntimeException e) {
             return Check.failed(
                     CATALOG,
-                    "Could not reach the Glue catalog: " + e.getClass().getSimpleName()
+                    "Could not reach the catalog: " + e.getClass().getSimpleName()
                             + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"));
         }
     }

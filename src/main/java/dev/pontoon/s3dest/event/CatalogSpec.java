@@ -3,19 +3,41 @@ package dev.pontoon.s3dest.event;
 import java.util.Objects;
 
 /**
- * Where a committed batch is registered ({@code destination.catalog}, SPEC §10): an AWS Glue Data Catalog table.
+ * Where a committed batch is registered ({@code destination.catalog}): an AWS Glue Data Catalog table (SPEC §10) or
+ * an Apache Iceberg table behind a REST catalog (SPEC §11).
  *
+ * @param namespace the Glue database, or the Iceberg namespace (levels separated by {@code .})
  * @param table the table name; the model's name when the event gives none
- * @param region the catalog's region, or null for the destination's
+ * @param region the catalog's region (Glue's, or the SigV4 signing region), or null for the destination's
+ * @param uri the REST catalog's base URI (Iceberg only)
+ * @param warehouse the REST catalog's warehouse, or null for the catalog's default (Iceberg only)
+ * @param sigv4 whether REST requests are signed with the destination's AWS credentials (Iceberg only)
+ * @param signingName the SigV4 service name, e.g. {@code glue} (Iceberg only)
  */
-public record CatalogSpec(Type type, String database, String table, String region) {
+public record CatalogSpec(
+        Type type,
+        String namespace,
+        String table,
+        String region,
+        String uri,
+        String warehouse,
+        boolean sigv4,
+        String signingName) {
     public enum Type {
-        GLUE
+        GLUE,
+        ICEBERG_REST
     }
 
     public CatalogSpec {
         Objects.requireNonNull(type, "type is null");
-        Objects.requireNonNull(database, "database is null");
+        Objects.requireNonNull(namespace, "namespace is null");
+        if (type == Type.ICEBERG_REST) {
+            Objects.requireNonNull(uri, "uri is null");
+        }
+    }
+
+    public static CatalogSpec glue(String database, String table, String region) {
+        return new CatalogSpec(Type.GLUE, database, table, region, null, null, false, null);
     }
 
     /** The table name for {@code model}: the configured one, else the model's. */

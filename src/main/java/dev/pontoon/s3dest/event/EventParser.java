@@ -286,8 +286,12 @@ public final class EventParser {
     }
 
     static final Set<String> GLUE_FIELDS = Set.of("type", "database", "table", "region");
+    static final Set<String> ICEBERG_FIELDS =
+            Set.of("type", "uri", "warehouse", "namespace", "table", "sigv4", "signing_name", "region");
     /** Glue's rule for database and table names: lower-case letters, digits and underscores, at most 255. */
     private static final Pattern GLUE_NAME = Pattern.compile("[a-z0-9_]{1,255}");
+    /** An Iceberg namespace level or table name: printable, no dot (the namespace separator), at most 255. */
+    private static final Pattern ICEBERG_NAME = Pattern.compile("[^.\\p{Cntrl}]{1,255}");
 
     static CatalogSpec catalog(JsonNode node) {
         if (node == null || node.isNull()) {
@@ -296,12 +300,22 @@ public final class EventParser {
         requireObject("destination.catalog", node);
         String type = optionalText(node, "destination.catalog", "type");
         if (type == null) {
-            throw new InvalidEventException("destination.catalog.type: is required (glue)");
+            throw new InvalidEventException("destination.catalog.type: is required (glue or iceberg-rest)");
         }
-        if (!type.equals("glue")) {
-            throw new InvalidEventException(
-                    "destination.catalog.type: '" + type + "' is not supported (expected glue)");
+        String region = optionalText(node, "destination.catalog", "region");
+        if (region != null && !REGION.matcher(region).matches()) {
+            throw new InvalidEventException("destination.catalog.region: '" + region + "' is not a region name");
         }
+        return switch (type) {
+            case "glue" -> glueCatalog(node, region);
+            case "iceberg-rest" -> icebergCatalog(node, region);
+            default ->
+                throw new InvalidEventException(
+                        "destination.catalog.type: '" + type + "' is not supported (expected glue or iceberg-rest)");
+        };
+    }
+
+    private static CatalogSpec glueCatalog(JsonNode node, String region) {
         KnownFields.check(node, "destination.catalog", GLUE_FIELDS);
         String database = optionalText(node, "destination.catalog", "database");
         if (database == null) {
@@ -314,11 +328,64 @@ public final class EventParser {
                         + "' is not a Glue name (lower-case letters, digits and _)");
             }
         }
-        String region = optionalText(node, "destination.catalog", "region");
-        if (region != null && !REGION.matcher(region).matches()) {
-            throw new InvalidEventException("destination.catalog.region: '" + region + "' is not a region name");
+        return CatalogSpec.glue(database, table, region);
+    }
+
+    private static CatalogSpec icebergCatalog(JsonNode node, String region) {
+        KnownFields.check(node, "destination.catalog", ICEBERG_FIELDS);
+        String uri = optionalText(node, "destination.catalog", "uri");
+        if (uri == null) {
+            throw new InvalidEventException("destination.catalog.uri: is required (the REST catalog's base URI)");
         }
-        return new CatalogSpec(CatalogSpec.Type.GLUE, database, table, region);
+        try {
+            java.net.URI parsed = new java.net.URI(uri);
+            if (!("https".equals(parsed.getScheme()) || "http".equals(parsed.getScheme()))
+                    || parsed.getHost() == null
+                    || parsed.getUserInfo() != null) {
+                throw new java.net.URISyntaxException(uri, "not an http(s) URL");
+            }
+        } catch (java.net.URISyntaxException e) {
+            // The URI is echoed only when it carries no user info.
+            throw new InvalidEventException("destination.catalog.uri: must be an http(s) URL without user info");
+        }
+        String namespace = optionalText(node, "destination.catalog", "namespace");
+        if (namespace == null) {
+            throw new InvalidEventException("destination.catalog.namespace: is required");
+        }
+        for (String level : namespace.split("\\.", -1)) {
+            if (!ICEBERG_NAME.matcher(level).matches()) {
+                throw new InvalidEventException("destination.catalog.namespace: '" + namespace
+                        + "' is not a namespace (levels separated by '.', none empty)");
+            }
+        }
+        String table = optionalText(node, "destination.catalog", "table");
+        if (table != null && !ICEBERG_NAME.matcher(table).matches()) {
+            throw new InvalidEventException(
+                    "destination.catalog.table: '" + table + "' is not a table name (no '.', no control characters)");
+        }
+        boolean sigv4 = false;
+        JsonNode sigv4Node = node.get("sigv4");
+        if (sigv4Node != null && !sigv4Node.isNull()) {
+            if (!sigv4Node.isBoolean()) {
+                throw new InvalidEventException(
+                        "destination.catalog.sigv4: must be true or false, got " + describe(sigv4Node));
+            }
+            sigv4 = sigv4Node.booleanValue();
+        }
+        String signingName = optionalText(node, "destination.catalog", "signing_name");
+        if (signingName != null && !signingName.matches("[a-z0-9-]{1,64}")) {
+            throw new InvalidEventException(
+                    "destination.catalog.signing_name: '" + signingName + "' is not a service name (e.g. glue)");
+        }
+        return new CatalogSpec(
+                CatalogSpec.Type.ICEBERG_REST,
+                namespace,
+                table,
+                region,
+                uri,
+                optionalText(node, "destination.catalog", "warehouse"),
+                sigv4,
+                signingName);
     }
 
     private static final Pattern ROLE_ARN = Pattern.compile("arn:aws[a-z-]*:iam::\\d{12}:role/[\\w+=,.@/-]{1,512}");

@@ -140,10 +140,10 @@ public final class RollingParquetWriter {
     }
 
     private void finishFile() throws IOException {
-        writer.close();
+        List<dev.pontoon.s3dest.event.ColumnStats> stats = writer.close();
         writer = null;
         file.commit();
-        done.add(new FileResult(key, fileRows, file.bytesWritten()));
+        done.add(new FileResult(key, fileRows, file.bytesWritten(), stats));
         file.close();
         file = null;
         nextIndex++;

@@ -104,11 +104,12 @@ final class RowFileWriter {
         return lastGroupEnd + store.getBufferedSize();
     }
 
-    /** Writes the last row group and the footer. */
-    void close() throws IOException {
+    /** Writes the last row group and the footer; returns what the footer says of each column. */
+    List<dev.pontoon.s3dest.event.ColumnStats> close() throws IOException {
         try {
             flushRowGroup();
             file.end(metadata);
+            return FooterStats.of(file.getFooter());
         } finally {
             releaseStores();
         }
