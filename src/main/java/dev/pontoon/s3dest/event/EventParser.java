@@ -332,6 +332,10 @@ public final class EventParser {
     }
 
     private static CatalogSpec icebergCatalog(JsonNode node, String region) {
+        if (node.has("database")) {
+            throw new InvalidEventException(
+                    "destination.catalog.database: unknown field for an iceberg-rest catalog; did you mean 'namespace'?");
+        }
         KnownFields.check(node, "destination.catalog", ICEBERG_FIELDS);
         String uri = optionalText(node, "destination.catalog", "uri");
         if (uri == null) {

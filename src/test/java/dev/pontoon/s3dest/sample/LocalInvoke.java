@@ -12,6 +12,7 @@ import dev.pontoon.s3dest.handler.CommitHandler;
 import dev.pontoon.s3dest.handler.ConnectionTestHandler;
 import dev.pontoon.s3dest.handler.TransferHandler;
 import dev.pontoon.s3dest.s3.S3ClientFactory;
+import dev.pontoon.s3dest.testing.IcebergRestServer;
 import dev.pontoon.s3dest.testing.Parquet;
 import dev.pontoon.s3dest.testing.S3TestServer;
 import dev.pontoon.s3dest.testing.StandaloneLogging;
@@ -28,6 +29,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.zip.GZIPOutputStream;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Namespace;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.types.Conversions;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -92,12 +99,14 @@ public final class LocalInvoke {
             out.println("cannot create " + folder + ": " + e.getMessage());
             return 2;
         }
+        IcebergRestServer iceberg = null;
         try (S3TestServer server = S3TestServer.onFolder(folder)) {
             JsonNode event = readEvent(eventFile);
             String kind = handler != null ? handler : kind(event);
             out.println("S3-compatible server on " + server.endpoint() + ", objects kept under " + folder);
             out.println("Event: " + eventFile + " (" + kind + ")");
             pointAt(server, event);
+            iceberg = icebergCatalog(server, event);
             JsonNode result = switch (kind) {
                 case "transfer" -> invoke(TransferHandler.standalone(), event);
                 case "commit" -> invoke(CommitHandler.standalone(), event);
@@ -117,6 +126,9 @@ public final class LocalInvoke {
             out.println(
                     "Result: " + Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(result));
             preview(server, event);
+            if (iceberg != null) {
+                describeTable(iceberg, event);
+            }
             return 0;
         } catch (Exception e) {
             // What Lambda reports for an unhandled exception: its full class name and its message, nothing else.
@@ -126,7 +138,84 @@ public final class LocalInvoke {
             out.println();
             out.println("Error: " + error);
             return 1;
+        } finally {
+            if (iceberg != null) {
+                try {
+                    iceberg.close();
+                } catch (Exception e) {
+                    out.println("stopping the local Iceberg catalog: " + e);
+                }
+            }
         }
+    }
+
+    /**
+     * An event whose destination names an {@code iceberg-rest} catalog gets one in process (Iceberg's REST servlet
+     * over SQLite, its files on the local S3 server), with the event's namespace created and its URI pointed at it.
+     */
+    private IcebergRestServer icebergCatalog(S3TestServer server, JsonNode event) throws Exception {
+        IcebergRestServer catalog = null;
+        for (JsonNode transfer : transfers(event)) {
+            if (transfer.path("destination").path("catalog") instanceof ObjectNode c
+                    && "iceberg-rest".equals(c.path("type").asText())) {
+                if (catalog == null) {
+                    catalog = new IcebergRestServer(server, "local-warehouse");
+                    out.println("Iceberg REST catalog on " + catalog.uri() + " (Iceberg's REST servlet over SQLite)");
+                }
+                Namespace ns =
+                        Namespace.of(c.path("namespace").asText("default").split("\\."));
+                if (!catalog.backend().namespaceExists(ns)) {
+                    catalog.backend().createNamespace(ns);
+                }
+                c.put("uri", catalog.uri().toString());
+                c.put("sigv4", false);
+            }
+        }
+        return catalog;
+    }
+
+    /** The Iceberg table the commit wrote: its snapshots, and the current snapshot's files with their statistics. */
+    private void describeTable(IcebergRestServer catalog, JsonNode event) {
+        for (JsonNode transfer : transfers(event)) {
+            JsonNode c = transfer.path("destination").path("catalog");
+            if (!"iceberg-rest".equals(c.path("type").asText())) {
+                continue;
+            }
+            TableIdentifier id = TableIdentifier.of(
+                    Namespace.of(c.path("namespace").asText().split("\\.")),
+                    c.path("table").asText(transfer.path("model").path("name").asText()));
+            if (!catalog.backend().tableExists(id)) {
+                continue;
+            }
+            Table table = catalog.backend().loadTable(id);
+            out.println();
+            out.println("Iceberg table " + id + " at " + table.location() + ", partitioned by "
+                    + table.spec().fields());
+            out.println("  schema: "
+                    + table.schema().columns().stream()
+                            .map(f -> f.name() + " " + f.type())
+                            .toList());
+            for (Snapshot snapshot : table.snapshots()) {
+                out.println("  snapshot " + snapshot.snapshotId() + ": batch "
+                        + snapshot.summary().get("pontoon.batch_id") + ", added "
+                        + snapshot.summary().get("added-data-files") + " files, "
+                        + snapshot.summary().get("added-records") + " records");
+            }
+            if (table.currentSnapshot() != null) {
+                for (DataFile f : table.currentSnapshot().addedDataFiles(table.io())) {
+                    out.println("  " + f.location() + ": " + f.recordCount() + " records, " + f.fileSizeInBytes()
+                            + " bytes, bounds of "
+                            + table.schema().columns().get(0).name() + ": "
+                            + bound(table, f, true) + ".." + bound(table, f, false));
+                }
+            }
+        }
+    }
+
+    private static Object bound(Table table, DataFile file, boolean lower) {
+        var field = table.schema().columns().get(0);
+        var b = (lower ? file.lowerBounds() : file.upperBounds()).get(field.fieldId());
+        return b == null ? "?" : Conversions.fromByteBuffer(field.type(), b);
     }
 
     private static JsonNode readEvent(Path file) throws IOException {

@@ -36,6 +36,7 @@ class LocalInvokeTest {
                 .containsExactly(
                         "connection-test.json",
                         "sqs-envelope.json",
+                        "state-machine-iceberg.json",
                         "state-machine-input.json",
                         "transfer-inline.json",
                         "transfer-source.json");
@@ -68,6 +69,18 @@ class LocalInvokeTest {
                                 "Chunk of objects 0..1: 200 rows",
                                 "\"status\" : \"committed\"",
                                 "s3://my-export-bucket/exports/orders/_batches/20250925132233_1758806553123.json");
+            case "state-machine-iceberg.json" ->
+                assertThat(output)
+                        .contains(
+                                "(state-machine)",
+                                "Iceberg REST catalog on http://127.0.0.1:",
+                                "\"status\" : \"committed\"",
+                                "Iceberg table analytics.orders at s3://my-export-bucket/exports/orders",
+                                "snapshot ",
+                                ": batch 1758806553123, added 1 files, 200 records",
+                                "s3://my-export-bucket/exports/orders/dt=2025-09-25/20250925132233_1758806553123_0.parquet: "
+                                        + "200 records",
+                                "bounds of id: 0..199");
             case "connection-test.json" -> assertThat(output).contains("(connection-test)", "\"success\" : true");
             default -> throw new AssertionError("no expectation for " + name);
         }

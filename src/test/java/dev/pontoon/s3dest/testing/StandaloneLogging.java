@@ -16,5 +16,8 @@ public final class StandaloneLogging {
         context.getLogger("").setLevel(Level.INFO);
         context.getLogger("org.apache.parquet").setLevel(Level.WARNING);
         context.getLogger("org.gaul").setLevel(Level.WARNING);
+        context.getLogger("org.apache.iceberg").setLevel(Level.WARNING);
+        context.getLogger("org.apache.iceberg.aws.s3.S3FileIO").setLevel(Level.SEVERE);
+        context.getLogger("org.eclipse.jetty").setLevel(Level.WARNING);
     }
 }

@@ -1,0 +1,100 @@
+package dev.pontoon.s3dest.bench;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pontoon.s3dest.testing.IcebergFixture;
+import dev.pontoon.s3dest.testing.StandaloneLogging;
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What an Iceberg catalog costs the commit function's cold start: the first commit of a batch in a fresh JVM
+ * started as the managed runtime starts it (function.zip, the template's JVM options), with no catalog and with an
+ * {@code iceberg-rest} catalog (Iceberg's REST servlet in this process). The chunks run in this process first.
+ *
+ * <pre>
+ * ./mvnw -q package -DskipTests &amp;&amp; ./mvnw -q test-compile exec:exec -Dexec.executable=java \
+ *   -Dexec.classpathScope=test -Dexec.args="-cp %classpath dev.pontoon.s3dest.bench.IcebergCommitColdStart 3"
+ * </pre>
+ */
+public final class IcebergCommitColdStart {
+    public static void main(String[] args) throws Exception {
+        StandaloneLogging.configure();
+        int runs = args.length > 0 ? Integer.parseInt(args[0]) : 3;
+        Path zip = Path.of("target/function.zip");
+        if (!Files.exists(zip)) {
+            throw new IllegalStateException("build it first: ./mvnw package -DskipTests");
+        }
+        Path task = Path.of("target/coldstart/task").toAbsolutePath();
+        ColdStartBenchmark.unzip(zip, task);
+        String ric = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .filter(e -> e.contains("aws-lambda-java-runtime-interface-client")
+                        || e.contains("aws-lambda-java-serialization"))
+                .reduce((a, b) -> a + File.pathSeparator + b)
+                .orElseThrow();
+        String classpath =
+                task + File.pathSeparator + task.resolve("lib") + File.separator + "*" + File.pathSeparator + ric;
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String[] options = {"-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1"}; // the template's commit function
+        System.out.printf("function.zip: %,d bytes%n%n", Files.size(zip));
+        System.out.println("| commit of a 200-row batch, first call | launch → ready | event → response | launch → "
+                + "response | peak RSS |");
+        System.out.println("| --- | --- | --- | --- | --- |");
+        try (IcebergFixture ice = new IcebergFixture()) {
+            for (boolean iceberg : new boolean[] {false, true}) {
+                List<long[]> results = new ArrayList<>();
+                for (int run = 0; run < runs; run++) {
+                    String batch = (iceberg ? "ice" : "plain") + run;
+                    StringBuilder rows = new StringBuilder();
+                    for (int i = 0; i < 200; i++) {
+                        rows.append("{\"id\": ")
+                                .append(i)
+                                .append(", \"note\": \"row ")
+                                .append(i)
+                                .append("\"}\n");
+                    }
+                    ObjectNode input = ice.input(batch, "2025-09-25T13:22:33.123Z", rows.toString());
+                    IcebergFixture.columns(input).removeAll();
+                    IcebergFixture.columns(input)
+                            .addObject()
+                            .put("name", "id")
+                            .put("type", "bigint")
+                            .put("nullable", false);
+                    IcebergFixture.columns(input)
+                            .addObject()
+                            .put("name", "note")
+                            .put("type", "string");
+                    if (!iceberg) {
+                        ((ObjectNode) input.get("transfer").get("destination")).remove("catalog");
+                    }
+                    ice.runChunks(input);
+                    results.add(ColdStartBenchmark.once(
+                            java,
+                            classpath,
+                            options,
+                            Map.of(),
+                            input.toString().getBytes(StandardCharsets.UTF_8),
+                            "commit",
+                            false));
+                }
+                results.sort(Comparator.comparingLong(r -> r[2]));
+                long[] m = results.get(results.size() / 2);
+                System.out.printf(
+                        "| %s | %,d ms | %,d ms | %,d ms | %,d MiB |%n",
+                        iceberg ? "iceberg-rest catalog (table created by the first run)" : "no catalog",
+                        m[0],
+                        m[1],
+                        m[2],
+                        m[3] / 1024);
+            }
+        }
+        System.out.println("\n(median of " + runs + " runs by launch → response)");
+        System.exit(0);
+    }
+}
