@@ -135,6 +135,9 @@ public final class BatchCommitter {
         String bucket = batch.destination().bucket();
         String prefix = ChunkManifest.keyPrefix(
                 batch.destination().prefix(), batch.model(), batch.startedAt(), batch.batchId());
+        // Only an Iceberg table records the files' column statistics.
+        boolean withStats = batch.destination().catalog() != null
+                && batch.destination().catalog().type() == dev.pontoon.s3dest.event.CatalogSpec.Type.ICEBERG_REST;
         java.util.concurrent.ExecutorService pool =
                 java.util.concurrent.Executors.newFixedThreadPool(PARALLEL_READS, r -> {
                     Thread t = new Thread(r, "manifest-read");
@@ -150,7 +153,8 @@ public final class BatchCommitter {
                         readJson(
                                 o.key(),
                                 s3.getObjectAsBytes(r -> r.bucket(bucket).key(o.key()))
-                                        .asByteArray()))));
+                                        .asByteArray()),
+                        withStats)));
             }
             List<ChunkManifest.Read> chunks = new ArrayList<>();
             for (var read : reads) {

@@ -83,10 +83,10 @@ public final class ChunkManifest {
             List<FileResult> files,
             List<String> sources,
             JsonNode columns) {
-        static Read of(String key, JsonNode m) {
+        static Read of(String key, JsonNode m, boolean withStats) {
             List<FileResult> files = new java.util.ArrayList<>();
             for (JsonNode f : m.path("files")) {
-                files.add(Manifests.readFile(f));
+                files.add(Manifests.readFile(f, withStats));
             }
             List<String> sources = new java.util.ArrayList<>();
             for (JsonNode s : m.path("sources")) {

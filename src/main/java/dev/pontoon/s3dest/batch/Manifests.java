@@ -16,10 +16,14 @@ final class Manifests {
 
     private Manifests() {}
 
-    /** A file entry of a chunk manifest read back, its column statistics included. */
-    static FileResult readFile(JsonNode f) {
+    /**
+     * A file entry of a chunk manifest read back; its column statistics only when asked (an Iceberg commit needs
+     * them; they are about 150 bytes per column and file in memory).
+     */
+    static FileResult readFile(JsonNode f, boolean withStats) {
         List<ColumnStats> columns = new ArrayList<>();
-        for (JsonNode c : f.path("column_stats")) {
+        for (JsonNode c :
+                withStats ? f.path("column_stats") : com.fasterxml.jackson.databind.node.MissingNode.getInstance()) {
             columns.add(new ColumnStats(
                     c.path("values").asLong(),
                     c.path("nulls").asLong(),

@@ -65,6 +65,19 @@ public final class Row {
         return b != null ? b : Binary.fromReusedByteArray(bytes, starts[column], lengths[column]);
     }
 
+    /** The byte area holding values set by {@link #setBytes}: read with {@link #start} and {@link #length}. */
+    byte[] bytesArea() {
+        return bytes;
+    }
+
+    int start(int column) {
+        return starts[column];
+    }
+
+    int length(int column) {
+        return lengths[column];
+    }
+
     public void setNull(int column) {
         present[column] = false;
         binaries[column] = null;

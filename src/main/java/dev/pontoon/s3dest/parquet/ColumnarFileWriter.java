@@ -1,0 +1,968 @@
+package dev.pontoon.s3dest.parquet;
+
+import dev.pontoon.s3dest.event.ColumnStats;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.parquet.bytes.BytesInput;
+import org.apache.parquet.bytes.HeapByteBufferAllocator;
+import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.Encoding;
+import org.apache.parquet.column.ParquetProperties;
+import org.apache.parquet.column.page.DictionaryPage;
+import org.apache.parquet.column.statistics.Statistics;
+import org.apache.parquet.column.values.rle.RunLengthBitPackingHybridEncoder;
+import org.apache.parquet.compression.CompressionCodecFactory.BytesInputCompressor;
+import org.apache.parquet.hadoop.ParquetFileWriter;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.io.OutputFile;
+import org.apache.parquet.io.api.Binary;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.PrimitiveType;
+import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
+
+/**
+ * One Parquet file of flat {@link Row}s, encoded column by column by our own loops: each column buffers its current
+ * page as primitive values, with its dictionary (an open-addressing table keyed by the value's bits or bytes), its
+ * definition levels and its minimum and maximum kept as the rows arrive; a full page is encoded (PLAIN or
+ * RLE_DICTIONARY ids, RLE/bit-packed levels), compressed in one call and held until its row group is written.
+ * The file's layout, page headers, footer, statistics objects and column/offset indexes are parquet-java's
+ * ({@link ParquetFileWriter}), so the output reads as parquet-java's own (v1 data pages, as {@link RowFileWriter}
+ * writes them).
+ *
+ * <p>Dictionary decisions follow parquet-java's: every column but booleans starts with a dictionary; after its
+ * first page it keeps the dictionary only if dictionary plus ids are smaller than the plain values, and it falls
+ * back to plain pages once the dictionary outgrows a page. A column that fell back is remembered in
+ * {@code plainColumns} and starts plain in later row groups and files (as {@link AdaptiveDictionary} does).
+ */
+final class ColumnarFileWriter {
+    /** Buffered size is summed over the columns, so it is checked every this many rows. */
+    private static final int SIZE_CHECK_INTERVAL = 128;
+
+    private final MessageType schema;
+    private final ParquetFileWriter file;
+    private final BytesInputCompressor compressor;
+    private final CompressionCodecName codec;
+    private final long rowGroupBytes;
+    private final Map<String, String> metadata;
+    private final Chunk[] chunks;
+    private long groupRows;
+    private long lastGroupEnd;
+
+    ColumnarFileWriter(
+            OutputFile out,
+            MessageType schema,
+            ParquetProperties properties,
+            BytesInputCompressor compressor,
+            CompressionCodecName codec,
+            long rowGroupBytes,
+            Map<String, String> metadata,
+            Set<String> plainColumns)
+            throws IOException {
+        this.schema = schema;
+        this.compressor = compressor;
+        this.codec = codec;
+        this.rowGroupBytes = rowGroupBytes;
+        this.metadata = metadata;
+        List<ColumnDescriptor> columns = schema.getColumns();
+        this.chunks = new Chunk[columns.size()];
+        int pageBytes = properties.getPageSizeThreshold();
+        int dictionaryBytes = properties.getDictionaryPageSizeThreshold();
+        int pageRows = properties.getPageRowCountLimit();
+        for (int i = 0; i < chunks.length; i++) {
+            ColumnDescriptor d = columns.get(i);
+            Limits limits = new Limits(pageBytes, dictionaryBytes, pageRows, plainColumns, compressor);
+            chunks[i] = switch (d.getPrimitiveType().getPrimitiveTypeName()) {
+                case BOOLEAN -> new BooleanChunk(d, limits);
+                case INT32 -> new LongChunk(d, limits, 4);
+                case INT64 -> new LongChunk(d, limits, 8);
+                case FLOAT -> new DoubleChunk(d, limits, 4);
+                case DOUBLE -> new DoubleChunk(d, limits, 8);
+                case BINARY, FIXED_LEN_BYTE_ARRAY -> new BinaryChunk(d, limits);
+                default -> throw new IllegalStateException("unexpected physical type " + d.getPrimitiveType());
+            };
+        }
+        this.file = new ParquetFileWriter(
+                out, schema, ParquetFileWriter.Mode.OVERWRITE, rowGroupBytes, 0, null, properties);
+        file.start();
+    }
+
+    void write(Row row) throws IOException {
+        for (int i = 0; i < chunks.length; i++) {
+            Chunk c = chunks[i];
+            if (!row.present[i]) {
+                if (!c.optional) {
+                    throw new IllegalStateException(
+                            "column " + schema.getFieldName(i) + " is required but has no value");
+                }
+                c.addNull();
+            } else {
+                c.add(row, i);
+            }
+        }
+        if (++groupRows % SIZE_CHECK_INTERVAL == 0 && bufferedSize() >= rowGroupBytes) {
+            flushRowGroup();
+        }
+    }
+
+    private long bufferedSize() {
+        long size = 0;
+        for (Chunk c : chunks) {
+            size += c.bufferedSize();
+        }
+        return size;
+    }
+
+    /** Bytes written to the file so far plus what is buffered for the current row group. */
+    long dataSize() {
+        return lastGroupEnd + bufferedSize();
+    }
+
+    /** Writes the last row group and the footer; returns what the footer says of each column. */
+    List<ColumnStats> close() throws IOException {
+        flushRowGroup();
+        file.end(metadata);
+        return FooterStats.of(file.getFooter());
+    }
+
+    /** Drops what is buffered without writing a footer (the caller discards the output). */
+    void abandon() {
+        for (Chunk c : chunks) {
+            c.pages.clear();
+        }
+    }
+
+    private void flushRowGroup() throws IOException {
+        if (groupRows == 0) {
+            return;
+        }
+        file.startBlock(groupRows);
+        for (Chunk c : chunks) {
+            c.finishPage();
+            file.startColumn(c.descriptor, groupRows, codec);
+            if (c.usedDictionary) {
+                BytesInput dictionary = BytesInput.from(c.dictionaryPage());
+                int uncompressed = Math.toIntExact(dictionary.size());
+                BytesInput compressed = BytesInput.copy(compressor.compress(dictionary));
+                file.writeDictionaryPage(
+                        new DictionaryPage(compressed, uncompressed, c.dictionarySize(), Encoding.PLAIN_DICTIONARY));
+            }
+            for (Page p : c.pages) {
+                file.writeDataPage(
+                        p.values,
+                        p.uncompressedSize,
+                        p.bytes,
+                        p.statistics,
+                        p.rows,
+                        Encoding.BIT_PACKED,
+                        c.optional ? Encoding.RLE : Encoding.BIT_PACKED,
+                        p.encoding);
+            }
+            file.endColumn();
+            c.resetChunk();
+        }
+        file.endBlock();
+        lastGroupEnd = file.getPos();
+        groupRows = 0;
+    }
+
+    private record Limits(
+            int pageBytes,
+            int dictionaryBytes,
+            int pageRows,
+            Set<String> plainColumns,
+            BytesInputCompressor compressor) {}
+
+    /** An encoded, compressed data page waiting for its row group to be written. */
+    private record Page(
+            int values,
+            int rows,
+            int uncompressedSize,
+            BytesInput bytes,
+            Statistics<?> statistics,
+            Encoding encoding) {}
+
+    /** One column of the row group: the current page's values, levels, dictionary and bounds. */
+    private abstract static class Chunk {
+        final ColumnDescriptor descriptor;
+        final PrimitiveType type;
+        final boolean optional;
+        final Limits limits;
+        final String path;
+        final List<Page> pages = new ArrayList<>();
+        final ByteSink encoded = new ByteSink(1 << 16);
+        long pagesBytes;
+
+        /** Whether this chunk still encodes with its dictionary. */
+        boolean dictionaryOn;
+        /** Whether any page of this chunk was written with the dictionary (so a dictionary page is due). */
+        boolean usedDictionary;
+        /** The first page of the chunk decides whether the dictionary pays. */
+        boolean firstPage = true;
+
+        /** Per row of the page: whether it holds a value (optional columns only). */
+        boolean[] present = new boolean[1024];
+
+        int rows;
+        /** Values in the page (rows minus nulls). */
+        int values;
+
+        int[] ids = new int[1024];
+
+        final boolean dictionaryCapable;
+
+        Chunk(ColumnDescriptor descriptor, Limits limits, boolean dictionary) {
+            this.dictionaryCapable = dictionary;
+            this.descriptor = descriptor;
+            this.type = descriptor.getPrimitiveType();
+            this.optional = descriptor.getMaxDefinitionLevel() > 0;
+            this.limits = limits;
+            this.path = String.join(".", descriptor.getPath());
+            this.dictionaryOn = dictionary && !limits.plainColumns().contains(path);
+        }
+
+        final void addNull() {
+            growRows();
+            present[rows++] = false;
+            endValue();
+        }
+
+        abstract void add(Row row, int column);
+
+        /** Called once a row's value (or null) is in: closes the page when it is full. */
+        final void endValue() {
+            if (rows >= limits.pageRows() || pageSize() >= limits.pageBytes()) {
+                finishPage();
+            }
+        }
+
+        /** The page's size as parquet-java estimates it: 4 bytes a dictionary id, else the plain values. */
+        final long pageSize() {
+            return dictionaryOn ? 4L * values : plainBytes();
+        }
+
+        final void growRows() {
+            if (rows == present.length) {
+                present = Arrays.copyOf(present, rows * 2);
+            }
+        }
+
+        final void putId(int id) {
+            if (values == ids.length) {
+                ids = Arrays.copyOf(ids, values * 2);
+            }
+            ids[values] = id;
+        }
+
+        /** The plain size of the page's values. */
+        abstract long plainBytes();
+
+        abstract long dictionaryBytes();
+
+        abstract int dictionarySize();
+
+        /** The dictionary's values in id order, PLAIN-encoded. */
+        abstract byte[] dictionaryPage();
+
+        /** The page's values, PLAIN-encoded, into {@link #encoded}. */
+        abstract void writePlainValues();
+
+        /** The page's statistics (null count, then its minimum and maximum if it has values). */
+        abstract Statistics<?> pageStatistics(int nulls);
+
+        /** Forgets the page's values. */
+        abstract void resetPage();
+
+        /** Forgets the dictionary (a new column chunk). */
+        abstract void resetDictionary();
+
+        long bufferedSize() {
+            return pagesBytes + pageSize() + (dictionaryOn || usedDictionary ? dictionaryBytes() : 0);
+        }
+
+        /** Encodes the page, compresses it in one call and keeps it for the row group. */
+        final void finishPage() {
+            if (rows == 0) {
+                return;
+            }
+            try {
+                encodePage();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+
+        private void encodePage() throws IOException {
+            encoded.reset();
+            if (optional) {
+                writeLevels();
+            }
+            int valuesStart = encoded.size();
+            boolean useDictionary = false;
+            if (dictionaryOn) {
+                writeIds();
+                long idBytes = encoded.size() - valuesStart;
+                boolean tooBig = dictionaryBytes() > limits.dictionaryBytes();
+                // As parquet-java: the first page keeps the dictionary only if dictionary and ids beat plain values.
+                boolean pays = !firstPage || idBytes + dictionaryBytes() < plainBytes();
+                if (tooBig || !pays) {
+                    dictionaryOn = false;
+                    limits.plainColumns().add(path);
+                } else {
+                    useDictionary = true;
+                }
+            }
+            Encoding encoding = Encoding.PLAIN_DICTIONARY;
+            if (useDictionary) {
+                usedDictionary = true;
+            } else {
+                encoded.truncate(valuesStart);
+                writePlainValues();
+                encoding = Encoding.PLAIN;
+            }
+            firstPage = false;
+            int nulls = rows - values;
+            Statistics<?> statistics = pageStatistics(nulls);
+            BytesInput raw = BytesInput.from(encoded.array(), 0, encoded.size());
+            BytesInput compressed = BytesInput.copy(limits.compressor().compress(raw));
+            pages.add(new Page(rows, rows, encoded.size(), compressed, statistics, encoding));
+            pagesBytes += compressed.size();
+            rows = 0;
+            values = 0;
+            resetPage();
+        }
+
+        /** Definition levels of a v1 page: a 4-byte length, then RLE/bit-packed with bit width 1. */
+        private void writeLevels() throws IOException {
+            int at = encoded.size();
+            encoded.writeIntLE(0);
+            RunLengthBitPackingHybridEncoder levels = new RunLengthBitPackingHybridEncoder(
+                    1, 64, Math.max(64, rows / 8 + 16), HeapByteBufferAllocator.getInstance());
+            for (int r = 0; r < rows; r++) {
+                levels.writeInt(present[r] ? 1 : 0);
+            }
+            byte[] levelBytes = levels.toBytes().toByteArray();
+            levels.close();
+            encoded.write(levelBytes, 0, levelBytes.length);
+            encoded.setIntLE(at, levelBytes.length);
+        }
+
+        /** The page's dictionary ids: bit width, then RLE/bit-packed. */
+        private void writeIds() throws IOException {
+            int width = 32 - Integer.numberOfLeadingZeros(Math.max(0, dictionarySize() - 1));
+            encoded.writeByte(width);
+            RunLengthBitPackingHybridEncoder rle = new RunLengthBitPackingHybridEncoder(
+                    width, 64, Math.max(64, values), HeapByteBufferAllocator.getInstance());
+            for (int v = 0; v < values; v++) {
+                rle.writeInt(ids[v]);
+            }
+            byte[] idBytes = rle.toBytes().toByteArray();
+            rle.close();
+            encoded.write(idBytes, 0, idBytes.length);
+        }
+
+        void resetChunk() {
+            pages.clear();
+            pagesBytes = 0;
+            usedDictionary = false;
+            firstPage = true;
+            dictionaryOn = dictionaryCapable && !limits.plainColumns().contains(path);
+            resetDictionary();
+        }
+    }
+
+    /** BOOLEAN: plain, bit-packed (no dictionary, as parquet-java). */
+    private static final class BooleanChunk extends Chunk {
+        private boolean[] page = new boolean[1024];
+        private boolean sawFalse;
+        private boolean sawTrue;
+
+        BooleanChunk(ColumnDescriptor d, Limits limits) {
+            super(d, limits, false);
+        }
+
+        @Override
+        void add(Row row, int column) {
+            growRows();
+            present[rows++] = true;
+            if (values == page.length) {
+                page = Arrays.copyOf(page, values * 2);
+            }
+            boolean v = row.longs[column] != 0;
+            page[values++] = v;
+            if (v) {
+                sawTrue = true;
+            } else {
+                sawFalse = true;
+            }
+            endValue();
+        }
+
+        @Override
+        long plainBytes() {
+            return (values + 7) / 8;
+        }
+
+        @Override
+        long dictionaryBytes() {
+            return 0;
+        }
+
+        @Override
+        int dictionarySize() {
+            return 0;
+        }
+
+        @Override
+        byte[] dictionaryPage() {
+            throw new IllegalStateException("booleans have no dictionary");
+        }
+
+        @Override
+        void writePlainValues() {
+            int b = 0;
+            int bit = 0;
+            for (int v = 0; v < values; v++) {
+                if (page[v]) {
+                    b |= 1 << bit;
+                }
+                if (++bit == 8) {
+                    encoded.writeByte(b);
+                    b = 0;
+                    bit = 0;
+                }
+            }
+            if (bit > 0) {
+                encoded.writeByte(b);
+            }
+        }
+
+        @Override
+        Statistics<?> pageStatistics(int nulls) {
+            Statistics<?> s = Statistics.createStats(type);
+            s.incrementNumNulls(nulls);
+            if (sawFalse) {
+                s.updateStats(false);
+            }
+            if (sawTrue) {
+                s.updateStats(true);
+            }
+            return s;
+        }
+
+        @Override
+        void resetPage() {
+            sawFalse = false;
+            sawTrue = false;
+        }
+
+        @Override
+        void resetDictionary() {}
+    }
+
+    /** INT32 and INT64: values as longs, a long-keyed dictionary, signed bounds. */
+    private static final class LongChunk extends Chunk {
+        private final int width;
+        private long[] page = new long[1024];
+        private long min;
+        private long max;
+        private final LongDictionary dictionary = new LongDictionary();
+
+        LongChunk(ColumnDescriptor d, Limits limits, int width) {
+            super(d, limits, true);
+            this.width = width;
+        }
+
+        @Override
+        void add(Row row, int column) {
+            growRows();
+            present[rows++] = true;
+            long v = width == 4 ? (int) row.longs[column] : row.longs[column];
+            if (values == page.length) {
+                page = Arrays.copyOf(page, values * 2);
+            }
+            if (values == 0) {
+                min = v;
+                max = v;
+            } else if (v < min) {
+                min = v;
+            } else if (v > max) {
+                max = v;
+            }
+            if (dictionaryOn) {
+                putId(dictionary.idOf(v));
+            }
+            page[values++] = v;
+            endValue();
+        }
+
+        @Override
+        long plainBytes() {
+            return (long) values * width;
+        }
+
+        @Override
+        long dictionaryBytes() {
+            return (long) dictionary.size() * width;
+        }
+
+        @Override
+        int dictionarySize() {
+            return dictionary.size();
+        }
+
+        @Override
+        byte[] dictionaryPage() {
+            ByteSink out = new ByteSink(dictionary.size() * width);
+            for (int i = 0; i < dictionary.size(); i++) {
+                if (width == 4) {
+                    out.writeIntLE((int) dictionary.value(i));
+                } else {
+                    out.writeLongLE(dictionary.value(i));
+                }
+            }
+            return out.toByteArray();
+        }
+
+        @Override
+        void writePlainValues() {
+            for (int v = 0; v < values; v++) {
+                if (width == 4) {
+                    encoded.writeIntLE((int) page[v]);
+                } else {
+                    encoded.writeLongLE(page[v]);
+                }
+            }
+        }
+
+        @Override
+        Statistics<?> pageStatistics(int nulls) {
+            Statistics<?> s = Statistics.createStats(type);
+            s.incrementNumNulls(nulls);
+            if (values > 0) {
+                if (width == 4) {
+                    s.updateStats((int) min);
+                    s.updateStats((int) max);
+                } else {
+                    s.updateStats(min);
+                    s.updateStats(max);
+                }
+            }
+            return s;
+        }
+
+        @Override
+        void resetPage() {}
+
+        @Override
+        void resetDictionary() {
+            dictionary.clear();
+        }
+    }
+
+    /**
+     * FLOAT and DOUBLE: values as doubles, a dictionary keyed by their bits; bounds by parquet-java's own
+     * statistics, value by value, so NaN and signed zeros are treated exactly as it treats them.
+     */
+    private static final class DoubleChunk extends Chunk {
+        private final int width;
+        private double[] page = new double[1024];
+        private final LongDictionary dictionary = new LongDictionary();
+
+        DoubleChunk(ColumnDescriptor d, Limits limits, int width) {
+            super(d, limits, true);
+            this.width = width;
+        }
+
+        private long bits(double v) {
+            return width == 4 ? Float.floatToRawIntBits((float) v) : Double.doubleToRawLongBits(v);
+        }
+
+        @Override
+        void add(Row row, int column) {
+            growRows();
+            present[rows++] = true;
+            double v = width == 4 ? (float) row.doubles[column] : row.doubles[column];
+            if (values == page.length) {
+                page = Arrays.copyOf(page, values * 2);
+            }
+            if (dictionaryOn) {
+                putId(dictionary.idOf(bits(v)));
+            }
+            page[values++] = v;
+            endValue();
+        }
+
+        @Override
+        long plainBytes() {
+            return (long) values * width;
+        }
+
+        @Override
+        long dictionaryBytes() {
+            return (long) dictionary.size() * width;
+        }
+
+        @Override
+        int dictionarySize() {
+            return dictionary.size();
+        }
+
+        @Override
+        byte[] dictionaryPage() {
+            ByteSink out = new ByteSink(dictionary.size() * width);
+            for (int i = 0; i < dictionary.size(); i++) {
+                if (width == 4) {
+                    out.writeIntLE((int) dictionary.value(i));
+                } else {
+                    out.writeLongLE(dictionary.value(i));
+                }
+            }
+            return out.toByteArray();
+        }
+
+        @Override
+        void writePlainValues() {
+            for (int v = 0; v < values; v++) {
+                if (width == 4) {
+                    encoded.writeIntLE(Float.floatToRawIntBits((float) page[v]));
+                } else {
+                    encoded.writeLongLE(Double.doubleToRawLongBits(page[v]));
+                }
+            }
+        }
+
+        @Override
+        Statistics<?> pageStatistics(int nulls) {
+            Statistics<?> s = Statistics.createStats(type);
+            s.incrementNumNulls(nulls);
+            for (int v = 0; v < values; v++) {
+                if (width == 4) {
+                    s.updateStats((float) page[v]);
+                } else {
+                    s.updateStats(page[v]);
+                }
+            }
+            return s;
+        }
+
+        @Override
+        void resetPage() {}
+
+        @Override
+        void resetDictionary() {
+            dictionary.clear();
+        }
+    }
+
+    /**
+     * BINARY and FIXED_LEN_BYTE_ARRAY: the page's bytes in one arena, a dictionary over byte ranges, bounds by the
+     * column's own comparator (unsigned bytes for strings and binary, signed for fixed-width decimals).
+     */
+    private static final class BinaryChunk extends Chunk {
+        private final boolean fixed;
+        private final boolean signed;
+        private byte[] arena = new byte[1 << 16];
+        private int arenaUsed;
+        private int[] starts = new int[1024];
+        private int[] lengths = new int[1024];
+        private int minIndex;
+        private int maxIndex;
+        private final BytesDictionary dictionary = new BytesDictionary();
+
+        BinaryChunk(ColumnDescriptor d, Limits limits) {
+            super(d, limits, true);
+            this.fixed = d.getPrimitiveType().getPrimitiveTypeName() == PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY;
+            // parquet-java's comparator for a fixed-width decimal compares two's complement numbers
+            this.signed = fixed;
+        }
+
+        @Override
+        void add(Row row, int column) {
+            growRows();
+            present[rows++] = true;
+            Binary b = row.binaries[column];
+            byte[] src;
+            int from;
+            int length;
+            if (b != null) {
+                src = b.getBytesUnsafe();
+                from = 0;
+                length = src.length;
+            } else {
+                src = row.bytesArea();
+                from = row.start(column);
+                length = row.length(column);
+            }
+            if (arena.length - arenaUsed < length) {
+                arena = Arrays.copyOf(arena, Math.max(arena.length * 2, arenaUsed + length));
+            }
+            System.arraycopy(src, from, arena, arenaUsed, length);
+            if (values == starts.length) {
+                starts = Arrays.copyOf(starts, values * 2);
+                lengths = Arrays.copyOf(lengths, values * 2);
+            }
+            starts[values] = arenaUsed;
+            lengths[values] = length;
+            if (values == 0) {
+                minIndex = 0;
+                maxIndex = 0;
+            } else {
+                if (compare(values, minIndex) < 0) {
+                    minIndex = values;
+                } else if (compare(values, maxIndex) > 0) {
+                    maxIndex = values;
+                }
+            }
+            if (dictionaryOn) {
+                putId(dictionary.idOf(arena, arenaUsed, length));
+            }
+            arenaUsed += length;
+            values++;
+            endValue();
+        }
+
+        private int compare(int a, int b) {
+            int aFrom = starts[a];
+            int bFrom = starts[b];
+            if (signed && lengths[a] > 0 && lengths[b] > 0 && arena[aFrom] != arena[bFrom]) {
+                return Byte.compare(arena[aFrom], arena[bFrom]);
+            }
+            return Arrays.compareUnsigned(arena, aFrom, aFrom + lengths[a], arena, bFrom, bFrom + lengths[b]);
+        }
+
+        @Override
+        long plainBytes() {
+            return arenaUsed + (fixed ? 0 : 4L * values);
+        }
+
+        @Override
+        long dictionaryBytes() {
+            return dictionary.bytes() + (fixed ? 0 : 4L * dictionary.size());
+        }
+
+        @Override
+        int dictionarySize() {
+            return dictionary.size();
+        }
+
+        @Override
+        byte[] dictionaryPage() {
+            ByteSink out = new ByteSink((int) dictionaryBytes());
+            for (int i = 0; i < dictionary.size(); i++) {
+                if (!fixed) {
+                    out.writeIntLE(dictionary.length(i));
+                }
+                out.write(dictionary.arena(), dictionary.start(i), dictionary.length(i));
+            }
+            return out.toByteArray();
+        }
+
+        @Override
+        void writePlainValues() {
+            for (int v = 0; v < values; v++) {
+                if (!fixed) {
+                    encoded.writeIntLE(lengths[v]);
+                }
+                encoded.write(arena, starts[v], lengths[v]);
+            }
+        }
+
+        @Override
+        Statistics<?> pageStatistics(int nulls) {
+            Statistics<?> s = Statistics.createStats(type);
+            s.incrementNumNulls(nulls);
+            if (values > 0) {
+                s.updateStats(Binary.fromConstantByteArray(
+                        Arrays.copyOfRange(arena, starts[minIndex], starts[minIndex] + lengths[minIndex])));
+                s.updateStats(Binary.fromConstantByteArray(
+                        Arrays.copyOfRange(arena, starts[maxIndex], starts[maxIndex] + lengths[maxIndex])));
+            }
+            return s;
+        }
+
+        @Override
+        void resetPage() {
+            arenaUsed = 0;
+            if (arena.length > (8 << 20)) {
+                arena = new byte[1 << 16];
+            }
+        }
+
+        @Override
+        void resetDictionary() {
+            dictionary.clear();
+        }
+    }
+
+    /** Distinct long values in first-seen order, found by open addressing. */
+    static final class LongDictionary {
+        private long[] keys = new long[16];
+        private int[] slots = new int[32]; // id + 1, 0 for empty
+        private int size;
+
+        int idOf(long v) {
+            int mask = slots.length - 1;
+            int h = mix(v) & mask;
+            while (true) {
+                int s = slots[h];
+                if (s == 0) {
+                    break;
+                }
+                if (keys[s - 1] == v) {
+                    return s - 1;
+                }
+                h = (h + 1) & mask;
+            }
+            if (size == keys.length) {
+                keys = Arrays.copyOf(keys, size * 2);
+            }
+            keys[size] = v;
+            slots[h] = ++size;
+            if (size * 2 > slots.length) {
+                rehash();
+            }
+            return size - 1;
+        }
+
+        private static int mix(long v) {
+            long h = v * 0x9E3779B97F4A7C15L;
+            return (int) (h ^ (h >>> 32));
+        }
+
+        private void rehash() {
+            slots = new int[slots.length * 2];
+            int mask = slots.length - 1;
+            for (int i = 0; i < size; i++) {
+                int h = mix(keys[i]) & mask;
+                while (slots[h] != 0) {
+                    h = (h + 1) & mask;
+                }
+                slots[h] = i + 1;
+            }
+        }
+
+        int size() {
+            return size;
+        }
+
+        long value(int id) {
+            return keys[id];
+        }
+
+        void clear() {
+            if (slots.length > 1 << 16) {
+                slots = new int[32];
+                keys = new long[16];
+            } else {
+                Arrays.fill(slots, 0);
+            }
+            size = 0;
+        }
+    }
+
+    /** Distinct byte strings in first-seen order, kept in one arena and found by open addressing. */
+    static final class BytesDictionary {
+        private byte[] arena = new byte[1 << 12];
+        private int used;
+        private int[] starts = new int[16];
+        private int[] lengths = new int[16];
+        private int[] hashes = new int[16];
+        private int[] slots = new int[32];
+        private int size;
+
+        int idOf(byte[] src, int from, int length) {
+            int hash = hash(src, from, length);
+            int mask = slots.length - 1;
+            int h = hash & mask;
+            while (true) {
+                int s = slots[h];
+                if (s == 0) {
+                    break;
+                }
+                int id = s - 1;
+                if (hashes[id] == hash
+                        && lengths[id] == length
+                        && Arrays.equals(arena, starts[id], starts[id] + length, src, from, from + length)) {
+                    return id;
+                }
+                h = (h + 1) & mask;
+            }
+            if (arena.length - used < length) {
+                arena = Arrays.copyOf(arena, Math.max(arena.length * 2, used + length));
+            }
+            System.arraycopy(src, from, arena, used, length);
+            if (size == starts.length) {
+                starts = Arrays.copyOf(starts, size * 2);
+                lengths = Arrays.copyOf(lengths, size * 2);
+                hashes = Arrays.copyOf(hashes, size * 2);
+            }
+            starts[size] = used;
+            lengths[size] = length;
+            hashes[size] = hash;
+            used += length;
+            slots[h] = ++size;
+            if (size * 2 > slots.length) {
+                rehash();
+            }
+            return size - 1;
+        }
+
+        private static int hash(byte[] b, int from, int length) {
+            int h = length;
+            for (int i = from, end = from + length; i < end; i++) {
+                h = 31 * h + b[i];
+            }
+            return h ^ (h >>> 16);
+        }
+
+        private void rehash() {
+            slots = new int[slots.length * 2];
+            int mask = slots.length - 1;
+            for (int i = 0; i < size; i++) {
+                int h = hashes[i] & mask;
+                while (slots[h] != 0) {
+                    h = (h + 1) & mask;
+                }
+                slots[h] = i + 1;
+            }
+        }
+
+        int size() {
+            return size;
+        }
+
+        long bytes() {
+            return used;
+        }
+
+        byte[] arena() {
+            return arena;
+        }
+
+        int start(int id) {
+            return starts[id];
+        }
+
+        int length(int id) {
+            return lengths[id];
+        }
+
+        void clear() {
+            if (slots.length > 1 << 16 || arena.length > 8 << 20) {
+                slots = new int[32];
+                arena = new byte[1 << 12];
+                starts = new int[16];
+                lengths = new int[16];
+                hashes = new int[16];
+            } else {
+                Arrays.fill(slots, 0);
+            }
+            used = 0;
+            size = 0;
+        }
+    }
+}
