@@ -29,13 +29,17 @@ public final class RollingParquetWriter {
     private final BytesInputCompressor compressor;
     private final Map<String, String> metadata;
     private final IntFunction<String> keyForIndex;
-    private final AdaptiveDictionary dictionary = new AdaptiveDictionary();
+    /** Columns whose dictionary did not pay: they start plain in later row groups and files (as parquet-java's own
+     * fallback, remembered). */
+    private final java.util.Set<String> plainColumns = new java.util.HashSet<>();
+
+    private final CompressionCodecName codec;
     private final CommittableFile.Factory files;
     private final List<FileResult> done = new ArrayList<>();
 
     private int nextIndex;
     private CommittableFile file;
-    private RowFileWriter writer;
+    private ColumnarFileWriter writer;
     private String key;
     private long fileRows;
 
@@ -58,9 +62,9 @@ public final class RollingParquetWriter {
                 .withPageSize(settings.pageBytes())
                 .withDictionaryPageSize(settings.pageBytes())
                 .withWriterVersion(ParquetProperties.WriterVersion.PARQUET_1_0)
-                .withValuesWriterFactory(dictionary)
                 .build();
-        this.compressor = Codecs.compressor(CompressionCodecName.valueOf(compression.name()));
+        this.codec = CompressionCodecName.valueOf(compression.name());
+        this.compressor = Codecs.compressor(codec);
         // Sorted: Map.copyOf's iteration order changes with every JVM start, and the footer must be a pure function
         // of the event (SPEC §8), whatever process writes it.
         this.metadata = java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(metadata));
@@ -98,9 +102,9 @@ public final class RollingParquetWriter {
         return List.copyOf(done);
     }
 
-    /** Whether the column has left its dictionary (see {@link AdaptiveDictionary}). */
+    /** Whether the column has left its dictionary (see {@link ColumnarFileWriter}). */
     boolean writesPlain(String column) {
-        return dictionary.isPlain(column);
+        return plainColumns.contains(column);
     }
 
     /** The index the next file would get. */
@@ -135,7 +139,8 @@ public final class RollingParquetWriter {
     private void open() throws IOException {
         key = keyForIndex.apply(nextIndex);
         file = files.open(key);
-        writer = new RowFileWriter(file, schema, properties, compressor, settings.rowGroupBytes(), metadata);
+        writer = new ColumnarFileWriter(
+                file, schema, properties, compressor, codec, settings.rowGroupBytes(), metadata, plainColumns);
         fileRows = 0;
     }
 
