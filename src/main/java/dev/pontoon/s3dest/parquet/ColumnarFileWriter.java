@@ -49,6 +49,14 @@ final class ColumnarFileWriter {
     private final long rowGroupBytes;
     private final Map<String, String> metadata;
     private final Chunk[] chunks;
+    /** The same chunks grouped by class, with their column indexes: each loop's calls stay monomorphic. */
+    private final LongChunk[] longChunks;
+
+    private final int[] longColumns;
+    private final BinaryChunk[] binaryChunks;
+    private final int[] binaryColumns;
+    private final Chunk[] otherChunks;
+    private final int[] otherColumns;
     private long groupRows;
     private long lastGroupEnd;
 
@@ -85,27 +93,61 @@ final class ColumnarFileWriter {
                 default -> throw new IllegalStateException("unexpected physical type " + d.getPrimitiveType());
             };
         }
+        List<Integer> longs = new ArrayList<>();
+        List<Integer> binaries = new ArrayList<>();
+        List<Integer> others = new ArrayList<>();
+        for (int i = 0; i < chunks.length; i++) {
+            (chunks[i] instanceof LongChunk ? longs : chunks[i] instanceof BinaryChunk ? binaries : others).add(i);
+        }
+        this.longColumns = longs.stream().mapToInt(Integer::intValue).toArray();
+        this.longChunks = longs.stream().map(i -> (LongChunk) chunks[i]).toArray(LongChunk[]::new);
+        this.binaryColumns = binaries.stream().mapToInt(Integer::intValue).toArray();
+        this.binaryChunks = binaries.stream().map(i -> (BinaryChunk) chunks[i]).toArray(BinaryChunk[]::new);
+        this.otherColumns = others.stream().mapToInt(Integer::intValue).toArray();
+        this.otherChunks = others.stream().map(i -> chunks[i]).toArray(Chunk[]::new);
         this.file = new ParquetFileWriter(
                 out, schema, ParquetFileWriter.Mode.OVERWRITE, rowGroupBytes, 0, null, properties);
         file.start();
     }
 
     void write(Row row) throws IOException {
-        for (int i = 0; i < chunks.length; i++) {
-            Chunk c = chunks[i];
-            if (!row.present[i]) {
-                if (!c.optional) {
-                    throw new IllegalStateException(
-                            "column " + schema.getFieldName(i) + " is required but has no value");
-                }
-                c.addNull();
-            } else {
+        boolean[] present = row.present;
+        for (int k = 0; k < longChunks.length; k++) {
+            int i = longColumns[k];
+            LongChunk c = longChunks[k];
+            if (present[i]) {
                 c.add(row, i);
+            } else {
+                nullInto(c, i);
+            }
+        }
+        for (int k = 0; k < binaryChunks.length; k++) {
+            int i = binaryColumns[k];
+            BinaryChunk c = binaryChunks[k];
+            if (present[i]) {
+                c.add(row, i);
+            } else {
+                nullInto(c, i);
+            }
+        }
+        for (int k = 0; k < otherChunks.length; k++) {
+            int i = otherColumns[k];
+            if (present[i]) {
+                otherChunks[k].add(row, i);
+            } else {
+                nullInto(otherChunks[k], i);
             }
         }
         if (++groupRows % SIZE_CHECK_INTERVAL == 0 && bufferedSize() >= rowGroupBytes) {
             flushRowGroup();
         }
+    }
+
+    private void nullInto(Chunk c, int column) {
+        if (!c.optional) {
+            throw new IllegalStateException("column " + schema.getFieldName(column) + " is required but has no value");
+        }
+        c.addNull();
     }
 
     private long bufferedSize() {
@@ -671,6 +713,14 @@ final class ColumnarFileWriter {
         private int[] lengths = new int[1024];
         private int minIndex;
         private int maxIndex;
+        /** The first 8 bytes of the minimum and maximum, big-endian, zero-padded: most comparisons end there. */
+        private long minPrefix;
+
+        private long maxPrefix;
+        /** Per dictionary id, the page it was last seen in: a value already seen in the page cannot move a bound. */
+        private int[] seenInPage = new int[64];
+
+        private int page = 1;
         private final BytesDictionary dictionary = new BytesDictionary();
 
         BinaryChunk(ColumnDescriptor d, Limits limits) {
@@ -707,22 +757,63 @@ final class ColumnarFileWriter {
             }
             starts[values] = arenaUsed;
             lengths[values] = length;
+            boolean known = false;
+            if (dictionaryOn) {
+                int id = dictionary.idOf(arena, arenaUsed, length);
+                putId(id);
+                if (id >= seenInPage.length) {
+                    seenInPage = Arrays.copyOf(seenInPage, Math.max(seenInPage.length * 2, id + 1));
+                }
+                known = seenInPage[id] == page;
+                seenInPage[id] = page;
+            }
             if (values == 0) {
                 minIndex = 0;
                 maxIndex = 0;
-            } else {
-                if (compare(values, minIndex) < 0) {
-                    minIndex = values;
-                } else if (compare(values, maxIndex) > 0) {
-                    maxIndex = values;
-                }
-            }
-            if (dictionaryOn) {
-                putId(dictionary.idOf(arena, arenaUsed, length));
+                minPrefix = prefix(arena, arenaUsed, length);
+                maxPrefix = minPrefix;
+            } else if (!known) {
+                bound(values, prefix(arena, arenaUsed, length));
             }
             arenaUsed += length;
             values++;
             endValue();
+        }
+
+        /** Moves the page's bounds to value {@code v} if it lies outside them. */
+        private void bound(int v, long prefix) {
+            if (signed) {
+                if (compare(v, minIndex) < 0) {
+                    minIndex = v;
+                } else if (compare(v, maxIndex) > 0) {
+                    maxIndex = v;
+                }
+                return;
+            }
+            int toMin = Long.compareUnsigned(prefix, minPrefix);
+            if (toMin < 0 || (toMin == 0 && compare(v, minIndex) < 0)) {
+                minIndex = v;
+                minPrefix = prefix;
+                return;
+            }
+            int toMax = Long.compareUnsigned(prefix, maxPrefix);
+            if (toMax > 0 || (toMax == 0 && compare(v, maxIndex) > 0)) {
+                maxIndex = v;
+                maxPrefix = prefix;
+            }
+        }
+
+        /**
+         * Up to 8 leading bytes as a big-endian number, zero-padded: ordered as the values are (unsigned), and equal
+         * prefixes leave the order to the full comparison.
+         */
+        private static long prefix(byte[] b, int from, int length) {
+            long p = 0;
+            int n = Math.min(8, length);
+            for (int i = 0; i < n; i++) {
+                p = (p << 8) | (b[from + i] & 0xFF);
+            }
+            return p << (8 * (8 - n));
         }
 
         private int compare(int a, int b) {
@@ -786,6 +877,7 @@ final class ColumnarFileWriter {
 
         @Override
         void resetPage() {
+            page++;
             arenaUsed = 0;
             if (arena.length > (8 << 20)) {
                 arena = new byte[1 << 16];
@@ -795,18 +887,23 @@ final class ColumnarFileWriter {
         @Override
         void resetDictionary() {
             dictionary.clear();
+            Arrays.fill(seenInPage, 0);
+            page = 1;
         }
     }
 
-    /** Distinct long values in first-seen order, found by open addressing. */
+    /** Distinct long values in first-seen order, found by open addressing with Fibonacci hashing. */
     static final class LongDictionary {
         private long[] keys = new long[16];
         private int[] slots = new int[32]; // id + 1, 0 for empty
+        private int shift = 64 - 5;
         private int size;
 
         int idOf(long v) {
             int mask = slots.length - 1;
-            int h = mix(v) & mask;
+            // The product's top bits mix every bit of the value (its low bits would not: sequences and
+            // multiples of powers of two share them).
+            int h = (int) ((v * 0x9E3779B97F4A7C15L) >>> shift);
             while (true) {
                 int s = slots[h];
                 if (s == 0) {
@@ -828,16 +925,12 @@ final class ColumnarFileWriter {
             return size - 1;
         }
 
-        private static int mix(long v) {
-            long h = v * 0x9E3779B97F4A7C15L;
-            return (int) (h ^ (h >>> 32));
-        }
-
         private void rehash() {
             slots = new int[slots.length * 2];
+            shift--;
             int mask = slots.length - 1;
             for (int i = 0; i < size; i++) {
-                int h = mix(keys[i]) & mask;
+                int h = (int) ((keys[i] * 0x9E3779B97F4A7C15L) >>> shift);
                 while (slots[h] != 0) {
                     h = (h + 1) & mask;
                 }
@@ -856,6 +949,7 @@ final class ColumnarFileWriter {
         void clear() {
             if (slots.length > 1 << 16) {
                 slots = new int[32];
+                shift = 64 - 5;
                 keys = new long[16];
             } else {
                 Arrays.fill(slots, 0);
