@@ -1,11 +1,27 @@
 package dev.pontoon.s3dest.bench;
 
-/** One side's figures, passed from a measured child process to the benchmark as one line. */
-record BenchResult(long rows, double seconds, long outputBytes, long peakHeapBytes, long peakRssBytes) {
+/**
+ * One side's figures, passed from a measured child process to the benchmark as one line.
+ *
+ * @param seconds wall time of the measured run (the last, warm one where there are several)
+ * @param cpuSeconds the process's CPU time during that run, every thread (JIT and GC included)
+ * @param coldSeconds wall time of the first run in the process, or -1 when there was one run
+ * @param coldCpuSeconds the process's CPU time during the first run, or -1
+ */
+record BenchResult(
+        long rows,
+        double seconds,
+        long outputBytes,
+        long peakHeapBytes,
+        long peakRssBytes,
+        double cpuSeconds,
+        double coldSeconds,
+        double coldCpuSeconds) {
     static final String PREFIX = "BENCH-RESULT ";
 
     String line() {
-        return PREFIX + rows + " " + seconds + " " + outputBytes + " " + peakHeapBytes + " " + peakRssBytes;
+        return PREFIX + rows + " " + seconds + " " + outputBytes + " " + peakHeapBytes + " " + peakRssBytes + " "
+                + cpuSeconds + " " + coldSeconds + " " + coldCpuSeconds;
     }
 
     static BenchResult parse(String line) {
@@ -15,7 +31,18 @@ record BenchResult(long rows, double seconds, long outputBytes, long peakHeapByt
                 Double.parseDouble(f[1]),
                 Long.parseLong(f[2]),
                 Long.parseLong(f[3]),
-                Long.parseLong(f[4]));
+                Long.parseLong(f[4]),
+                Double.parseDouble(f[5]),
+                Double.parseDouble(f[6]),
+                Double.parseDouble(f[7]));
+    }
+
+    /** This process's CPU time so far, every thread, in seconds. */
+    static double processCpuSeconds() {
+        return ((com.sun.management.OperatingSystemMXBean)
+                                java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                        .getProcessCpuTime()
+                / 1e9;
     }
 
     /** Peak heap used, sampled every 20 ms by a daemon thread; call {@link HeapSampler#stop()} to read it. */

@@ -20,19 +20,28 @@ public final class DuckDbSide {
         BenchResult.HeapSampler heap = new BenchResult.HeapSampler();
         long rows;
         long start = System.nanoTime();
+        double cpu0 = BenchResult.processCpuSeconds();
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
                 Statement st = c.createStatement()) {
             st.execute("COPY (SELECT * FROM read_json('" + input + "', format = 'newline_delimited', columns = "
                     + ExportTable.DUCKDB_COLUMNS + ")) TO '" + output + "' (FORMAT PARQUET, COMPRESSION " + codec
                     + ")");
             double seconds = (System.nanoTime() - start) / 1e9;
+            double cpu = BenchResult.processCpuSeconds() - cpu0;
             try (ResultSet rs = st.executeQuery("SELECT count(*) FROM read_parquet('" + output + "')")) {
                 rs.next();
                 rows = rs.getLong(1);
             }
-            System.out.println(
-                    new BenchResult(rows, seconds, Files.size(output), heap.stop(), SourceMemoryBenchmark.vmHwmBytes())
-                            .line());
+            System.out.println(new BenchResult(
+                            rows,
+                            seconds,
+                            Files.size(output),
+                            heap.stop(),
+                            SourceMemoryBenchmark.vmHwmBytes(),
+                            cpu,
+                            -1,
+                            -1)
+                    .line());
         }
     }
 }
