@@ -66,6 +66,9 @@ public final class Catalogs {
         CatalogSpec spec = destination.catalog();
         Map<String, String> properties = new HashMap<>();
         properties.put(CatalogProperties.URI, spec.uri());
+        // Iceberg's HTTP client waits minutes by default; a commit (or a connection test) should fail in seconds.
+        properties.put("rest.client.connection-timeout-ms", "5000");
+        properties.put("rest.client.socket-timeout-ms", "60000");
         if (spec.warehouse() != null) {
             properties.put(CatalogProperties.WAREHOUSE_LOCATION, spec.warehouse());
         }

@@ -4,7 +4,6 @@ import dev.pontoon.s3dest.event.ColumnSpec;
 import dev.pontoon.s3dest.event.ColumnStats;
 import dev.pontoon.s3dest.event.EventParser;
 import dev.pontoon.s3dest.event.FileResult;
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -412,8 +411,6 @@ final class IcebergRestCatalog implements TableCatalog {
     public void close() {
         try {
             resources.close();
-        } catch (IOException e) {
-            LOG.debugf("closing the REST catalog: %s", e);
         } catch (Exception e) {
             LOG.debugf("closing the REST catalog: %s", e);
         }

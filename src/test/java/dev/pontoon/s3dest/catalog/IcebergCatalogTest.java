@@ -15,6 +15,7 @@ import dev.pontoon.s3dest.event.EventParser;
 import dev.pontoon.s3dest.event.Json;
 import dev.pontoon.s3dest.testing.Events;
 import dev.pontoon.s3dest.testing.IcebergFixture;
+import dev.pontoon.s3dest.testing.LogCapture;
 import dev.pontoon.s3dest.testing.Parquet;
 import dev.pontoon.s3dest.testing.S3TestServer;
 import java.nio.ByteBuffer;
@@ -275,13 +276,48 @@ class IcebergCatalogTest {
                 .put("sigv4", true)
                 .put("signing_name", "glue")
                 .put("region", "eu-west-1");
-        ice.commitAfterChunks(input);
+        try (LogCapture logs = LogCapture.install()) {
+            ice.commitAfterChunks(input);
+            // The key signs; the secret goes nowhere: not into a log line, nor over the wire.
+            assertThat(logs.all())
+                    .contains("iceberg table analytics.orders created with batch b1")
+                    .doesNotContain(S3TestServer.SECRET_KEY);
+        }
+        assertThat(String.join("\n", ice.rest.authorizations())).doesNotContain(S3TestServer.SECRET_KEY);
         assertThat(ice.rest.authorizations())
                 .isNotEmpty()
                 .allSatisfy(a -> assertThat(a)
                         .startsWith("AWS4-HMAC-SHA256 Credential=" + S3TestServer.ACCESS_KEY + "/")
                         .contains("/eu-west-1/glue/aws4_request"));
         assertThat(ice.rest.backend().loadTable(ORDERS).snapshots()).hasSize(1);
+    }
+
+    @Test
+    void aDirectEventWithCommitTrueIsOneSnapshotWithItsFilesStatistics() {
+        ObjectNode destination = Events.destination(ice.s3, ice.bucket, "exports");
+        destination
+                .putObject("catalog")
+                .put("type", "iceberg-rest")
+                .put("uri", ice.rest.uri().toString())
+                .put("namespace", "analytics");
+        ObjectNode event = Events.transfer(
+                destination, "orders", "2025-09-25T13:22:33.123Z", "direct1", "id:bigint!", "note:string");
+        event.put("commit", true);
+        for (int i = 0; i < 5; i++) {
+            ((com.fasterxml.jackson.databind.node.ArrayNode) event.get("rows"))
+                    .addObject()
+                    .put("id", 10 + i)
+                    .put("note", "n" + i);
+        }
+        assertThat(ice.transfer(event).batchManifest())
+                .isEqualTo("exports/orders/_batches/20250925132233_direct1.json");
+        Table table = ice.rest.backend().loadTable(ORDERS);
+        assertThat(table.currentSnapshot().summary())
+                .containsEntry("pontoon.batch_id", "direct1")
+                .containsEntry("added-records", "5");
+        DataFile file = dataFiles(table, table.currentSnapshot()).get(0);
+        assertThat(bound(table, file, "id", true)).isEqualTo(10L);
+        assertThat(bound(table, file, "id", false)).isEqualTo(14L);
     }
 
     @Test

@@ -112,6 +112,11 @@ public final class IcebergFixture implements AutoCloseable {
         transfers.transfer(EventParser.chunk(chunk));
     }
 
+    /** A direct transfer event (SPEC §4), through the same service the handler uses. */
+    public dev.pontoon.s3dest.event.TransferResult transfer(ObjectNode event) {
+        return transfers.transfer(EventParser.transferEvent(event));
+    }
+
     public CommitResult commit(ObjectNode input) {
         return committer.commit(EventParser.batch(input));
     }
