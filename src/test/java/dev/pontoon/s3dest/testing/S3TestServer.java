@@ -46,19 +46,31 @@ public final class S3TestServer implements AutoCloseable {
 
     private final S3Proxy proxy;
     private final Faults faults;
+    /** Whether {@link #endpoint()} is the HTTPS one. */
+    private final boolean https;
 
     private S3TestServer(BlobStore store, boolean smallParts) throws Exception {
         this(store, smallParts, false);
     }
 
     private S3TestServer(BlobStore store, boolean smallParts, boolean ignoreUnknownHeaders) throws Exception {
+        this(store, smallParts, ignoreUnknownHeaders, null, null);
+    }
+
+    private S3TestServer(
+            BlobStore store, boolean smallParts, boolean ignoreUnknownHeaders, Path keyStore, String password)
+            throws Exception {
         this.faults = new Faults(store, smallParts);
-        this.proxy = S3Proxy.builder()
+        this.https = keyStore != null;
+        S3Proxy.Builder builder = S3Proxy.builder()
                 .blobStore(faults)
                 .endpoint(URI.create("http://127.0.0.1:0"))
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
-                .ignoreUnknownHeaders(ignoreUnknownHeaders)
-                .build();
+                .ignoreUnknownHeaders(ignoreUnknownHeaders);
+        if (https) {
+            builder.secureEndpoint(URI.create("https://127.0.0.1:0")).keyStore(keyStore.toString(), password);
+        }
+        this.proxy = builder.build();
         proxy.start();
         while (!proxy.getState().equals("STARTED")) {
             Thread.sleep(10);
@@ -99,8 +111,19 @@ public final class S3TestServer implements AutoCloseable {
         return new S3TestServer(new FilesystemNio2BlobStore(dir.toAbsolutePath().toString()), false);
     }
 
+    /**
+     * A server on a folder, as {@link #onFolder}, whose endpoint is HTTPS with the key in {@code keyStore}: clients
+     * must trust it ({@code javax.net.ssl.trustStore}). Over HTTPS the SDK does not sign payloads, as with S3 itself.
+     */
+    public static S3TestServer onFolderHttps(Path dir, Path keyStore, String password) throws Exception {
+        return new S3TestServer(
+                new FilesystemNio2BlobStore(dir.toAbsolutePath().toString()), false, false, keyStore, password);
+    }
+
     public URI endpoint() {
-        return URI.create("http://127.0.0.1:" + proxy.getPort());
+        return https
+                ? URI.create("https://127.0.0.1:" + proxy.getSecurePort())
+                : URI.create("http://127.0.0.1:" + proxy.getPort());
     }
 
     public Faults faults() {
