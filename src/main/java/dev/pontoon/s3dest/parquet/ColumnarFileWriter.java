@@ -505,17 +505,66 @@ final class ColumnarFileWriter {
         void resetDictionary() {}
     }
 
-    /** INT32 and INT64: values as longs, a long-keyed dictionary, signed bounds. */
-    private static final class LongChunk extends Chunk {
-        private final int width;
+    /** A column of 4- or 8-byte values whose dictionary is keyed by their bits (integers, floats). */
+    private abstract static class FixedWidthChunk extends Chunk {
+        final int width;
+        final LongDictionary dictionary = new LongDictionary();
+
+        FixedWidthChunk(ColumnDescriptor d, Limits limits, int width) {
+            super(d, limits, true);
+            this.width = width;
+        }
+
+        /** Little-endian: the low 4 bytes of {@code bits} for a 4-byte column, else all 8. */
+        final void writeBits(ByteSink out, long bits) {
+            if (width == 4) {
+                out.writeIntLE((int) bits);
+            } else {
+                out.writeLongLE(bits);
+            }
+        }
+
+        @Override
+        final long plainBytes() {
+            return (long) values * width;
+        }
+
+        @Override
+        final long dictionaryBytes() {
+            return (long) dictionary.size() * width;
+        }
+
+        @Override
+        final int dictionarySize() {
+            return dictionary.size();
+        }
+
+        @Override
+        final byte[] dictionaryPage() {
+            ByteSink out = new ByteSink(dictionary.size() * width);
+            for (int i = 0; i < dictionary.size(); i++) {
+                writeBits(out, dictionary.value(i));
+            }
+            return out.toByteArray();
+        }
+
+        @Override
+        final void resetPage() {}
+
+        @Override
+        final void resetDictionary() {
+            dictionary.clear();
+        }
+    }
+
+    /** INT32 and INT64: values as longs, signed bounds kept in the loop. */
+    private static final class LongChunk extends FixedWidthChunk {
         private long[] page = new long[1024];
         private long min;
         private long max;
-        private final LongDictionary dictionary = new LongDictionary();
 
         LongChunk(ColumnDescriptor d, Limits limits, int width) {
-            super(d, limits, true);
-            this.width = width;
+            super(d, limits, width);
         }
 
         @Override
@@ -542,41 +591,9 @@ final class ColumnarFileWriter {
         }
 
         @Override
-        long plainBytes() {
-            return (long) values * width;
-        }
-
-        @Override
-        long dictionaryBytes() {
-            return (long) dictionary.size() * width;
-        }
-
-        @Override
-        int dictionarySize() {
-            return dictionary.size();
-        }
-
-        @Override
-        byte[] dictionaryPage() {
-            ByteSink out = new ByteSink(dictionary.size() * width);
-            for (int i = 0; i < dictionary.size(); i++) {
-                if (width == 4) {
-                    out.writeIntLE((int) dictionary.value(i));
-                } else {
-                    out.writeLongLE(dictionary.value(i));
-                }
-            }
-            return out.toByteArray();
-        }
-
-        @Override
         void writePlainValues() {
             for (int v = 0; v < values; v++) {
-                if (width == 4) {
-                    encoded.writeIntLE((int) page[v]);
-                } else {
-                    encoded.writeLongLE(page[v]);
-                }
+                writeBits(encoded, page[v]);
             }
         }
 
@@ -595,28 +612,17 @@ final class ColumnarFileWriter {
             }
             return s;
         }
-
-        @Override
-        void resetPage() {}
-
-        @Override
-        void resetDictionary() {
-            dictionary.clear();
-        }
     }
 
     /**
-     * FLOAT and DOUBLE: values as doubles, a dictionary keyed by their bits; bounds by parquet-java's own
+     * FLOAT and DOUBLE: values as doubles, the dictionary keyed by their bits; bounds by parquet-java's own
      * statistics, value by value, so NaN and signed zeros are treated exactly as it treats them.
      */
-    private static final class DoubleChunk extends Chunk {
-        private final int width;
+    private static final class DoubleChunk extends FixedWidthChunk {
         private double[] page = new double[1024];
-        private final LongDictionary dictionary = new LongDictionary();
 
         DoubleChunk(ColumnDescriptor d, Limits limits, int width) {
-            super(d, limits, true);
-            this.width = width;
+            super(d, limits, width);
         }
 
         private long bits(double v) {
@@ -639,41 +645,9 @@ final class ColumnarFileWriter {
         }
 
         @Override
-        long plainBytes() {
-            return (long) values * width;
-        }
-
-        @Override
-        long dictionaryBytes() {
-            return (long) dictionary.size() * width;
-        }
-
-        @Override
-        int dictionarySize() {
-            return dictionary.size();
-        }
-
-        @Override
-        byte[] dictionaryPage() {
-            ByteSink out = new ByteSink(dictionary.size() * width);
-            for (int i = 0; i < dictionary.size(); i++) {
-                if (width == 4) {
-                    out.writeIntLE((int) dictionary.value(i));
-                } else {
-                    out.writeLongLE(dictionary.value(i));
-                }
-            }
-            return out.toByteArray();
-        }
-
-        @Override
         void writePlainValues() {
             for (int v = 0; v < values; v++) {
-                if (width == 4) {
-                    encoded.writeIntLE(Float.floatToRawIntBits((float) page[v]));
-                } else {
-                    encoded.writeLongLE(Double.doubleToRawLongBits(page[v]));
-                }
+                writeBits(encoded, bits(page[v]));
             }
         }
 
@@ -689,14 +663,6 @@ final class ColumnarFileWriter {
                 }
             }
             return s;
-        }
-
-        @Override
-        void resetPage() {}
-
-        @Override
-        void resetDictionary() {
-            dictionary.clear();
         }
     }
 

@@ -48,14 +48,8 @@ public final class ColdStartBenchmark {
         }
         Path task = Path.of("target/coldstart/task").toAbsolutePath();
         unzip(zip, task);
-        String ric = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-                .filter(e -> e.contains("aws-lambda-java-runtime-interface-client")
-                        || e.contains("aws-lambda-java-serialization"))
-                .reduce((a, b) -> a + File.pathSeparator + b)
-                .orElseThrow();
-        // As the managed runtime: the task folder itself (the runner's classes) and every jar in lib/.
-        String classpath =
-                task + File.pathSeparator + task.resolve("lib") + File.separator + "*" + File.pathSeparator + ric;
+        String ric = runtimeClient();
+        String classpath = taskClasspath(task);
 
         S3TestServer s3 = S3TestServer.shared();
         s3.createBucket("coldstart");
@@ -99,6 +93,21 @@ public final class ColdStartBenchmark {
         }
         s3.close();
         System.exit(0);
+    }
+
+    /** The Runtime Interface Client's jars on this JVM's class path: what a managed runtime puts beside the task. */
+    static String runtimeClient() {
+        return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .filter(e -> e.contains("aws-lambda-java-runtime-interface-client")
+                        || e.contains("aws-lambda-java-serialization"))
+                .reduce((a, b) -> a + File.pathSeparator + b)
+                .orElseThrow();
+    }
+
+    /** As the managed runtime: the task folder itself (the runner's classes), every jar in lib/, the client. */
+    static String taskClasspath(Path task) {
+        return task + File.pathSeparator + task.resolve("lib") + File.separator + "*" + File.pathSeparator
+                + runtimeClient();
     }
 
     /** Temurin 25, as installed on the build machines (README "Cold start"). */

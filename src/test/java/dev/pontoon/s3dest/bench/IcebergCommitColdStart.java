@@ -3,12 +3,10 @@ package dev.pontoon.s3dest.bench;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pontoon.s3dest.testing.IcebergFixture;
 import dev.pontoon.s3dest.testing.StandaloneLogging;
-import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -33,13 +31,7 @@ public final class IcebergCommitColdStart {
         }
         Path task = Path.of("target/coldstart/task").toAbsolutePath();
         ColdStartBenchmark.unzip(zip, task);
-        String ric = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-                .filter(e -> e.contains("aws-lambda-java-runtime-interface-client")
-                        || e.contains("aws-lambda-java-serialization"))
-                .reduce((a, b) -> a + File.pathSeparator + b)
-                .orElseThrow();
-        String classpath =
-                task + File.pathSeparator + task.resolve("lib") + File.separator + "*" + File.pathSeparator + ric;
+        String classpath = ColdStartBenchmark.taskClasspath(task);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String[] options = {"-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1"}; // the template's commit function
         System.out.printf("function.zip: %,d bytes%n%n", Files.size(zip));

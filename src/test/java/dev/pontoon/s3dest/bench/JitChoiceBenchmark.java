@@ -2,8 +2,6 @@ package dev.pontoon.s3dest.bench;
 
 import dev.pontoon.s3dest.testing.S3TestServer;
 import dev.pontoon.s3dest.testing.StandaloneLogging;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -67,19 +65,11 @@ public final class JitChoiceBenchmark {
             if (https) {
                 serverArgs.addAll(List.of(keyStore.toString(), PASSWORD));
             }
-            Process server = java(List.of("-Xmx1g"), "dev.pontoon.s3dest.testing.S3ServerMain", serverArgs);
+            Process server = ThroughputBenchmark.java(
+                    List.of("-Xmx1g"), "dev.pontoon.s3dest.testing.S3ServerMain", serverArgs.toArray(String[]::new));
             try {
-                BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream()));
-                String endpoint = null;
-                for (String line; (line = out.readLine()) != null; ) {
-                    if (line.startsWith("ENDPOINT ")) {
-                        endpoint = line.substring("ENDPOINT ".length());
-                        break;
-                    }
-                }
-                if (endpoint == null) {
-                    throw new IllegalStateException("the S3 server did not start");
-                }
+                String endpoint =
+                        ThroughputBenchmark.awaitLine(server, "ENDPOINT ").substring("ENDPOINT ".length());
                 System.setProperty("javax.net.ssl.trustStore", keyStore.toString());
                 System.setProperty("javax.net.ssl.trustStorePassword", PASSWORD);
                 try (S3Client s3 = S3TestServer.clientFor(java.net.URI.create(endpoint))) {
@@ -91,7 +81,7 @@ public final class JitChoiceBenchmark {
                             r -> r.bucket("staging").key(input.getFileName().toString()), input);
                 }
                 for (String jit : new String[] {"-XX:TieredStopAtLevel=1", "-XX:TieredStopAtLevel=4"}) {
-                    Process child = java(
+                    Process child = ThroughputBenchmark.java(
                             List.of(
                                     "-Xmx512m",
                                     "-XX:+UseSerialGC",
@@ -99,16 +89,13 @@ public final class JitChoiceBenchmark {
                                     "-Djavax.net.ssl.trustStore=" + keyStore,
                                     "-Djavax.net.ssl.trustStorePassword=" + PASSWORD),
                             "dev.pontoon.s3dest.bench.TransferSide",
-                            List.of(endpoint, "s3://staging/" + input.getFileName(), codec, "2"));
-                    BenchResult r = null;
-                    BufferedReader childOut = new BufferedReader(new InputStreamReader(child.getInputStream()));
-                    for (String line; (line = childOut.readLine()) != null; ) {
-                        if (line.startsWith(BenchResult.PREFIX)) {
-                            r = BenchResult.parse(line);
-                        }
-                    }
+                            endpoint,
+                            "s3://staging/" + input.getFileName(),
+                            codec,
+                            "2");
+                    BenchResult r = BenchResult.parse(ThroughputBenchmark.awaitLine(child, BenchResult.PREFIX));
                     child.waitFor();
-                    if (r == null || r.rows() != rows) {
+                    if (r.rows() != rows) {
                         throw new IllegalStateException("the transfer child failed (" + jit + ")");
                     }
                     String label = (https ? "HTTPS" : "HTTP") + ", "
@@ -134,21 +121,6 @@ public final class JitChoiceBenchmark {
                 "| protocol, JIT | cold rows/s | cold CPU s per 1M rows | warm rows/s | warm CPU s per 1M rows |");
         System.out.println("| --- | --- | --- | --- | --- |");
         table.forEach(System.out::println);
-    }
-
-    private static Process java(List<String> options, String main, List<String> args) throws Exception {
-        List<String> cmd = new ArrayList<>(
-                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        cmd.addAll(options);
-        cmd.addAll(List.of(
-                "-Djava.util.logging.manager=org.jboss.logmanager.LogManager",
-                "-cp",
-                System.getProperty("java.class.path"),
-                main));
-        cmd.addAll(args);
-        return new ProcessBuilder(cmd)
-                .redirectError(ProcessBuilder.Redirect.DISCARD)
-                .start();
     }
 
     private static void run(List<String> cmd) throws Exception {

@@ -162,7 +162,7 @@ public final class ThroughputBenchmark {
                 r.peakRssBytes() / 1048576.0);
     }
 
-    private static Process java(List<String> options, String main, String... args) throws Exception {
+    static Process java(List<String> options, String main, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(
                 List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         cmd.addAll(options);
@@ -176,7 +176,7 @@ public final class ThroughputBenchmark {
     }
 
     /** Echoes the child's output until a line starts with {@code prefix}, and returns that line. */
-    private static String awaitLine(Process p, String prefix) throws Exception {
+    static String awaitLine(Process p, String prefix) throws Exception {
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream()));
         for (String line; (line = out.readLine()) != null; ) {
             if (line.startsWith(prefix)) {
