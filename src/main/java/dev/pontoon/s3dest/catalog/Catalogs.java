@@ -91,6 +91,8 @@ public final class Catalogs {
             }
         }
         Map<String, String> io = fileIoProperties(destination.objects());
+        // Each FileIO holds an S3 client: all are closed with the catalog, so a warm container keeps no pools.
+        java.util.List<S3FileIO> fileIos = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
         RESTSessionCatalog rest = new RESTSessionCatalog(
                 config -> HTTPClient.builder(config)
                         .uri(config.get(CatalogProperties.URI))
@@ -100,18 +102,28 @@ public final class Catalogs {
                 (context, config) -> {
                     S3FileIO fileIo = new S3FileIO(() -> clients.create(destination));
                     fileIo.initialize(io);
+                    fileIos.add(fileIo);
                     return fileIo;
                 });
-        AutoCloseable credentialsToClose = closeCredentials;
+        AutoCloseable credentials = closeCredentials;
+        AutoCloseable afterCatalog = () -> {
+            try {
+                synchronized (fileIos) {
+                    fileIos.forEach(S3FileIO::close);
+                }
+            } finally {
+                credentials.close();
+            }
+        };
         try {
             rest.initialize("pontoon", properties);
         } catch (RuntimeException e) {
-            close(rest, credentialsToClose);
+            close(rest, afterCatalog);
             throw e;
         }
         return new IcebergRestCatalog(
                 rest.asCatalog(SessionCatalog.SessionContext.createEmpty()),
-                () -> close(rest, credentialsToClose),
+                () -> close(rest, afterCatalog),
                 spec.uri());
     }
 
