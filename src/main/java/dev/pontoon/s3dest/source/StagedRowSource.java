@@ -64,6 +64,44 @@ public final class StagedRowSource implements RowSource {
         }
     }
 
+    /** One piece per staged object, each opened when first read: objects can be decoded side by side. */
+    @Override
+    public List<RowSource> parts() {
+        List<RowSource> parts = new java.util.ArrayList<>();
+        for (String uri : spec.uris()) {
+            parts.add(new RowSource() {
+                private ObjectRows rows;
+                private boolean done;
+
+                @Override
+                public boolean next(Row row) throws IOException {
+                    if (done) {
+                        return false;
+                    }
+                    if (rows == null) {
+                        rows = open(uri);
+                    }
+                    if (rows.next(row)) {
+                        return true;
+                    }
+                    rows.close();
+                    rows = null;
+                    done = true;
+                    return false;
+                }
+
+                @Override
+                public void close() {
+                    if (rows != null) {
+                        rows.abort();
+                        rows = null;
+                    }
+                }
+            });
+        }
+        return parts;
+    }
+
     @Override
     public void close() {
         if (current != null) {

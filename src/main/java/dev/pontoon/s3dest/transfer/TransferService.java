@@ -249,7 +249,8 @@ public final class TransferService {
             Deadline deadline,
             Run run,
             long started) {
-        try (RowPipeline pipeline = new RowPipeline(source, writer.schema().getFieldCount(), pontoonColumns, decoder)) {
+        try (RowPipeline pipeline =
+                new RowPipeline(source, decodeThreads(), writer.schema().getFieldCount(), pontoonColumns, decoder)) {
             long lastProgress = System.nanoTime();
             for (RowPipeline.Batch batch; (batch = pipeline.next()) != null; ) {
                 for (int i = 0; i < batch.count(); i++) {
@@ -292,6 +293,24 @@ public final class TransferService {
             }
             throw Failures.withCompletedFiles(t, writer.completed());
         }
+    }
+
+    /**
+     * How many staged objects are decoded at once: {@code s3dest.decode-threads} (system property) or
+     * {@code S3DEST_DECODE_THREADS}, else one fewer than the processors (the encoder has the last one), at least one.
+     * A Lambda function gets about one vCPU per 1,769 MB of memory.
+     */
+    static int decodeThreads() {
+        String configured = System.getProperty("s3dest.decode-threads", System.getenv("S3DEST_DECODE_THREADS"));
+        if (configured != null && !configured.isBlank()) {
+            try {
+                return Math.max(1, Integer.parseInt(configured.trim()));
+            } catch (NumberFormatException e) {
+                LOG.warnf("S3DEST_DECODE_THREADS=%s is not a number; decoding on one thread", configured);
+                return 1;
+            }
+        }
+        return Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
     }
 
     /**

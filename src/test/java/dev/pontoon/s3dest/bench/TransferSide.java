@@ -24,7 +24,11 @@ public final class TransferSide {
         ObjectNode event =
                 Events.transfer(destination, "export", "2025-09-25T13:22:33.123Z", "bench", ExportTable.COLUMNS);
         event.remove("rows");
-        event.putObject("source").put("format", "jsonl").putArray("uris").add(args[1]);
+        // One staged object, or several separated by commas (decoded side by side with s3dest.decode-threads > 1).
+        var uris = event.putObject("source").put("format", "jsonl").putArray("uris");
+        for (String uri : args[1].split(",")) {
+            uris.add(uri);
+        }
 
         // The first run is a cold container's first invocation, the last a warm container's (the same event again:
         // the same keys and bytes).

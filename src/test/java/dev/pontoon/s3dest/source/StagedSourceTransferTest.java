@@ -196,6 +196,56 @@ class StagedSourceTransferTest {
     }
 
     @Test
+    void objectsDecodedSideBySideGiveTheSameBytesAndTheSameFirstError() throws Exception {
+        // Seven objects of different sizes and codecs, one of them empty: decoded one at a time, then three at once.
+        String[] keys = new String[7];
+        for (int o = 0; o < keys.length; o++) {
+            keys[o] = "side/part-" + o + (o % 2 == 0 ? ".jsonl.gz" : ".jsonl");
+            String text = o == 3 ? "" : jsonl(o * 5000, o * 5000 + 1000 + o * 700);
+            byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+            put(keys[o], o % 2 == 0 ? gzip(text) : bytes);
+        }
+        Map<String, String> one = filesAndDigests(withDecodeThreads("1", () -> invoke(event("jsonl", null, keys))));
+        Map<String, String> three = filesAndDigests(withDecodeThreads("3", () -> invoke(event("jsonl", null, keys))));
+        assertThat(one).hasSizeGreaterThan(1);
+        assertThat(three).isEqualTo(one);
+
+        // A bad row in object 4 of 7 is the error, whichever thread decodes it, even when later objects are fine.
+        put("side/part-4.jsonl.gz", gzip("{\"id\": 1}\n{\"id\": \"x\"}\n"));
+        String expected = "s3://" + staging + "/side/part-4.jsonl.gz line 2, column id (bigint): expected an integer";
+        assertThat(withDecodeThreads("1", () -> invokeFailing(event("jsonl", null, keys))))
+                .startsWith(expected);
+        assertThat(withDecodeThreads("3", () -> invokeFailing(event("jsonl", null, keys))))
+                .startsWith(expected);
+        assertThat(s3.listMultipartUploads(r -> r.bucket(bucket)).uploads()).isEmpty();
+    }
+
+    private static <T> T withDecodeThreads(String threads, java.util.function.Supplier<T> call) {
+        System.setProperty("s3dest.decode-threads", threads);
+        try {
+            return call.get();
+        } finally {
+            System.clearProperty("s3dest.decode-threads");
+        }
+    }
+
+    /** Each written file's key and the SHA-256 of its bytes. */
+    private Map<String, String> filesAndDigests(JsonNode result) throws Exception {
+        Map<String, String> digests = new java.util.TreeMap<>();
+        for (JsonNode f : result.get("files")) {
+            byte[] bytes = s3.getObjectAsBytes(
+                            r -> r.bucket(bucket).key(f.get("key").asText()))
+                    .asByteArray();
+            digests.put(
+                    f.get("key").asText(),
+                    java.util.HexFormat.of()
+                            .formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                                    .digest(bytes)));
+        }
+        return digests;
+    }
+
+    @Test
     void aSourceWithItsOwnEndpointIsReadThereNotThroughTheDestinations() throws Exception {
         put("own/part-0.jsonl", jsonl(0, 100).getBytes(StandardCharsets.UTF_8));
         try (FaultProxy destinationPath = new FaultProxy(server.endpoint())) {
