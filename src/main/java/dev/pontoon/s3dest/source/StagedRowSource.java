@@ -37,8 +37,10 @@ public final class StagedRowSource implements RowSource {
     private final SourceSpec spec;
     private final List<ColumnSpec> columns;
     private final ObjectMapper mapper;
-    private int nextUri;
-    private ObjectRows current;
+    /** When read here rather than in {@link #parts()} by a pipeline: the pieces, and the one being read. */
+    private List<RowSource> pieces;
+
+    private int piece;
 
     public StagedRowSource(S3Client s3, SourceSpec spec, List<ColumnSpec> modelColumns, ObjectMapper mapper) {
         this.s3 = s3;
@@ -49,19 +51,16 @@ public final class StagedRowSource implements RowSource {
 
     @Override
     public boolean next(Row row) throws IOException {
-        while (true) {
-            if (current == null) {
-                if (nextUri >= spec.uris().size()) {
-                    return false;
-                }
-                current = open(spec.uris().get(nextUri++));
-            }
-            if (current.next(row)) {
+        if (pieces == null) {
+            pieces = parts();
+        }
+        while (piece < pieces.size()) {
+            if (pieces.get(piece).next(row)) {
                 return true;
             }
-            current.close();
-            current = null;
+            piece++;
         }
+        return false;
     }
 
     /** One piece per staged object, each opened when first read: objects can be decoded side by side. */
@@ -103,10 +102,9 @@ public final class StagedRowSource implements RowSource {
     }
 
     @Override
-    public void close() {
-        if (current != null) {
-            current.abort();
-            current = null;
+    public void close() throws IOException {
+        if (pieces != null && piece < pieces.size()) {
+            pieces.get(piece).close();
         }
     }
 
