@@ -83,6 +83,11 @@ public final class Row {
         binaries[column] = null;
     }
 
+    /** A long-slot column's value (see the class comment for which columns use the slot). */
+    public long longValue(int column) {
+        return longs[column];
+    }
+
     public void setLong(int column, long value) {
         longs[column] = value;
         present[column] = true;
