@@ -229,6 +229,9 @@ final class ColumnarFileWriter {
 
     /** One column of the row group: the current page's values, levels, dictionary and bounds. */
     private abstract static class Chunk {
+        /** How many pages' worth of plain values a dictionary-encoded page may hold before it is closed. */
+        static final long RAW_PAGE_FACTOR = 4;
+
         final ColumnDescriptor descriptor;
         final PrimitiveType type;
         final boolean optional;
@@ -274,9 +277,16 @@ final class ColumnarFileWriter {
 
         abstract void add(Row row, int column);
 
-        /** Called once a row's value (or null) is in: closes the page when it is full. */
+        /**
+         * Called once a row's value (or null) is in: closes the page when it is full. A dictionary page counts 4 bytes
+         * a value, as parquet-java counts it, but this writer also holds the page's values themselves (for its bounds
+         * and a fallback to plain): a page of long repeated values is closed once they reach
+         * {@link #RAW_PAGE_FACTOR} pages' worth, so a column never buffers more than that.
+         */
         final void endValue() {
-            if (rows >= limits.pageRows() || pageSize() >= limits.pageBytes()) {
+            if (rows >= limits.pageRows()
+                    || pageSize() >= limits.pageBytes()
+                    || plainBytes() >= RAW_PAGE_FACTOR * limits.pageBytes()) {
                 finishPage();
             }
         }
