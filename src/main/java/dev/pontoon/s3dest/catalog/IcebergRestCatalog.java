@@ -160,11 +160,7 @@ final class IcebergRestCatalog implements TableCatalog {
                 .withProperty("pontoon.managed_by", "pontoon-s3-destination")
                 .createTransaction();
         // The ids the catalog assigned, not the ones asked for.
-        tx.updateProperties()
-                .set(
-                        TableProperties.DEFAULT_NAME_MAPPING,
-                        NameMappingParser.toJson(MappingUtil.create(tx.table().schema())))
-                .commit();
+        setNameMapping(tx);
         appendFiles(tx, def, batch);
         tx.commitTransaction();
     }
@@ -183,15 +179,19 @@ final class IcebergRestCatalog implements TableCatalog {
                     table.name(), changes.stream().map(Change::toString).collect(Collectors.joining(", ")));
         }
         if (tx.table().properties().get(TableProperties.DEFAULT_NAME_MAPPING) == null) {
-            tx.updateProperties()
-                    .set(
-                            TableProperties.DEFAULT_NAME_MAPPING,
-                            NameMappingParser.toJson(
-                                    MappingUtil.create(tx.table().schema())))
-                    .commit();
+            setNameMapping(tx); // a table created elsewhere; schema updates keep an existing mapping current
         }
         appendFiles(tx, def, batch);
         tx.commitTransaction();
+    }
+
+    /** Maps every column name of the transaction's schema to its id, for files without field ids. */
+    private static void setNameMapping(Transaction tx) {
+        tx.updateProperties()
+                .set(
+                        TableProperties.DEFAULT_NAME_MAPPING,
+                        NameMappingParser.toJson(MappingUtil.create(tx.table().schema())))
+                .commit();
     }
 
     /** One snapshot of the batch's files; a batch without files adds none. */
@@ -290,24 +290,28 @@ final class IcebergRestCatalog implements TableCatalog {
     }
 
     /** One schema change the model asks for. */
-    private record Change(String column, Type.PrimitiveType addOrPromote, boolean add) {
+    private record Change(Kind kind, String column, Type.PrimitiveType type) {
+        enum Kind {
+            ADD,
+            PROMOTE,
+            MAKE_OPTIONAL
+        }
+
         void apply(UpdateSchema update) {
-            if (add) {
-                update.addColumn(column, addOrPromote);
-            } else if (addOrPromote != null) {
-                update.updateColumn(column, addOrPromote);
-            } else {
-                update.makeColumnOptional(column);
+            switch (kind) {
+                case ADD -> update.addColumn(column, type);
+                case PROMOTE -> update.updateColumn(column, type);
+                case MAKE_OPTIONAL -> update.makeColumnOptional(column);
             }
         }
 
         @Override
         public String toString() {
-            return add
-                    ? "column " + column + " added as " + addOrPromote
-                    : addOrPromote != null
-                            ? "column " + column + " promoted to " + addOrPromote
-                            : "column " + column + " made optional";
+            return switch (kind) {
+                case ADD -> "column " + column + " added as " + type;
+                case PROMOTE -> "column " + column + " promoted to " + type;
+                case MAKE_OPTIONAL -> "column " + column + " made optional";
+            };
         }
     }
 
@@ -330,7 +334,7 @@ final class IcebergRestCatalog implements TableCatalog {
             Types.NestedField f = current.findField(c.name());
             Type.PrimitiveType wanted = IcebergTypes.of(c.type());
             if (f == null) {
-                changes.add(new Change(c.name(), wanted, true));
+                changes.add(new Change(Change.Kind.ADD, c.name(), wanted));
                 continue;
             }
             if (!f.type().equals(wanted)) {
@@ -339,10 +343,10 @@ final class IcebergRestCatalog implements TableCatalog {
                             + " in the table but " + wanted + " in the model (" + c.type()
                             + "); Iceberg cannot promote it, nothing was committed");
                 }
-                changes.add(new Change(c.name(), wanted, false));
+                changes.add(new Change(Change.Kind.PROMOTE, c.name(), wanted));
             }
             if (f.isRequired() && c.nullable()) {
-                changes.add(new Change(c.name(), null, false));
+                changes.add(new Change(Change.Kind.MAKE_OPTIONAL, c.name(), null));
             }
         }
         return changes;

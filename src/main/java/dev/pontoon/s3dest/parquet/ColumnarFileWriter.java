@@ -193,8 +193,9 @@ final class ColumnarFileWriter {
                         new DictionaryPage(compressed, uncompressed, c.dictionarySize(), Encoding.PLAIN_DICTIONARY));
             }
             for (Page p : c.pages) {
+                // v1 data pages of flat columns: one value (or null) a row
                 file.writeDataPage(
-                        p.values,
+                        p.rows,
                         p.uncompressedSize,
                         p.bytes,
                         p.statistics,
@@ -220,12 +221,7 @@ final class ColumnarFileWriter {
 
     /** An encoded, compressed data page waiting for its row group to be written. */
     private record Page(
-            int values,
-            int rows,
-            int uncompressedSize,
-            BytesInput bytes,
-            Statistics<?> statistics,
-            Encoding encoding) {}
+            int rows, int uncompressedSize, BytesInput bytes, Statistics<?> statistics, Encoding encoding) {}
 
     /** One column of the row group: the current page's values, levels, dictionary and bounds. */
     private abstract static class Chunk {
@@ -380,7 +376,7 @@ final class ColumnarFileWriter {
             Statistics<?> statistics = pageStatistics(nulls);
             BytesInput raw = BytesInput.from(encoded.array(), 0, encoded.size());
             BytesInput compressed = BytesInput.copy(limits.compressor().compress(raw));
-            pages.add(new Page(rows, rows, encoded.size(), compressed, statistics, encoding));
+            pages.add(new Page(rows, encoded.size(), compressed, statistics, encoding));
             pagesBytes += compressed.size();
             rows = 0;
             values = 0;
@@ -681,8 +677,9 @@ final class ColumnarFileWriter {
      * column's own comparator (unsigned bytes for strings and binary, signed for fixed-width decimals).
      */
     private static final class BinaryChunk extends Chunk {
+        /** A fixed-width decimal: parquet-java compares it as a two's complement number, not as unsigned bytes. */
         private final boolean fixed;
-        private final boolean signed;
+
         private byte[] arena = new byte[1 << 16];
         private int arenaUsed;
         private int[] starts = new int[1024];
@@ -702,8 +699,6 @@ final class ColumnarFileWriter {
         BinaryChunk(ColumnDescriptor d, Limits limits) {
             super(d, limits, true);
             this.fixed = d.getPrimitiveType().getPrimitiveTypeName() == PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY;
-            // parquet-java's comparator for a fixed-width decimal compares two's complement numbers
-            this.signed = fixed;
         }
 
         @Override
@@ -758,7 +753,7 @@ final class ColumnarFileWriter {
 
         /** Moves the page's bounds to value {@code v} if it lies outside them. */
         private void bound(int v, long prefix) {
-            if (signed) {
+            if (fixed) {
                 if (compare(v, minIndex) < 0) {
                     minIndex = v;
                 } else if (compare(v, maxIndex) > 0) {
@@ -795,7 +790,7 @@ final class ColumnarFileWriter {
         private int compare(int a, int b) {
             int aFrom = starts[a];
             int bFrom = starts[b];
-            if (signed && lengths[a] > 0 && lengths[b] > 0 && arena[aFrom] != arena[bFrom]) {
+            if (fixed && lengths[a] > 0 && lengths[b] > 0 && arena[aFrom] != arena[bFrom]) {
                 return Byte.compare(arena[aFrom], arena[bFrom]);
             }
             return Arrays.compareUnsigned(arena, aFrom, aFrom + lengths[a], arena, bFrom, bFrom + lengths[b]);
