@@ -23,7 +23,7 @@ final class LineReader {
 
     private final InputStream in;
     private final int maxLine;
-    private byte[] buf = new byte[256 * 1024];
+    private byte[] buf;
     private int limit;
     private int next;
     private int scanned;
@@ -35,6 +35,16 @@ final class LineReader {
     LineReader(InputStream in, int maxLine) {
         this.in = in;
         this.maxLine = maxLine;
+        this.buf = new byte[256 * 1024];
+    }
+
+    /** The lines of {@code bytes[0, length)}, read in place. */
+    LineReader(byte[] bytes, int length, int maxLine) {
+        this.in = InputStream.nullInputStream();
+        this.maxLine = maxLine;
+        this.buf = bytes;
+        this.limit = length;
+        this.eof = true;
     }
 
     /** Moves to the next line; false at the end of the stream. A last line without a newline is still a line. */

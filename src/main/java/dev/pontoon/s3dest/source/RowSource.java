@@ -10,11 +10,35 @@ public interface RowSource extends Closeable {
     boolean next(Row row) throws IOException;
 
     /**
-     * The independent pieces this source can be decoded in, in order: their rows, one piece after the other, are
-     * this source's rows. A piece is read by one thread and closed when read. One piece (this source) by default.
+     * The pieces this source can be decoded in, handed out in order: their rows, one piece after the other, are this
+     * source's rows. A piece is read whole by one thread and closed when read; different pieces may be read at once.
      */
-    default java.util.List<RowSource> parts() {
-        return java.util.List.of(this);
+    interface Parts extends Closeable {
+        /**
+         * The next piece, or null when there is none. Calls come one at a time (the caller serializes them), and a
+         * failure here is the failure of the piece that would have come next.
+         */
+        RowSource next() throws IOException;
+
+        /** Releases what handing out holds (an object being read), after the last call to {@link #next}. */
+        @Override
+        default void close() {}
+    }
+
+    /** This source's pieces; by default one, the source itself. */
+    default Parts parts() {
+        return new Parts() {
+            private boolean taken;
+
+            @Override
+            public RowSource next() {
+                if (taken) {
+                    return null;
+                }
+                taken = true;
+                return RowSource.this;
+            }
+        };
     }
 
     @Override

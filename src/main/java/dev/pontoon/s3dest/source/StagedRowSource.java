@@ -20,95 +20,123 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 
 /**
  * Rows of staged files in S3, read in the order of {@code source.uris}: GetObject → decompress → decode, one object
- * at a time, through fixed buffers. No object is ever held whole in memory or written to disk.
+ * after another, through fixed buffers. No object is ever held whole in memory or written to disk.
+ *
+ * <p>A JSONL object is handed out in blocks of whole lines ({@link LineBlocks}), so that several threads can decode
+ * one object: reading and decompressing stay in order on the thread that asks for the next block, and decoding,
+ * the costly part, runs wherever the block goes. A line number is counted within its block and becomes the
+ * object's line number by adding the lines of the blocks before it, known once they are decoded; only an error
+ * message needs it, and by the time an error is reported every block before it has been read. A CSV object is one
+ * piece (a quoted field may hold a newline, so lines are no safe place to cut it).
  */
 public final class StagedRowSource implements RowSource {
     private static final int BUFFER = 256 * 1024;
+    /** Bytes of an object's first JSONL block, whose lines size the later blocks. */
+    static final int FIRST_BLOCK = 512 * 1024;
+    /**
+     * Lines per JSONL block after the first: two of the pipeline's batches of 1,024 rows, so a block's rows fit the
+     * three batches its lane may hold and the thread decoding it never waits for the encoder to reach it.
+     */
+    static final int LINES_PER_BLOCK = 2048;
 
     private final S3Client s3;
     private final SourceSpec spec;
     private final List<ColumnSpec> columns;
     private final ObjectMapper mapper;
-    /** When read here rather than in {@link #parts()} by a pipeline: the pieces, and the one being read. */
-    private List<RowSource> pieces;
+    /** The longest JSONL line: one string at the mapper's limit twice over (room for multi-byte text). */
+    private final int maxLine;
+    /** Decoders not in use: a block takes one while it is decoded (decoders hold state, blocks are many). */
+    private final java.util.concurrent.ConcurrentLinkedQueue<JsonDecoders> idle =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** When read here rather than by a pipeline: the pieces, and the one being read. */
+    private Parts reading;
 
-    private int piece;
+    private RowSource piece;
 
     public StagedRowSource(S3Client s3, SourceSpec spec, List<ColumnSpec> modelColumns, ObjectMapper mapper) {
         this.s3 = s3;
         this.spec = spec;
         this.columns = List.copyOf(modelColumns);
         this.mapper = mapper;
+        this.maxLine = 2 * mapper.getFactory().streamReadConstraints().getMaxStringLength();
     }
 
     @Override
     public boolean next(Row row) throws IOException {
-        if (pieces == null) {
-            pieces = parts();
+        if (reading == null) {
+            reading = parts();
         }
-        while (piece < pieces.size()) {
-            if (pieces.get(piece).next(row)) {
-                return true;
-            }
-            piece++;
-        }
-        return false;
-    }
-
-    /** One piece per staged object, each opened when first read: objects can be decoded side by side. */
-    @Override
-    public List<RowSource> parts() {
-        List<RowSource> parts = new java.util.ArrayList<>();
-        for (String uri : spec.uris()) {
-            parts.add(new RowSource() {
-                private ObjectRows rows;
-                private boolean done;
-
-                @Override
-                public boolean next(Row row) throws IOException {
-                    if (done) {
-                        return false;
-                    }
-                    if (rows == null) {
-                        rows = open(uri);
-                    }
-                    if (rows.next(row)) {
-                        return true;
-                    }
-                    rows.close();
-                    rows = null;
-                    done = true;
+        while (true) {
+            if (piece == null) {
+                piece = reading.next();
+                if (piece == null) {
                     return false;
                 }
-
-                @Override
-                public void close() {
-                    if (rows != null) {
-                        rows.abort();
-                        rows = null;
-                    }
-                }
-            });
+            }
+            if (piece.next(row)) {
+                return true;
+            }
+            piece.close();
+            piece = null;
         }
-        return parts;
     }
 
     @Override
     public void close() throws IOException {
-        if (pieces != null && piece < pieces.size()) {
-            pieces.get(piece).close();
+        if (piece != null) {
+            piece.close();
+        }
+        if (reading != null) {
+            reading.close();
         }
     }
 
-    private ObjectRows open(String uri) throws IOException {
+    /** The objects in order, each opened when the piece before it is handed out and the next one is asked for. */
+    @Override
+    public Parts parts() {
+        return new Parts() {
+            private int object;
+            private Parts current;
+
+            @Override
+            public RowSource next() throws IOException {
+                while (true) {
+                    if (current == null) {
+                        if (object == spec.uris().size()) {
+                            return null;
+                        }
+                        current = open(spec.uris().get(object++));
+                    }
+                    RowSource part = current.next();
+                    if (part != null) {
+                        return part;
+                    }
+                    current.close();
+                    current = null;
+                }
+            }
+
+            @Override
+            public void close() {
+                if (current != null) {
+                    current.close();
+                    current = null;
+                }
+            }
+        };
+    }
+
+    private Parts open(String uri) throws IOException {
         String rest = uri.substring("s3://".length());
         String bucket = rest.substring(0, rest.indexOf('/'));
         String key = rest.substring(rest.indexOf('/') + 1);
@@ -118,10 +146,37 @@ public final class StagedRowSource implements RowSource {
         } catch (RuntimeException e) {
             throw S3Errors.map(e, "GetObject (source " + uri + ")", bucket, key);
         }
-        InputStream in = decompress(new BufferedInputStream(object, BUFFER), key, uri);
-        return spec.format() == SourceSpec.Format.JSONL
-                ? new JsonlRows(object, in, uri, bucket, key)
-                : new CsvRows(object, in, uri, bucket, key);
+        Where where = new Where(uri, bucket, key);
+        InputStream in;
+        try {
+            in = decompress(new BufferedInputStream(object, BUFFER), key, uri);
+        } catch (IOException | RuntimeException e) {
+            object.abort();
+            throw e instanceof InvalidEventException invalid ? invalid : where.readFailure(e, 1);
+        }
+        if (spec.format() == SourceSpec.Format.JSONL) {
+            return new JsonlBlocks(object, in, where);
+        }
+        CsvRows csv = new CsvRows(object, in, where);
+        return new Parts() {
+            private boolean taken;
+
+            @Override
+            public RowSource next() {
+                if (taken) {
+                    return null;
+                }
+                taken = true;
+                return csv;
+            }
+
+            @Override
+            public void close() {
+                if (!taken) {
+                    csv.close();
+                }
+            }
+        };
     }
 
     private InputStream decompress(BufferedInputStream in, String key, String uri) throws IOException {
@@ -165,98 +220,190 @@ public final class StagedRowSource implements RowSource {
         return SourceCompression.NONE;
     }
 
-    /** The rows of one object. */
-    private abstract static class ObjectRows {
-        private final ResponseInputStream<GetObjectResponse> object;
-        final String uri;
-        final String bucket;
-        final String key;
-
-        ObjectRows(ResponseInputStream<GetObjectResponse> object, String uri, String bucket, String key) {
-            this.object = object;
-            this.uri = uri;
-            this.bucket = bucket;
-            this.key = key;
-        }
-
-        abstract boolean next(Row row) throws IOException;
-
-        /** The line a read failure is reported at. */
-        abstract int line();
-
-        final RuntimeException readFailure(Exception e) {
+    /** Which object a failure is about. */
+    private record Where(String uri, String bucket, String key) {
+        RuntimeException readFailure(Exception e, long line) {
             if (e instanceof CharacterCodingException) {
-                return new InvalidEventException(uri + " line " + line() + ": not valid UTF-8");
+                return new InvalidEventException(uri + " line " + line + ": not valid UTF-8");
             }
             if (e instanceof ZipException
                     || e instanceof java.io.EOFException
                             && e.getMessage() != null
                             && e.getMessage().contains("ZLIB")) {
                 return new InvalidEventException(
-                        uri + ": corrupt gzip data near line " + line() + " (" + e.getMessage() + ")");
+                        uri + ": corrupt gzip data near line " + line + " (" + e.getMessage() + ")");
             }
             if (e instanceof MalformedInputException) {
                 return new InvalidEventException(
-                        uri + ": corrupt zstd data near line " + line() + " (" + e.getMessage() + ")");
+                        uri + ": corrupt zstd data near line " + line + " (" + e.getMessage() + ")");
             }
-            return S3Errors.map(e, "GetObject (reading source " + uri + " at line " + line() + ")", bucket, key);
+            return S3Errors.map(e, "GetObject (reading source " + uri + " at line " + line + ")", bucket, key);
         }
 
-        void close() {
+        InvalidEventException lineTooLong(long line, LineReader.LineTooLongException e) {
+            return new InvalidEventException(uri + " line " + line + ": " + e.getMessage()
+                    + "; JSONL has one object per line, and a row may take at most that");
+        }
+    }
+
+    /** The two decoders of a JSONL line, used by one block at a time. */
+    private final class JsonDecoders {
+        final JsonLineDecoder fast = new JsonLineDecoder(columns, mapper);
+        final JsonRowDecoder general = new JsonRowDecoder(columns, mapper);
+    }
+
+    /**
+     * One JSONL object, handed out block by block. Each block gets the future count of the object's lines before
+     * it, and completes the next block's count once it is decoded.
+     */
+    private final class JsonlBlocks implements Parts {
+        private final ResponseInputStream<GetObjectResponse> object;
+        private final LineBlocks blocks;
+        private final Where where;
+        private CompletableFuture<Long> linesBefore = CompletableFuture.completedFuture(0L);
+        private boolean finished;
+
+        JsonlBlocks(ResponseInputStream<GetObjectResponse> object, InputStream in, Where where) {
+            this.object = object;
+            this.blocks = new LineBlocks(in, FIRST_BLOCK, LINES_PER_BLOCK, maxLine);
+            this.where = where;
+        }
+
+        @Override
+        public RowSource next() {
+            if (finished) {
+                return null;
+            }
+            LineBlocks.Block block;
             try {
-                object.close();
-            } catch (IOException ignored) {
-                // fully read; nothing left to release
+                block = blocks.next();
+            } catch (LineReader.LineTooLongException e) {
+                // the cutter found no newline at all: the long line is the first after the blocks handed out
+                return failed(where.lineTooLong(firstLineOf(linesBefore), e));
+            } catch (IOException | MalformedInputException | SdkException e) {
+                return failed(where.readFailure(e, firstLineOf(linesBefore)));
             }
+            if (block == null) {
+                finished = true;
+                try {
+                    object.close();
+                } catch (IOException ignored) {
+                    // fully read; nothing left to release
+                }
+                return null;
+            }
+            CompletableFuture<Long> after = new CompletableFuture<>();
+            RowSource part = new BlockRows(block, linesBefore, after, where, blocks);
+            linesBefore = after;
+            return part;
         }
 
-        /** Stops the download without reading the rest of the object. */
-        void abort() {
-            object.abort();
+        /**
+         * The piece that fails with {@code failure}, the last of this object. The failure is made when the count
+         * of lines before it is known, which it names.
+         */
+        private RowSource failed(RuntimeException failure) {
+            close();
+            return row -> {
+                throw failure;
+            };
+        }
+
+        /** The line after the blocks handed out: waits until they are decoded. */
+        private long firstLineOf(CompletableFuture<Long> before) {
+            return linesKnown(before) + 1;
+        }
+
+        @Override
+        public void close() {
+            if (!finished) {
+                finished = true;
+                object.abort();
+            }
+        }
+    }
+
+    /** Lines of an object before a block, once the blocks before it are decoded (blocks until then). */
+    private static long linesKnown(CompletableFuture<Long> before) {
+        try {
+            return before.get();
+        } catch (InterruptedException e) {
+            // the pipeline is closing; this failure is not the one reported
+            Thread.currentThread().interrupt();
+            return 0;
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.CancellationException e) {
+            return 0; // a block before this one failed, and its failure is the one reported
         }
     }
 
     /**
-     * One JSON object per line. Each line goes through {@link JsonLineDecoder}'s byte-level fast path first; a line
-     * it declines is parsed again by Jackson and {@link JsonRowDecoder}, which accept it or name the error.
+     * The lines of one JSONL block. Each line goes through {@link JsonLineDecoder}'s byte-level fast path first; a
+     * line it declines is parsed again by Jackson and {@link JsonRowDecoder}, which accept it or name the error.
      */
-    private final class JsonlRows extends ObjectRows {
-        private final LineReader lines;
-        private final JsonLineDecoder fast;
-        private final JsonRowDecoder decoder = new JsonRowDecoder(columns, mapper);
-        private int line;
-        private final java.util.function.Supplier<String> position = () -> uri + " line " + line;
+    private final class BlockRows implements RowSource {
+        private final LineBlocks.Block block;
+        private final CompletableFuture<Long> before;
+        private final CompletableFuture<Long> after;
+        private final Where where;
+        private final LineBlocks owner;
+        private final java.util.function.Supplier<String> position = () -> where().uri() + " line " + line();
+        private LineReader lines;
+        private JsonDecoders decoders;
+        private boolean done;
 
-        JsonlRows(
-                ResponseInputStream<GetObjectResponse> object, InputStream in, String uri, String bucket, String key) {
-            super(object, uri, bucket, key);
-            // A line may hold one string at the mapper's limit twice over (room for multi-byte text); a longer
-            // string fails with Jackson's message.
-            this.fast = new JsonLineDecoder(columns, mapper);
-            this.lines = new LineReader(
-                    in, 2 * mapper.getFactory().streamReadConstraints().getMaxStringLength());
+        BlockRows(
+                LineBlocks.Block block,
+                CompletableFuture<Long> before,
+                CompletableFuture<Long> after,
+                Where where,
+                LineBlocks owner) {
+            this.block = block;
+            this.before = before;
+            this.after = after;
+            this.where = where;
+            this.owner = owner;
+        }
+
+        private Where where() {
+            return where;
         }
 
         @Override
-        boolean next(Row row) throws IOException {
+        public boolean next(Row row) throws IOException {
+            if (done) {
+                return false;
+            }
+            if (lines == null) {
+                lines = new LineReader(block.bytes(), block.length(), maxLine);
+                decoders = idle.poll();
+                if (decoders == null) {
+                    decoders = new JsonDecoders();
+                }
+            }
             try {
                 while (lines.next()) {
-                    line = lines.number();
                     byte[] b = lines.buffer();
-                    if (fast.decode(b, lines.start(), lines.end(), row)
+                    if (decoders.fast.decode(b, lines.start(), lines.end(), row)
                             || general(b, lines.start(), lines.end(), row)) {
                         return true;
                     }
                 }
-                return false;
             } catch (LineReader.LineTooLongException e) {
-                throw new InvalidEventException(uri + " line " + lines.number() + ": " + e.getMessage()
-                        + "; JSONL has one object per line, and a row may take at most that");
+                throw where.lineTooLong(line(), e);
             } catch (JsonProcessingException e) {
-                throw new InvalidEventException(uri + " line " + line + ": not valid JSON: " + e.getOriginalMessage());
-            } catch (IOException | MalformedInputException e) {
-                throw readFailure(e);
+                throw new InvalidEventException(
+                        where.uri() + " line " + line() + ": not valid JSON: " + e.getOriginalMessage());
             }
+            long count = lines.number();
+            before.thenAccept(b -> after.complete(b + count));
+            done = true;
+            release();
+            return false;
+        }
+
+        /** The object's line number of the current line. */
+        private long line() {
+            return linesKnown(before) + lines.number();
         }
 
         /** Jackson's reading of one line: false for a blank line, else the row or the error. */
@@ -267,7 +414,7 @@ public final class StagedRowSource implements RowSource {
                     return false;
                 }
                 if (token != JsonToken.START_OBJECT) {
-                    throw new InvalidEventException(uri + " line " + line + ": expected a JSON object, got "
+                    throw new InvalidEventException(where.uri() + " line " + line() + ": expected a JSON object, got "
                             + switch (token) {
                                 case START_ARRAY -> "an array";
                                 case VALUE_STRING -> "a string";
@@ -276,22 +423,38 @@ public final class StagedRowSource implements RowSource {
                                 default -> String.valueOf(token.asString());
                             });
                 }
-                decoder.decode(parser, row, position);
+                decoders.general.decode(parser, row, position);
                 if (parser.nextToken() != null) {
-                    throw new InvalidEventException(uri + " line " + line
+                    throw new InvalidEventException(where.uri() + " line " + line()
                             + ": more than one JSON value on the line (JSONL has one object per line)");
                 }
                 return true;
             }
         }
 
+        /** Closed before its end (a failure, or the transfer stopping): blocks after it learn no line count. */
         @Override
-        int line() {
-            return line;
+        public void close() {
+            if (!done) {
+                done = true;
+                after.cancel(false);
+                release();
+            }
+        }
+
+        private void release() {
+            if (decoders != null) {
+                idle.add(decoders);
+                decoders = null;
+            }
+            owner.release(block.bytes());
         }
     }
 
-    private final class CsvRows extends ObjectRows {
+    /** One CSV object, read whole by one thread. */
+    private final class CsvRows implements RowSource {
+        private final ResponseInputStream<GetObjectResponse> object;
+        private final Where where;
         private final CsvRecordReader reader;
         private final TextRowDecoder decoder = new TextRowDecoder(columns, mapper);
         private final List<String> record = new java.util.ArrayList<>();
@@ -299,24 +462,32 @@ public final class StagedRowSource implements RowSource {
         private int headerSize;
         private final String[] values = new String[columns.size()];
         private final java.util.function.Supplier<String> position = this::position;
+        private boolean done;
 
-        CsvRows(ResponseInputStream<GetObjectResponse> object, InputStream in, String uri, String bucket, String key) {
-            super(object, uri, bucket, key);
-            this.reader = new CsvRecordReader(in, uri);
+        CsvRows(ResponseInputStream<GetObjectResponse> object, InputStream in, Where where) {
+            this.object = object;
+            this.where = where;
+            this.reader = new CsvRecordReader(in, where.uri());
         }
 
         @Override
-        boolean next(Row row) throws IOException {
+        public boolean next(Row row) throws IOException {
+            if (done) {
+                return false;
+            }
             try {
-                if (modelIndexOfField == null && !readHeader()) {
-                    return false;
-                }
-                if (!reader.next(record)) {
+                if ((modelIndexOfField == null && !readHeader()) || !reader.next(record)) {
+                    done = true;
+                    try {
+                        object.close();
+                    } catch (IOException ignored) {
+                        // fully read; nothing left to release
+                    }
                     return false;
                 }
                 if (record.size() != headerSize) {
-                    throw new InvalidEventException(uri + " line " + reader.recordLine() + ": has " + record.size()
-                            + " fields, the header has " + headerSize);
+                    throw new InvalidEventException(where.uri() + " line " + reader.recordLine() + ": has "
+                            + record.size() + " fields, the header has " + headerSize);
                 }
                 Arrays.fill(values, null);
                 for (int f = 0; f < headerSize; f++) {
@@ -327,13 +498,13 @@ public final class StagedRowSource implements RowSource {
                 }
                 decoder.decode(values, row, position);
                 return true;
-            } catch (IOException | MalformedInputException e) {
-                throw readFailure(e);
+            } catch (IOException | MalformedInputException | SdkException e) {
+                throw where.readFailure(e, reader.currentLine());
             }
         }
 
         private String position() {
-            return uri + " line " + reader.recordLine();
+            return where.uri() + " line " + reader.recordLine();
         }
 
         /** Maps header names to model columns; header fields the model does not name are skipped. */
@@ -354,16 +525,21 @@ public final class StagedRowSource implements RowSource {
             for (int f = 0; f < headerSize; f++) {
                 String name = record.get(f);
                 if (name != null && !seen.add(name)) {
-                    throw new InvalidEventException(uri + " line 1: the header names column '" + name + "' twice");
+                    throw new InvalidEventException(
+                            where.uri() + " line 1: the header names column '" + name + "' twice");
                 }
                 modelIndexOfField[f] = name == null ? -1 : modelIndex.getOrDefault(name, -1);
             }
             return true;
         }
 
+        /** Stops the download if the object was not read to its end. */
         @Override
-        int line() {
-            return reader.currentLine();
+        public void close() {
+            if (!done) {
+                done = true;
+                object.abort();
+            }
         }
     }
 }

@@ -9,17 +9,18 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
- * Decodes rows on other threads while the caller encodes them. A source is decoded in its parts (a staged source's
- * objects), each part a lane: up to {@code threads} lanes are decoded at once, and the caller takes their batches
- * lane by lane, so the rows arrive in exactly the source's order whatever the number of threads. Rows travel in
- * batches of {@link #BATCH} from a fixed pool (three a lane), so memory stays constant and no row object is
- * allocated per row. A decoding failure reaches the caller as the same exception, when the caller reaches its lane.
+ * Decodes rows on other threads while the caller encodes them. A source is decoded in its parts (a staged JSONL
+ * object's blocks of lines, a CSV object), each part a lane: up to {@code threads} lanes are decoded at once, and
+ * the caller takes their batches lane by lane, so the rows arrive in exactly the source's order whatever the number
+ * of threads. Rows travel in batches of {@link #BATCH} from a fixed pool (three a lane), so memory stays constant
+ * and no row object is allocated per row. A failure, while decoding a part or while handing it out, reaches the
+ * caller as the same exception when the caller reaches its lane.
  */
 final class RowPipeline implements AutoCloseable {
     static final int BATCH = 1024;
@@ -27,12 +28,14 @@ final class RowPipeline implements AutoCloseable {
     private static final int PER_LANE = 3;
 
     private static final Object END = new Object();
+    /** After the last lane in {@link #started}. */
+    private static final Lane NO_MORE = new Lane(null);
 
-    /** A batch of decoded rows: {@code rows[0, count)} of lane {@code lane}. */
-    record Batch(Row[] rows, int count, int lane) {}
+    /** A batch of decoded rows: {@code rows[0, count)} of {@code lane}. */
+    record Batch(Row[] rows, int count, Lane lane) {}
 
     /** One part of the source: its queue of decoded batches and how many more it may take from the pool. */
-    private static final class Lane {
+    static final class Lane {
         final RowSource part;
         final BlockingQueue<Object> full = new ArrayBlockingQueue<>(PER_LANE + 1);
         final Semaphore room = new Semaphore(PER_LANE);
@@ -42,28 +45,34 @@ final class RowPipeline implements AutoCloseable {
         }
     }
 
-    private final List<Lane> lanes = new ArrayList<>();
+    private final RowSource.Parts parts;
+    /** Lanes in the source's order as they are started, then {@link #NO_MORE}. */
+    private final BlockingQueue<Lane> started = new LinkedBlockingQueue<>();
+
     private final BlockingQueue<Row[]> pool;
-    /** Lanes started but not yet consumed: at most the number of decoding threads. */
+    /**
+     * Lanes started but not yet consumed. One more than the threads, so a thread that finished its lane starts the
+     * next while the caller still takes the last batches of the one before.
+     */
     private final Semaphore window;
 
-    private final AtomicInteger nextLane = new AtomicInteger();
     private final List<Future<?>> workers = new ArrayList<>();
+    /** Guards {@link #parts} and the order of {@link #started}; true once the last part was handed out. */
+    private boolean handedOut;
+
     private volatile boolean stopped;
-    private int current;
+    private Lane current;
 
     /**
      * @param threads how many parts are decoded at once (at least 1)
      * @param prepare called once on each pooled row (sets the columns that are the same in every row)
      */
     RowPipeline(RowSource source, int threads, int columns, Consumer<Row> prepare, ExecutorService executor) {
-        for (RowSource part : source.parts()) {
-            lanes.add(new Lane(part));
-        }
-        int workersCount = Math.max(1, Math.min(threads, lanes.size()));
-        this.window = new Semaphore(workersCount);
-        this.pool = new ArrayBlockingQueue<>(PER_LANE * workersCount);
-        for (int b = 0; b < PER_LANE * workersCount; b++) {
+        this.parts = source.parts();
+        int workersCount = Math.max(1, threads);
+        this.window = new Semaphore(workersCount + 1);
+        this.pool = new ArrayBlockingQueue<>(PER_LANE * (workersCount + 1));
+        for (int b = 0; b < PER_LANE * (workersCount + 1); b++) {
             Row[] rows = new Row[BATCH];
             for (int i = 0; i < BATCH; i++) {
                 rows[i] = new Row(columns);
@@ -76,26 +85,44 @@ final class RowPipeline implements AutoCloseable {
         }
     }
 
-    /** A decoding thread: takes the next lane once the window has room for it, and decodes it whole. */
+    /** A decoding thread: takes the next part once the window has room for it, and decodes it whole. */
     private void work() {
         try {
             while (!stopped) {
-                // The permit first, then the lane: every started lane holds a permit, so the lane the caller
+                // The permit first, then the part: every started lane holds a permit, so the lane the caller
                 // waits for is always started by someone.
                 window.acquire();
-                int index = nextLane.getAndIncrement();
-                if (index >= lanes.size()) {
+                Lane lane;
+                synchronized (parts) {
+                    if (handedOut) {
+                        window.release();
+                        return;
+                    }
+                    try {
+                        RowSource part = parts.next();
+                        lane = part == null ? NO_MORE : new Lane(part);
+                    } catch (Throwable t) {
+                        // handing out failed: a lane that is this failure, and no lane after it
+                        lane = new Lane(null);
+                        lane.full.add(t);
+                        started.add(lane);
+                        lane = NO_MORE;
+                    }
+                    started.add(lane);
+                    handedOut = lane == NO_MORE;
+                }
+                if (lane == NO_MORE) {
                     window.release();
                     return;
                 }
-                decode(lanes.get(index), index);
+                decode(lane);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
 
-    private void decode(Lane lane, int index) throws InterruptedException {
+    private void decode(Lane lane) throws InterruptedException {
         try (RowSource part = lane.part) {
             while (!stopped) {
                 lane.room.acquire();
@@ -104,7 +131,7 @@ final class RowPipeline implements AutoCloseable {
                 while (n < rows.length && part.next(rows[n])) {
                     n++;
                 }
-                lane.full.put(new Batch(rows, n, index));
+                lane.full.put(new Batch(rows, n, lane));
                 if (n < rows.length) {
                     lane.full.put(END);
                     return;
@@ -119,10 +146,16 @@ final class RowPipeline implements AutoCloseable {
 
     /** The next batch, or null at the end; rethrows what decoding threw. */
     Batch next() throws IOException, InterruptedException {
-        while (current < lanes.size()) {
-            Object o = lanes.get(current).full.take();
+        while (true) {
+            if (current == null) {
+                current = started.take();
+            }
+            if (current == NO_MORE) {
+                return null;
+            }
+            Object o = current.full.take();
             if (o == END) {
-                current++;
+                current = null;
                 window.release();
                 continue;
             }
@@ -140,16 +173,18 @@ final class RowPipeline implements AutoCloseable {
             }
             return (Batch) o;
         }
-        return null;
     }
 
     /** Hands a written batch back to the decoders. */
     void release(Batch batch) throws InterruptedException {
         pool.put(batch.rows());
-        lanes.get(batch.lane()).room.release();
+        batch.lane().room.release();
     }
 
-    /** Stops the decoders and waits for them, so no source is read after it is closed. */
+    /**
+     * Stops the decoders and waits for them, so no source is read after it is closed; then closes what handing out
+     * holds.
+     */
     @Override
     public void close() {
         stopped = true;
@@ -161,6 +196,20 @@ final class RowPipeline implements AutoCloseable {
                 w.get(10, TimeUnit.SECONDS);
             } catch (Exception ignored) {
                 // cancelled, finished or failed: in every case it no longer reads
+            }
+        }
+        synchronized (parts) {
+            handedOut = true;
+            parts.close();
+        }
+        // lanes started but never decoded (a thread stopped between handing out and decoding)
+        for (Lane lane : started) {
+            if (lane.part != null) {
+                try {
+                    lane.part.close();
+                } catch (IOException | RuntimeException ignored) {
+                    // closing only releases; the transfer's outcome is decided elsewhere
+                }
             }
         }
     }

@@ -71,8 +71,9 @@ class RowPipelineTest {
             }
 
             @Override
-            public List<RowSource> parts() {
-                return parts;
+            public Parts parts() {
+                java.util.Iterator<RowSource> each = parts.iterator();
+                return () -> each.hasNext() ? each.next() : null;
             }
         };
     }

@@ -1,0 +1,159 @@
+package dev.pontoon.s3dest.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.pontoon.s3dest.event.ColumnSpec;
+import dev.pontoon.s3dest.event.ColumnType;
+import dev.pontoon.s3dest.event.Json;
+import dev.pontoon.s3dest.event.SourceSpec;
+import dev.pontoon.s3dest.parquet.Row;
+import dev.pontoon.s3dest.testing.S3TestServer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * A staged JSONL object handed out in blocks (against s3proxy): the blocks decode independently, in any order and on
+ * any thread, and a failure in a late block names the object's own line number.
+ */
+class StagedRowSourceTest {
+    private static final List<ColumnSpec> COLUMNS = List.of(
+            new ColumnSpec("id", ColumnType.of(ColumnType.Kind.BIGINT), false),
+            new ColumnSpec("note", ColumnType.of(ColumnType.Kind.STRING), true));
+    private final S3TestServer server = S3TestServer.shared();
+    private final ExecutorService threads = Executors.newFixedThreadPool(3);
+    private S3Client s3;
+    private String bucket;
+
+    @BeforeEach
+    void setUp() {
+        bucket = "blocks-" + UUID.randomUUID().toString().substring(0, 8);
+        server.createBucket(bucket);
+        s3 = server.client();
+    }
+
+    @AfterEach
+    void tearDown() {
+        threads.shutdownNow();
+        s3.close();
+    }
+
+    @Test
+    void oneObjectIsManyBlocksThatDecodeInAnyOrderIntoTheObjectsRows() throws Exception {
+        put("big.jsonl", lines(0, 60_000, -1, 0));
+        try (StagedRowSource source = source(Json.MAPPER, "big.jsonl")) {
+            List<RowSource> blocks = new ArrayList<>();
+            try (RowSource.Parts parts = source.parts()) {
+                for (RowSource p; (p = parts.next()) != null; ) {
+                    blocks.add(p);
+                }
+            }
+            assertThat(blocks).hasSizeGreaterThan(10);
+            // The last block first, on one thread: no block needs another to decode its rows.
+            List<List<Long>> ids = new ArrayList<>();
+            for (int b = blocks.size() - 1; b >= 0; b--) {
+                ids.add(0, ids(blocks.get(b)));
+            }
+            List<Long> all = ids.stream().flatMap(List::stream).toList();
+            assertThat(all).hasSize(60_000);
+            for (int i = 0; i < all.size(); i++) {
+                assertThat(all.get(i)).isEqualTo(i);
+            }
+            // After the first block, each holds the rows of about two batches.
+            assertThat(ids.subList(1, ids.size() - 1))
+                    .allSatisfy(rows -> assertThat(rows.size()).isBetween(1800, 2300));
+        }
+    }
+
+    @Test
+    void aBadRowInALateBlockNamesTheObjectsLineWhileBlocksDecodeAtOnce() throws Exception {
+        put("bad.jsonl", lines(0, 60_000, 47_321, 0));
+        assertThatThrownBy(() -> decodeOnThreads(source(Json.MAPPER, "bad.jsonl")))
+                .hasMessage("s3://" + bucket + "/bad.jsonl line 47322, column id (bigint): expected an integer, got"
+                        + " a string \"x\"");
+    }
+
+    @Test
+    void aLineOverTheLimitInALateBlockNamesItsLine() throws Exception {
+        // A mapper whose strings may be 1,000 characters: lines may be 2,000 bytes.
+        ObjectMapper small = JsonMapper.builder(JsonFactory.builder()
+                        .streamReadConstraints(StreamReadConstraints.builder()
+                                .maxStringLength(1000)
+                                .build())
+                        .build())
+                .build();
+        put("long.jsonl", lines(0, 30_000, -1, 25_000));
+        assertThatThrownBy(() -> decodeOnThreads(source(small, "long.jsonl")))
+                .hasMessage("s3://" + bucket + "/long.jsonl line 25001: longer than 2000 bytes; JSONL has one object"
+                        + " per line, and a row may take at most that");
+    }
+
+    /** Hands out every block and decodes them three at a time; the first failure in the object's order is thrown. */
+    private void decodeOnThreads(StagedRowSource source) throws Throwable {
+        List<Future<List<Long>>> decoded = new ArrayList<>();
+        try (source;
+                RowSource.Parts parts = source.parts()) {
+            for (RowSource p; (p = parts.next()) != null; ) {
+                RowSource block = p;
+                decoded.add(threads.submit(() -> ids(block)));
+            }
+            for (Future<List<Long>> f : decoded) {
+                try {
+                    f.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    throw e.getCause();
+                }
+            }
+        }
+    }
+
+    private static List<Long> ids(RowSource block) throws java.io.IOException {
+        List<Long> ids = new ArrayList<>();
+        Row row = new Row(COLUMNS.size());
+        try (block) {
+            while (block.next(row)) {
+                ids.add(row.longValue(0));
+            }
+        }
+        return ids;
+    }
+
+    /** Lines {@code [from, to)}; the id of line {@code badAt} is a string, line {@code longAt} has a long note. */
+    private static String lines(int from, int to, int badAt, int longAt) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = from; i < to; i++) {
+            sb.append("{\"id\": ").append(i == badAt ? "\"x\"" : String.valueOf(i));
+            sb.append(", \"note\": \"").append(i == longAt && longAt > 0 ? "n".repeat(3000) : "row " + i);
+            sb.append("\"}\n");
+        }
+        return sb.toString();
+    }
+
+    private StagedRowSource source(ObjectMapper mapper, String key) {
+        SourceSpec spec = new SourceSpec(
+                List.of("s3://" + bucket + "/" + key),
+                SourceSpec.Format.JSONL,
+                SourceSpec.SourceCompression.AUTO,
+                null,
+                null);
+        return new StagedRowSource(s3, spec, COLUMNS, mapper);
+    }
+
+    private void put(String key, String text) {
+        s3.putObject(r -> r.bucket(bucket).key(key), RequestBody.fromBytes(text.getBytes(StandardCharsets.UTF_8)));
+    }
+}
