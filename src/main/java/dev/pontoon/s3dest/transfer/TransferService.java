@@ -296,9 +296,10 @@ public final class TransferService {
     }
 
     /**
-     * How many staged objects are decoded at once: {@code s3dest.decode-threads} (system property) or
-     * {@code S3DEST_DECODE_THREADS}, else one fewer than the processors (the encoder has the last one), at least one.
-     * A Lambda function gets about one vCPU per 1,769 MB of memory.
+     * How many threads decode the source's pieces (a staged JSONL object's blocks, a CSV object) at once:
+     * {@code s3dest.decode-threads} (system property) or {@code S3DEST_DECODE_THREADS}, else one per processor (the
+     * encoder, on the calling thread, waits for them often enough that it needs no core of its own: measured in
+     * README "Benchmarks"). A Lambda function gets about one vCPU per 1,769 MB of memory.
      */
     static int decodeThreads() {
         String configured = System.getProperty("s3dest.decode-threads", System.getenv("S3DEST_DECODE_THREADS"));
@@ -310,7 +311,7 @@ public final class TransferService {
                 return 1;
             }
         }
-        return Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
+        return Math.max(1, Runtime.getRuntime().availableProcessors());
     }
 
     /**
