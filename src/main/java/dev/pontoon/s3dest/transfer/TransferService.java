@@ -28,6 +28,7 @@ import dev.pontoon.s3dest.source.RowSource;
 import dev.pontoon.s3dest.source.StagedRowSource;
 import dev.pontoon.s3dest.source.Values;
 import java.io.IOException;
+import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -53,6 +54,12 @@ public final class TransferService {
     /** Runs each transfer's row decoding beside its encoding. */
     private final ExecutorService decoder = java.util.concurrent.Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "row-decoder");
+        t.setDaemon(true);
+        return t;
+    });
+    /** Fetches the next ranges of a staged object while its current one is decoded. */
+    private final ExecutorService rangeReaders = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "source-range");
         t.setDaemon(true);
         return t;
     });
@@ -377,7 +384,20 @@ public final class TransferService {
         if (event.rows() != null) {
             return new InlineRowSource(event.rows(), modelColumns, mapper);
         }
-        return new StagedRowSource(sourceS3, event.source(), modelColumns, mapper);
+        return new StagedRowSource(sourceS3, event.source(), modelColumns, mapper, onAws(event) ? rangeReaders : null);
+    }
+
+    /**
+     * Whether staged objects are read from AWS S3 itself, where one connection brings far less than the decoders
+     * take, so objects are read in ranges on several. An S3-compatible endpoint gets one GET per object: its
+     * bandwidth is not limited per connection the same way, and every ranged GET costs it a request (measured
+     * against s3proxy: README "Benchmarks").
+     */
+    private static boolean onAws(TransferEvent event) {
+        URI endpoint = event.source().endpoint() != null
+                ? event.source().endpoint()
+                : event.destination().endpoint();
+        return endpoint == null;
     }
 
     /**

@@ -12,6 +12,7 @@ import dev.pontoon.s3dest.event.ColumnType;
 import dev.pontoon.s3dest.event.Json;
 import dev.pontoon.s3dest.event.SourceSpec;
 import dev.pontoon.s3dest.parquet.Row;
+import dev.pontoon.s3dest.testing.FaultProxy;
 import dev.pontoon.s3dest.testing.S3TestServer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -36,6 +37,7 @@ class StagedRowSourceTest {
             new ColumnSpec("note", ColumnType.of(ColumnType.Kind.STRING), true));
     private final S3TestServer server = S3TestServer.shared();
     private final ExecutorService threads = Executors.newFixedThreadPool(3);
+    private final ExecutorService rangeReaders = Executors.newCachedThreadPool();
     private S3Client s3;
     private String bucket;
 
@@ -49,6 +51,7 @@ class StagedRowSourceTest {
     @AfterEach
     void tearDown() {
         threads.shutdownNow();
+        rangeReaders.shutdownNow();
         s3.close();
     }
 
@@ -102,6 +105,61 @@ class StagedRowSourceTest {
                         + " per line, and a row may take at most that");
     }
 
+    @Test
+    void anObjectIsReadInRangesOfOneVersionAndAFailedRangeNamesTheLineReached() throws Throwable {
+        String text = lines(0, 60_000, -1, 0);
+        put("ranged.jsonl.gz", StagedSourceTransferTest.gzip(text)); // compressed objects are fetched in ranges too
+        put("ranged.jsonl", text);
+        try (FaultProxy proxy = new FaultProxy(server.endpoint());
+                S3Client viaProxy = S3TestServer.clientFor(proxy.endpoint())) {
+            List<Long> ids = new ArrayList<>();
+            for (String key : List.of("ranged.jsonl", "ranged.jsonl.gz")) {
+                try (StagedRowSource source = source(viaProxy, Json.MAPPER, key)) {
+                    Row row = new Row(COLUMNS.size());
+                    while (source.next(row)) {
+                        ids.add(row.longValue(0));
+                    }
+                }
+            }
+            assertThat(ids).hasSize(120_000);
+            for (int i = 0; i < ids.size(); i++) {
+                assertThat(ids.get(i)).isEqualTo(i % 60_000);
+            }
+            List<String> gets = proxy.heads().stream()
+                    .filter(h -> h.startsWith("GET_OBJECT"))
+                    .map(h -> h.toLowerCase(java.util.Locale.ROOT))
+                    .toList();
+            int ranges = (text.length() + 256 * 1024 - 1) / (256 * 1024);
+            assertThat(gets.stream().filter(h -> h.contains("/ranged.jsonl ")))
+                    .hasSize(ranges)
+                    .allMatch(h -> h.contains("\nrange: bytes="))
+                    .filteredOn(h -> !h.contains("range: bytes=0-"))
+                    .allMatch(h -> h.contains("\nif-match: "));
+
+            // The fourth range fails (every retry too): the error names the object and the first line not read.
+            proxy.clear();
+            proxy.inject(FaultProxy.Op.GET_OBJECT, 3, 10, FaultProxy.Fault.STATUS_500);
+            Throwable failure = org.assertj.core.api.Assertions.catchThrowable(() -> {
+                try (StagedRowSource source = source(viaProxy, Json.MAPPER, "ranged.jsonl")) {
+                    Row row = new Row(COLUMNS.size());
+                    while (source.next(row)) {
+                        // read on
+                    }
+                }
+            });
+            assertThat(failure)
+                    .hasMessageMatching("GetObject \\(reading source s3://" + bucket
+                            + "/ranged.jsonl at line \\d+\\) on s3://.* failed: InternalError .*");
+            // the line after the last block handed out, which ends within the three ranges read
+            long line = Long.parseLong(failure.getMessage().replaceAll(".* at line (\\d+)\\).*", "$1"));
+            long linesInThreeRanges = text.substring(0, 3 * 256 * 1024)
+                    .chars()
+                    .filter(c -> c == '\n')
+                    .count();
+            assertThat(line).isBetween(linesInThreeRanges - 3000, linesInThreeRanges + 1);
+        }
+    }
+
     /** Hands out every block and decodes them three at a time; the first failure in the object's order is thrown. */
     private void decodeOnThreads(StagedRowSource source) throws Throwable {
         List<Future<List<Long>>> decoded = new ArrayList<>();
@@ -143,17 +201,26 @@ class StagedRowSourceTest {
         return sb.toString();
     }
 
+    /** The object read in ranges of 256 KiB, two fetched ahead. */
     private StagedRowSource source(ObjectMapper mapper, String key) {
+        return source(s3, mapper, key);
+    }
+
+    private StagedRowSource source(S3Client client, ObjectMapper mapper, String key) {
         SourceSpec spec = new SourceSpec(
                 List.of("s3://" + bucket + "/" + key),
                 SourceSpec.Format.JSONL,
                 SourceSpec.SourceCompression.AUTO,
                 null,
                 null);
-        return new StagedRowSource(s3, spec, COLUMNS, mapper);
+        return new StagedRowSource(client, spec, COLUMNS, mapper, rangeReaders, 256 * 1024);
     }
 
     private void put(String key, String text) {
-        s3.putObject(r -> r.bucket(bucket).key(key), RequestBody.fromBytes(text.getBytes(StandardCharsets.UTF_8)));
+        put(key, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private void put(String key, byte[] bytes) {
+        s3.putObject(r -> r.bucket(bucket).key(key), RequestBody.fromBytes(bytes));
     }
 }
