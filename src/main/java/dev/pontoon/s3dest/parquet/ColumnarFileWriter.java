@@ -303,6 +303,12 @@ final class ColumnarFileWriter {
                 ids = Arrays.copyOf(ids, values * 2);
             }
             ids[values] = id;
+            // As parquet-java's FallbackValuesWriter, value by value: a dictionary that outgrows its limit is
+            // dropped at once, and this page and the rest of the chunk are written plain.
+            if (id == dictionarySize() - 1 && dictionaryBytes() > limits.dictionaryBytes()) {
+                dictionaryOn = false;
+                limits.plainColumns().add(path);
+            }
         }
 
         /** The plain size of the page's values. */
@@ -353,10 +359,9 @@ final class ColumnarFileWriter {
             if (dictionaryOn) {
                 writeIds();
                 long idBytes = encoded.size() - valuesStart;
-                boolean tooBig = dictionaryBytes() > limits.dictionaryBytes();
                 // As parquet-java: the first page keeps the dictionary only if dictionary and ids beat plain values.
                 boolean pays = !firstPage || idBytes + dictionaryBytes() < plainBytes();
-                if (tooBig || !pays) {
+                if (!pays) {
                     dictionaryOn = false;
                     limits.plainColumns().add(path);
                 } else {
