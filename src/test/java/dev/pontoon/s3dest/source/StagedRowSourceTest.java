@@ -160,6 +160,29 @@ class StagedRowSourceTest {
         }
     }
 
+    @Test
+    void anEmptyObjectASmallOneAndAMissingOneReadInRanges() throws Exception {
+        put("empty.jsonl", ""); // a range of an empty object is answered 416: read it plainly
+        put("small.jsonl", lines(0, 3, -1, 0)); // smaller than one range: the first GET is all of it
+        List<Long> ids = new ArrayList<>();
+        for (String key : List.of("empty.jsonl", "small.jsonl")) {
+            try (StagedRowSource source = source(Json.MAPPER, key)) {
+                Row row = new Row(COLUMNS.size());
+                while (source.next(row)) {
+                    ids.add(row.longValue(0));
+                }
+            }
+        }
+        assertThat(ids).containsExactly(0L, 1L, 2L);
+        assertThatThrownBy(() -> {
+                    try (StagedRowSource source = source(Json.MAPPER, "nowhere.jsonl")) {
+                        source.next(new Row(COLUMNS.size()));
+                    }
+                })
+                .hasMessageStartingWith("GetObject (source s3://" + bucket + "/nowhere.jsonl) on s3://" + bucket
+                        + "/nowhere.jsonl failed: NoSuchKey");
+    }
+
     /** Hands out every block and decodes them three at a time; the first failure in the object's order is thrown. */
     private void decodeOnThreads(StagedRowSource source) throws Throwable {
         List<Future<List<Long>>> decoded = new ArrayList<>();
