@@ -586,16 +586,23 @@ final class ColumnarFileWriter {
             if (values == page.length) {
                 page = Arrays.copyOf(page, values * 2);
             }
-            if (values == 0) {
-                min = v;
-                max = v;
-            } else if (v < min) {
-                min = v;
-            } else if (v > max) {
-                max = v;
-            }
-            if (dictionaryOn) {
-                putId(dictionary.idOf(v));
+            if (values > 0 && v == page[values - 1]) {
+                // the previous value again (a column set once for every row, a run): its id, already bounded
+                if (dictionaryOn) {
+                    putId(ids[values - 1]);
+                }
+            } else {
+                if (values == 0) {
+                    min = v;
+                    max = v;
+                } else if (v < min) {
+                    min = v;
+                } else if (v > max) {
+                    max = v;
+                }
+                if (dictionaryOn) {
+                    putId(dictionary.idOf(v));
+                }
             }
             page[values++] = v;
             endValue();
@@ -700,6 +707,8 @@ final class ColumnarFileWriter {
 
         private int page = 1;
         private final BytesDictionary dictionary = new BytesDictionary();
+        /** The previous value's object, when it came as one (not copied into the row's byte area). */
+        private Binary lastBinary;
 
         BinaryChunk(ColumnDescriptor d, Limits limits) {
             super(d, limits, true);
@@ -734,7 +743,11 @@ final class ColumnarFileWriter {
             starts[values] = arenaUsed;
             lengths[values] = length;
             boolean known = false;
-            if (dictionaryOn) {
+            if (dictionaryOn && b != null && b == lastBinary && values > 0) {
+                // the previous row's own value object (a column set once for every row): its id, already bounded
+                putId(ids[values - 1]);
+                known = true;
+            } else if (dictionaryOn) {
                 int id = dictionary.idOf(arena, arenaUsed, length);
                 putId(id);
                 if (id >= seenInPage.length) {
@@ -751,6 +764,7 @@ final class ColumnarFileWriter {
             } else if (!known) {
                 bound(values, prefix(arena, arenaUsed, length));
             }
+            lastBinary = b;
             arenaUsed += length;
             values++;
             endValue();

@@ -58,7 +58,12 @@ class ColumnarEncoderDifferentialTest {
             col("ts", "timestamp"),
             col("ntz", "timestamp_ntz"),
             new ColumnSpec("req_s", ColumnType.of(ColumnType.Kind.STRING), false),
-            new ColumnSpec("req_i", ColumnType.of(ColumnType.Kind.INT), false));
+            new ColumnSpec("req_i", ColumnType.of(ColumnType.Kind.INT), false),
+            // as the transfer's pontoon columns: one value object shared by every row, then runs of repeats
+            new ColumnSpec("same_s", ColumnType.of(ColumnType.Kind.STRING), false),
+            col("runs", "bigint"));
+
+    private static final Binary SAME = Binary.fromString("0e0b1f5c-7e38-4d2a-9a7a-3c0f4c6b2d11");
 
     private static ColumnSpec col(String name, String type) {
         return new ColumnSpec(name, ColumnType.parse(name, type), true);
@@ -241,6 +246,8 @@ class ColumnarEncoderDifferentialTest {
                                 c,
                                 extreme ? (random.nextBoolean() ? Long.MIN_VALUE : Long.MAX_VALUE) : random.nextLong());
                     case "low_card" -> r.setLong(c, random.nextInt(7));
+                    case "same_s" -> r.setBinary(c, i < count / 2 ? SAME : Binary.fromString("other"));
+                    case "runs" -> r.setLong(c, (i / 500) % 3);
                     case "f" -> r.setDouble(c, nanAndZeros ? special(random) : (float) (random.nextGaussian() * 1e3));
                     case "d" -> r.setDouble(c, nanAndZeros ? special(random) : random.nextGaussian() * 1e12);
                     case "dec9" ->

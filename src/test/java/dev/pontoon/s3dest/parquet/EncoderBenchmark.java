@@ -40,7 +40,10 @@ public final class EncoderBenchmark {
             spec("updated_at", "timestamptz"),
             spec("is_active", "boolean"),
             spec("score", "double"),
-            spec("note", "string"));
+            spec("note", "string"),
+            // what the transfer adds to every row: the same two values throughout
+            new ColumnSpec("pontoon__batch_id", ColumnType.of(ColumnType.Kind.STRING), false),
+            new ColumnSpec("pontoon__last_synced_at", ColumnType.of(ColumnType.Kind.TIMESTAMP), false));
 
     private static ColumnSpec spec(String name, String type) {
         return new ColumnSpec(name, ColumnType.parse(name, type), true);
@@ -136,6 +139,8 @@ public final class EncoderBenchmark {
                 note.append(words[random.nextInt(words.length)]).append(' ');
             }
             set(r, 10, note.toString());
+            set(r, 11, "0e0b1f5c-7e38-4d2a-9a7a-3c0f4c6b2d11");
+            r.setLong(12, start);
             rows.add(r);
         }
         return rows;
