@@ -25,20 +25,23 @@ final class Codecs {
     /** Zstandard's level: the library's default, and DuckDB's. */
     static final int ZSTD_LEVEL = 3;
 
-    private static final boolean NATIVE_ZSTD = loadNativeZstd();
-
     private Codecs() {}
 
-    private static boolean loadNativeZstd() {
-        try {
-            com.github.luben.zstd.util.Native.load();
-            return true;
-        } catch (LinkageError | RuntimeException e) {
-            LOG.warnf(
-                    "zstd-jni's native library did not load (%s); ZSTD pages are compressed by aircompressor instead,"
-                            + " slower and with other bytes",
-                    e.toString());
-            return false;
+    /** Loads zstd-jni's library (unpacked to the temporary directory) when ZSTD is first asked for, not before. */
+    private static final class NativeZstdLibrary {
+        static final boolean LOADED = load();
+
+        private static boolean load() {
+            try {
+                com.github.luben.zstd.util.Native.load();
+                return true;
+            } catch (LinkageError | RuntimeException e) {
+                LOG.warnf(
+                        "zstd-jni's native library did not load (%s); ZSTD pages are compressed by aircompressor"
+                                + " instead, slower and with other bytes",
+                        e.toString());
+                return false;
+            }
         }
     }
 
@@ -47,7 +50,7 @@ final class Codecs {
         return switch (codec) {
             case UNCOMPRESSED -> new Passthrough();
             case SNAPPY -> new AirCompressor(codec, new SnappyCompressor());
-            case ZSTD -> NATIVE_ZSTD ? new NativeZstd() : new AirCompressor(codec, new ZstdCompressor());
+            case ZSTD -> NativeZstdLibrary.LOADED ? new NativeZstd() : new AirCompressor(codec, new ZstdCompressor());
             case GZIP -> new Gzip();
             default -> throw new IllegalArgumentException("unsupported codec " + codec);
         };
