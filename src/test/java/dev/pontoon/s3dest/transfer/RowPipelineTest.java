@@ -24,7 +24,7 @@ class RowPipelineTest {
     }
 
     /** Part {@code p} yields ids {@code p * 100_000 + [0, rows)}; each first call waits until {@code open} parts run. */
-    private static final class Part implements RowSource {
+    private static class Part implements RowSource {
         private final int p;
         private final int rows;
         private final CountDownLatch together;
@@ -105,6 +105,45 @@ class RowPipelineTest {
         }
         try (RowPipeline pipeline = new RowPipeline(source(parts), 3, 1, r -> {}, executor)) {
             assertThat(drain(pipeline)).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void aPartOfTwoBatchesIsDecodedWholeBeforeTheEncoderReachesIt() throws Exception {
+        // Part 1 (two batches of rows, as a JSONL block is sized) finishes while part 0 has not yet given a row:
+        // the thread that decodes it never waits for the encoder.
+        CountDownLatch partOneDone = new CountDownLatch(1);
+        RowSource first = new Part(0, 3000, null, null) {
+            private boolean waited;
+
+            @Override
+            public boolean next(Row row) {
+                if (!waited) {
+                    waited = true;
+                    try {
+                        if (!partOneDone.await(10, TimeUnit.SECONDS)) {
+                            throw new IllegalStateException("part 1 was not decoded ahead");
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException(e);
+                    }
+                }
+                return super.next(row);
+            }
+        };
+        RowSource second = new Part(1, 2 * RowPipeline.BATCH, null, null) {
+            @Override
+            public boolean next(Row row) {
+                boolean more = super.next(row);
+                if (!more) {
+                    partOneDone.countDown();
+                }
+                return more;
+            }
+        };
+        try (RowPipeline pipeline = new RowPipeline(source(List.of(first, second)), 2, 1, r -> {}, executor)) {
+            assertThat(drain(pipeline)).hasSize(3000 + 2 * RowPipeline.BATCH);
         }
     }
 
