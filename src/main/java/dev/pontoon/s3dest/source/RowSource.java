@@ -27,6 +27,11 @@ public interface RowSource extends Closeable {
 
     /** This source's pieces; by default one, the source itself. */
     default Parts parts() {
+        return single(this);
+    }
+
+    /** One piece, handed out once; closed by {@link Parts#close} if it never was handed out. */
+    static Parts single(RowSource piece) {
         return new Parts() {
             private boolean taken;
 
@@ -36,7 +41,18 @@ public interface RowSource extends Closeable {
                     return null;
                 }
                 taken = true;
-                return RowSource.this;
+                return piece;
+            }
+
+            @Override
+            public void close() {
+                if (!taken) {
+                    try {
+                        piece.close();
+                    } catch (IOException ignored) {
+                        // never read: closing only releases
+                    }
+                }
             }
         };
     }

@@ -189,26 +189,7 @@ public final class StagedRowSource implements RowSource {
         if (spec.format() == SourceSpec.Format.JSONL) {
             return new JsonlBlocks(object, in, where);
         }
-        CsvRows csv = new CsvRows(object, in, where);
-        return new Parts() {
-            private boolean taken;
-
-            @Override
-            public RowSource next() {
-                if (taken) {
-                    return null;
-                }
-                taken = true;
-                return csv;
-            }
-
-            @Override
-            public void close() {
-                if (!taken) {
-                    csv.close();
-                }
-            }
-        };
+        return RowSource.single(new CsvRows(object, in, where));
     }
 
     private InputStream decompress(BufferedInputStream in, String key, String uri) throws IOException {
