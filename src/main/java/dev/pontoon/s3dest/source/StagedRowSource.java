@@ -301,9 +301,9 @@ public final class StagedRowSource implements RowSource {
                 block = blocks.next();
             } catch (LineReader.LineTooLongException e) {
                 // the cutter found no newline at all: the long line is the first after the blocks handed out
-                return failed(where.lineTooLong(firstLineOf(linesBefore), e));
+                return failed(line -> where.lineTooLong(line, e));
             } catch (IOException | MalformedInputException | SdkException e) {
-                return failed(where.readFailure(e, firstLineOf(linesBefore)));
+                return failed(line -> where.readFailure(e, line));
             }
             if (block == null) {
                 finished = true;
@@ -321,19 +321,15 @@ public final class StagedRowSource implements RowSource {
         }
 
         /**
-         * The piece that fails with {@code failure}, the last of this object. The failure is made when the count
-         * of lines before it is known, which it names.
+         * The piece that fails, the last of this object. Its failure names the line after the blocks handed out, so
+         * it is made when that piece is read (on a decoding thread, once those blocks are decoded), not here.
          */
-        private RowSource failed(RuntimeException failure) {
+        private RowSource failed(java.util.function.LongFunction<RuntimeException> failure) {
+            CompletableFuture<Long> before = linesBefore;
             close();
             return row -> {
-                throw failure;
+                throw failure.apply(linesKnown(before) + 1);
             };
-        }
-
-        /** The line after the blocks handed out: waits until they are decoded. */
-        private long firstLineOf(CompletableFuture<Long> before) {
-            return linesKnown(before) + 1;
         }
 
         @Override
@@ -417,7 +413,14 @@ public final class StagedRowSource implements RowSource {
                         where.uri() + " line " + line() + ": not valid JSON: " + e.getOriginalMessage());
             }
             long count = lines.number();
-            before.thenAccept(b -> after.complete(b + count));
+            // the next block's count, once this one's is known (or no count, if a block before failed)
+            before.whenComplete((b, failed) -> {
+                if (failed == null) {
+                    after.complete(b + count);
+                } else {
+                    after.cancel(false);
+                }
+            });
             done = true;
             release();
             return false;
