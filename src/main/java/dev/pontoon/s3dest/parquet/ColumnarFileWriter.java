@@ -59,6 +59,8 @@ final class ColumnarFileWriter {
     private final int[] otherColumns;
     private long groupRows;
     private long lastGroupEnd;
+    /** The row of {@link #write(Row)}, as a batch of one. */
+    private final Row[] one = new Row[1];
 
     ColumnarFileWriter(
             OutputFile out,
@@ -110,36 +112,66 @@ final class ColumnarFileWriter {
         file.start();
     }
 
+    /** Writes one row (as a batch of one). */
     void write(Row row) throws IOException {
-        boolean[] present = row.present;
+        one[0] = row;
+        write(one, 0, 1);
+    }
+
+    /**
+     * Writes {@code rows[from, to)} column by column: each column's loop runs over the rows with its chunk's state
+     * at hand. The row group is still cut where row-by-row writing would cut it (its size checked every
+     * {@link #SIZE_CHECK_INTERVAL} rows), and each column closes its pages at the same values, so the bytes are the
+     * same as writing the rows one by one.
+     */
+    void write(Row[] rows, int from, int to) throws IOException {
+        while (from < to) {
+            int n = (int) Math.min(to - from, SIZE_CHECK_INTERVAL - groupRows % SIZE_CHECK_INTERVAL);
+            encode(rows, from, from + n);
+            from += n;
+            groupRows += n;
+            if (groupRows % SIZE_CHECK_INTERVAL == 0 && bufferedSize() >= rowGroupBytes) {
+                flushRowGroup();
+            }
+        }
+    }
+
+    private void encode(Row[] rows, int from, int to) {
         for (int k = 0; k < longChunks.length; k++) {
             int i = longColumns[k];
             LongChunk c = longChunks[k];
-            if (present[i]) {
-                c.add(row, i);
-            } else {
-                nullInto(c, i);
+            for (int r = from; r < to; r++) {
+                Row row = rows[r];
+                if (row.present[i]) {
+                    c.add(row, i);
+                } else {
+                    nullInto(c, i);
+                }
             }
         }
         for (int k = 0; k < binaryChunks.length; k++) {
             int i = binaryColumns[k];
             BinaryChunk c = binaryChunks[k];
-            if (present[i]) {
-                c.add(row, i);
-            } else {
-                nullInto(c, i);
+            for (int r = from; r < to; r++) {
+                Row row = rows[r];
+                if (row.present[i]) {
+                    c.add(row, i);
+                } else {
+                    nullInto(c, i);
+                }
             }
         }
         for (int k = 0; k < otherChunks.length; k++) {
             int i = otherColumns[k];
-            if (present[i]) {
-                otherChunks[k].add(row, i);
-            } else {
-                nullInto(otherChunks[k], i);
+            Chunk c = otherChunks[k];
+            for (int r = from; r < to; r++) {
+                Row row = rows[r];
+                if (row.present[i]) {
+                    c.add(row, i);
+                } else {
+                    nullInto(c, i);
+                }
             }
-        }
-        if (++groupRows % SIZE_CHECK_INTERVAL == 0 && bufferedSize() >= rowGroupBytes) {
-            flushRowGroup();
         }
     }
 

@@ -22,6 +22,8 @@ import org.apache.parquet.schema.MessageType;
 public final class RollingParquetWriter {
     /** Checking the size costs a pass over the column writers, so it is done every this many rows. */
     private static final int SIZE_CHECK_INTERVAL = 256;
+    /** The row of {@link #write(Row)}, as a batch of one. */
+    private final Row[] one = new Row[1];
 
     private final MessageType schema;
     private final WriterSettings settings;
@@ -78,14 +80,30 @@ public final class RollingParquetWriter {
     }
 
     public void write(Row row) throws IOException {
-        if (writer == null) {
-            open();
-        }
-        writer.write(row);
-        fileRows++;
-        if ((settings.maxFileRows() > 0 && fileRows >= settings.maxFileRows())
-                || (fileRows % SIZE_CHECK_INTERVAL == 0 && writer.dataSize() >= settings.targetFileBytes())) {
-            finishFile();
+        one[0] = row;
+        write(one, 0, 1);
+    }
+
+    /**
+     * Writes {@code rows[from, to)}, rolling files exactly where writing them one by one would: at the row limit, or
+     * at a size check (every {@link #SIZE_CHECK_INTERVAL} rows) that finds the file at its target size.
+     */
+    public void write(Row[] rows, int from, int to) throws IOException {
+        while (from < to) {
+            if (writer == null) {
+                open();
+            }
+            long n = Math.min(to - from, SIZE_CHECK_INTERVAL - fileRows % SIZE_CHECK_INTERVAL);
+            if (settings.maxFileRows() > 0) {
+                n = Math.min(n, settings.maxFileRows() - fileRows);
+            }
+            writer.write(rows, from, from + (int) n);
+            from += (int) n;
+            fileRows += n;
+            if ((settings.maxFileRows() > 0 && fileRows >= settings.maxFileRows())
+                    || (fileRows % SIZE_CHECK_INTERVAL == 0 && writer.dataSize() >= settings.targetFileBytes())) {
+                finishFile();
+            }
         }
     }
 

@@ -260,9 +260,7 @@ public final class TransferService {
                 new RowPipeline(source, decodeThreads(), writer.schema().getFieldCount(), pontoonColumns, decoder)) {
             long lastProgress = System.nanoTime();
             for (RowPipeline.Batch batch; (batch = pipeline.next()) != null; ) {
-                for (int i = 0; i < batch.count(); i++) {
-                    writer.write(batch.rows()[i]);
-                }
+                writer.write(batch.rows(), 0, batch.count());
                 run.rows += batch.count();
                 pipeline.release(batch);
                 if (System.nanoTime() - lastProgress >= PROGRESS_INTERVAL_NANOS) {

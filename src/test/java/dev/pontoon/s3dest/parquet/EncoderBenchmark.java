@@ -60,6 +60,7 @@ public final class EncoderBenchmark {
         long rowGroupBytes = 8L << 20;
         int pageBytes = 1 << 20;
         var bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        Row[] batch = new Row[1024];
         long[] best = {Long.MAX_VALUE, Long.MAX_VALUE};
         long[] bestCpu = {Long.MAX_VALUE, Long.MAX_VALUE};
         long[] size = new long[2];
@@ -86,8 +87,13 @@ public final class EncoderBenchmark {
                 } else {
                     ColumnarFileWriter w = new ColumnarFileWriter(
                             out, schema, properties, compressor, codec, rowGroupBytes, Map.of(), new HashSet<>());
-                    for (int i = 0; i < total; i++) {
-                        w.write(rows.get(i % rows.size()));
+                    // in batches of the pipeline's size, as the transfer hands them over
+                    for (int i = 0; i < total; i += batch.length) {
+                        int n = Math.min(batch.length, total - i);
+                        for (int r = 0; r < n; r++) {
+                            batch[r] = rows.get((i + r) % rows.size());
+                        }
+                        w.write(batch, 0, n);
                     }
                     w.close();
                 }

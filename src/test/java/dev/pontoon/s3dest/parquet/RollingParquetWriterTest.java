@@ -107,6 +107,55 @@ class RollingParquetWriterTest {
         }
     }
 
+    @Test
+    void batchesRollFilesWhereRowsOneByOneDoAndWriteTheSameBytes() throws Exception {
+        List<Row> rows = new ArrayList<>();
+        SplittableRandom random = new SplittableRandom(11);
+        for (int i = 0; i < 6_000; i++) {
+            Row row = new Row(COLUMNS.size());
+            fill(row, i, random);
+            rows.add(row);
+        }
+        // rolled by size (64 KiB files) and by a row limit that is not a multiple of the size checks
+        for (WriterSettings settings : List.of(
+                new WriterSettings(64 * 1024, 0, 32 * 1024, 8 * 1024),
+                new WriterSettings(1L << 30, 1_000, 32 * 1024, 8 * 1024))) {
+            RollingParquetWriter oneByOne = writer(settings, "one-");
+            for (Row row : rows) {
+                oneByOne.write(row);
+            }
+            RollingParquetWriter batches = writer(settings, "batch-");
+            Row[] all = rows.toArray(Row[]::new);
+            SplittableRandom sizes = new SplittableRandom(5);
+            for (int from = 0; from < all.length; ) {
+                int to = Math.min(all.length, from + 1 + sizes.nextInt(1_500));
+                batches.write(all, from, to);
+                from = to;
+            }
+            List<FileResult> expected = oneByOne.finish();
+            List<FileResult> actual = batches.finish();
+            assertThat(actual).hasSize(expected.size()).hasSizeGreaterThan(2);
+            for (int f = 0; f < expected.size(); f++) {
+                assertThat(actual.get(f).rows()).isEqualTo(expected.get(f).rows());
+                assertThat(Files.readAllBytes(dir.resolve(actual.get(f).key())))
+                        .isEqualTo(
+                                Files.readAllBytes(dir.resolve(expected.get(f).key())));
+            }
+        }
+    }
+
+    private RollingParquetWriter writer(WriterSettings settings, String prefix) {
+        return new RollingParquetWriter(
+                "m",
+                COLUMNS,
+                settings,
+                Compression.SNAPPY,
+                Map.of("k", "v"),
+                0,
+                i -> prefix + i + ".parquet",
+                this::localFile);
+    }
+
     /** Sets row {@code i} (strings through both the byte area and Binary) and returns its values as DuckDB prints them. */
     private static List<String> fill(Row row, int i, SplittableRandom random) {
         List<String> v = new ArrayList<>();
