@@ -6,6 +6,7 @@ import dev.pontoon.s3dest.event.ColumnSpec;
 import dev.pontoon.s3dest.event.ColumnStats;
 import dev.pontoon.s3dest.event.ColumnType;
 import dev.pontoon.s3dest.testing.Parquet;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -65,6 +66,25 @@ class ColumnarEncoderDifferentialTest {
 
     private static final Binary SAME = Binary.fromString("0e0b1f5c-7e38-4d2a-9a7a-3c0f4c6b2d11");
 
+    private static ColumnarFileWriter columnar(
+            Path file,
+            MessageType schema,
+            int pageBytes,
+            BytesInputCompressor compressor,
+            CompressionCodecName codec,
+            long rowGroupBytes)
+            throws IOException {
+        return new ColumnarFileWriter(
+                new LocalOutputFile(file),
+                schema,
+                properties(pageBytes, new AdaptiveDictionary()),
+                compressor,
+                codec,
+                rowGroupBytes,
+                Map.of(),
+                new HashSet<>());
+    }
+
     private static ColumnSpec col(String name, String type) {
         return new ColumnSpec(name, ColumnType.parse(name, type), true);
     }
@@ -90,15 +110,7 @@ class ColumnarEncoderDifferentialTest {
         }
         List<ColumnStats> oldStats = old.close();
 
-        ColumnarFileWriter neu = new ColumnarFileWriter(
-                new LocalOutputFile(columnar),
-                schema,
-                properties(pageBytes, new AdaptiveDictionary()),
-                compressor,
-                codec,
-                rowGroupBytes,
-                Map.of(),
-                new HashSet<>());
+        ColumnarFileWriter neu = columnar(columnar, schema, pageBytes, compressor, codec, rowGroupBytes);
         // In batches of random sizes, as the transfer hands them over (it cuts them at the row-group checks)...
         Row[] all = rows.toArray(Row[]::new);
         Random sizes = new Random(seed);
@@ -110,15 +122,7 @@ class ColumnarEncoderDifferentialTest {
         List<ColumnStats> newStats = neu.close();
         // ...which writes the same bytes as the rows one by one.
         Path oneByOne = dir.resolve("one-by-one.parquet");
-        ColumnarFileWriter single = new ColumnarFileWriter(
-                new LocalOutputFile(oneByOne),
-                schema,
-                properties(pageBytes, new AdaptiveDictionary()),
-                compressor,
-                codec,
-                rowGroupBytes,
-                Map.of(),
-                new HashSet<>());
+        ColumnarFileWriter single = columnar(oneByOne, schema, pageBytes, compressor, codec, rowGroupBytes);
         for (Row r : rows) {
             single.write(r);
         }
