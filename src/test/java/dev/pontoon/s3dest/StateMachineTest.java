@@ -13,6 +13,7 @@ import dev.pontoon.s3dest.parquet.WriterSettings;
 import dev.pontoon.s3dest.s3.S3ClientFactory;
 import dev.pontoon.s3dest.testing.Batches;
 import dev.pontoon.s3dest.testing.LambdaEndpoint;
+import dev.pontoon.s3dest.testing.Loopback;
 import dev.pontoon.s3dest.testing.Parquet;
 import dev.pontoon.s3dest.testing.S3TestServer;
 import dev.pontoon.s3dest.transfer.TransferService;
@@ -55,7 +56,7 @@ class StateMachineTest {
     @BeforeAll
     static void start() throws Exception {
         uploader = Executors.newCachedThreadPool();
-        S3ClientFactory clients = new S3ClientFactory(S3ClientFactory.Settings.defaults(), Map.of());
+        S3ClientFactory clients = new S3ClientFactory(S3ClientFactory.Settings.defaults(), Loopback.env());
         TransferService transfers = new TransferService(
                 new WriterSettings(64L << 20, 0, 8L << 20, 1 << 20), 65536, clients, Json.MAPPER, uploader);
         lambda = new LambdaEndpoint(Map.of(

@@ -80,9 +80,14 @@ public final class BatchCommitter {
                 fileColumns,
                 ParquetSchema.messageType(event.model().name(), fileColumns));
         StagingPrefix staging = event.staging();
+        clients.policy().checkStaging("source.prefix", staging.bucket(), staging.prefix());
         try (S3Client s3 = clients.create(d);
-                S3Client stagingS3 = clients.create(
-                        d.reading(staging.bucket(), staging.prefix(), staging.region(), staging.endpoint()))) {
+                S3Client stagingS3 = clients.create(d.reading(
+                        staging.bucket(),
+                        staging.prefix(),
+                        staging.region(),
+                        staging.endpoint(),
+                        "source.endpoint_url"))) {
             List<String> staged = listStaged(stagingS3, staging);
             List<ChunkManifest.Read> chunks = readChunks(s3, batch);
             List<FileResult> files = check(batch, staging, staged, chunks);

@@ -5,6 +5,7 @@ import dev.pontoon.s3dest.event.DestinationConfig;
 import dev.pontoon.s3dest.event.ObjectSettings;
 import dev.pontoon.s3dest.s3.S3ClientFactory;
 import java.net.URI;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.iceberg.CatalogProperties;
@@ -12,14 +13,13 @@ import org.apache.iceberg.aws.AwsProperties;
 import org.apache.iceberg.aws.s3.S3FileIO;
 import org.apache.iceberg.aws.s3.S3FileIOProperties;
 import org.apache.iceberg.catalog.SessionCatalog;
-import org.apache.iceberg.rest.HTTPClient;
 import org.apache.iceberg.rest.RESTSessionCatalog;
 import org.apache.iceberg.rest.RESTUtil;
 import org.apache.iceberg.rest.auth.AuthProperties;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.glue.GlueClient;
 import software.amazon.awssdk.services.glue.GlueClientBuilder;
@@ -32,9 +32,19 @@ import software.amazon.awssdk.services.glue.GlueClientBuilder;
  */
 public final class Catalogs {
     private final S3ClientFactory clients;
+    private final Duration restConnectTimeout;
+    private final Duration restReadTimeout;
 
+    /** Iceberg's HTTP client waits minutes by default; a commit should fail in seconds, or a minute for a read. */
     public Catalogs(S3ClientFactory clients) {
+        this(clients, Duration.ofSeconds(5), Duration.ofSeconds(60));
+    }
+
+    /** With the REST catalog's timeouts given (the connection test's, inside its budget). */
+    public Catalogs(S3ClientFactory clients, Duration restConnectTimeout, Duration restReadTimeout) {
         this.clients = clients;
+        this.restConnectTimeout = restConnectTimeout;
+        this.restReadTimeout = restReadTimeout;
     }
 
     public TableCatalog open(DestinationConfig destination) {
@@ -47,14 +57,20 @@ public final class Catalogs {
     private TableCatalog glue(DestinationConfig destination) {
         CatalogSpec spec = destination.catalog();
         AwsCredentialsProvider credentials = clients.credentialsFor(destination);
-        GlueClientBuilder builder = GlueClient.builder()
-                .httpClientBuilder(ApacheHttpClient.builder())
-                .credentialsProvider(credentials)
-                .region(Region.of(spec.region() != null ? spec.region() : clients.region(destination)));
+        // Glue's endpoint is AWS's for the region, or the operator's: an event never names it.
         String endpoint = clients.environment("AWS_ENDPOINT_URL_GLUE");
         if (endpoint == null) {
             endpoint = clients.environment("AWS_ENDPOINT_URL");
         }
+        S3ClientFactory.Settings settings = clients.settings();
+        GlueClientBuilder builder = GlueClient.builder()
+                .httpClientBuilder(clients.httpClientBuilder(endpoint == null ? null : URI.create(endpoint)))
+                .credentialsProvider(credentials)
+                .region(Region.of(spec.region() != null ? spec.region() : clients.region(destination)))
+                .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
+                                .maxAttempts(settings.maxAttempts())
+                                .build())
+                        .apiCallAttemptTimeout(settings.attemptTimeout()));
         if (endpoint != null) {
             builder.endpointOverride(URI.create(endpoint));
         }
@@ -64,11 +80,12 @@ public final class Catalogs {
 
     private TableCatalog iceberg(DestinationConfig destination) {
         CatalogSpec spec = destination.catalog();
+        URI uri = URI.create(spec.uri());
+        // Signed with the function's own credentials only when the catalog is AWS's (or the operator's).
+        boolean ownCredentials = !spec.sigv4() || destination.hasStaticKeys() || destination.role() != null;
+        clients.policy().checkEndpoint("destination.catalog.uri", uri, ownCredentials);
         Map<String, String> properties = new HashMap<>();
         properties.put(CatalogProperties.URI, spec.uri());
-        // Iceberg's HTTP client waits minutes by default; a commit (or a connection test) should fail in seconds.
-        properties.put("rest.client.connection-timeout-ms", "5000");
-        properties.put("rest.client.socket-timeout-ms", "60000");
         if (spec.warehouse() != null) {
             properties.put(CatalogProperties.WAREHOUSE_LOCATION, spec.warehouse());
         }
@@ -94,13 +111,25 @@ public final class Catalogs {
         // Each FileIO holds an S3 client: all are closed with the catalog, so a warm container keeps no pools.
         java.util.List<S3FileIO> fileIos = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
         RESTSessionCatalog rest = new RESTSessionCatalog(
-                config -> HTTPClient.builder(config)
-                        .uri(config.get(CatalogProperties.URI))
-                        .withHeaders(RESTUtil.configHeaders(config))
-                        .build(),
-                // The destination's S3 settings (endpoint, credentials, path style), not what a catalog may vend.
+                config -> {
+                    // The catalog's own config answer may override its URI: that one is checked the same way.
+                    URI base = URI.create(config.get(CatalogProperties.URI));
+                    if (!base.equals(uri)) {
+                        clients.policy()
+                                .checkEndpoint(
+                                        "destination.catalog.uri (as overridden by the catalog)", base, ownCredentials);
+                    }
+                    return new PolicedRestClient(
+                            base,
+                            RESTUtil.configHeaders(config),
+                            clients.policy(),
+                            restConnectTimeout,
+                            restReadTimeout);
+                },
+                // The destination's S3 settings (endpoint, credentials, path style), not what a catalog may vend,
+                // and only under the destination's own location.
                 (context, config) -> {
-                    S3FileIO fileIo = new S3FileIO(() -> clients.create(destination));
+                    S3FileIO fileIo = new BoundedFileIO(destination, () -> clients.create(destination));
                     fileIo.initialize(io);
                     fileIos.add(fileIo);
                     return fileIo;
@@ -119,7 +148,7 @@ public final class Catalogs {
             rest.initialize("pontoon", properties);
         } catch (RuntimeException e) {
             close(rest, afterCatalog);
-            throw e;
+            throw IcebergRestCatalog.opening(e, spec.uri());
         }
         return new IcebergRestCatalog(
                 rest.asCatalog(SessionCatalog.SessionContext.createEmpty()),

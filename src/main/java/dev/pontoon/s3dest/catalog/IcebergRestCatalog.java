@@ -367,7 +367,18 @@ final class IcebergRestCatalog implements TableCatalog {
 
     /** A catalog or storage failure as a cause a person can act on: what to grant, or a retryable failure. */
     private RuntimeException map(RuntimeException e, String action, TableIdentifier id) {
-        String where = "Iceberg table " + id + " at " + uri;
+        return map(e, action, id, "Iceberg table " + id + " at " + uri);
+    }
+
+    /** A failure while the catalog is opened (its config call), mapped as any other catalog failure. */
+    static RuntimeException opening(RuntimeException e, String uri) {
+        if (e instanceof dev.pontoon.s3dest.event.DestinationException) {
+            return e;
+        }
+        return map(e, "opening", null, "the REST catalog " + uri);
+    }
+
+    private static RuntimeException map(RuntimeException e, String action, TableIdentifier id, String where) {
         if (e instanceof ForbiddenException || e instanceof NotAuthorizedException) {
             return new CatalogException(
                     "the REST catalog refused " + action + " " + where + " ("
@@ -379,7 +390,7 @@ final class IcebergRestCatalog implements TableCatalog {
         }
         if (e instanceof NoSuchNamespaceException) {
             return new CatalogException(
-                    "Iceberg namespace '" + id.namespace() + "' does not exist in the REST catalog " + uri
+                    "Iceberg namespace '" + (id == null ? "?" : id.namespace()) + "' does not exist in " + where
                             + "; nothing was committed",
                     e);
         }

@@ -16,6 +16,7 @@ import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,16 +53,78 @@ public final class ConnectionTester {
     static final String READ_SOURCES = "read_sources";
     static final String CATALOG = "catalog";
 
+    static final String ENDPOINT = "endpoint";
+
     private final S3ClientFactory clients;
     private final Catalogs catalogs;
+    private final Duration budget;
 
+    /**
+     * A tester whose every client has timeouts inside the policy's budget ({@code S3DEST_CONNECTION_TEST_BUDGET}):
+     * a person is waiting on a form, so an unreachable or silent endpoint is reported within seconds.
+     */
     public ConnectionTester(S3ClientFactory clients) {
-        this.clients = clients;
-        this.catalogs = new Catalogs(clients);
+        this.budget = clients.policy().connectionTestBudget();
+        this.clients = clients.with(settingsWithin(budget));
+        this.catalogs = new Catalogs(this.clients, fraction(budget, 5, 2), fraction(budget, 4, 3));
+    }
+
+    /** One try of a call stays well inside the budget; two tries of a step may not exceed it either. */
+    static S3ClientFactory.Settings settingsWithin(Duration budget) {
+        return new S3ClientFactory.Settings(fraction(budget, 5, 2), fraction(budget, 4, 3), fraction(budget, 3, 4), 2);
+    }
+
+    /** {@code budget / divisor}, at most {@code capSeconds}, at least 100 ms. */
+    private static Duration fraction(Duration budget, int divisor, int capSeconds) {
+        long millis = Math.min(budget.toMillis() / divisor, capSeconds * 1000L);
+        return Duration.ofMillis(Math.max(100, millis));
     }
 
     public ConnectionResult test(DestinationConfig destination) {
         return test(new ConnectionTestEvent(destination, null));
+    }
+
+    /** What has been checked so far, and the step under way: what a test that ran out of time reports. */
+    private static final class Progress {
+        final List<Check> checks = java.util.Collections.synchronizedList(new ArrayList<>());
+        volatile String step = CREDENTIALS;
+    }
+
+    /**
+     * Always answers within the budget: the probes run on their own thread, and if they have not finished when the
+     * budget is spent, the result names the step that did not answer (its clients' own timeouts end it soon after).
+     */
+    public ConnectionResult test(ConnectionTestEvent event) {
+        Progress progress = new Progress();
+        java.util.concurrent.FutureTask<ConnectionResult> task =
+                new java.util.concurrent.FutureTask<>(() -> run(event, progress));
+        Thread worker = new Thread(task, "connection-test");
+        worker.setDaemon(true);
+        worker.start();
+        try {
+            return task.get(budget.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            worker.interrupt();
+            String step = progress.step;
+            String message = "The connection test did not finish within " + budget.toMillis() / 1000.0 + " s: step "
+                    + step + " did not answer in time; check the endpoint and the network path to it";
+            List<Check> checks;
+            synchronized (progress.checks) {
+                checks = new ArrayList<>(progress.checks);
+            }
+            checks.add(Check.failed(step, "did not answer within the connection test's budget"));
+            return finish(false, message, checks);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            worker.interrupt();
+            return finish(false, "The connection test was interrupted", List.of());
+        } catch (java.util.concurrent.ExecutionException e) {
+            LOG.warnf(
+                    "unexpected failure in the connection test: %s",
+                    e.getCause().getClass().getName());
+            return finish(
+                    false, "Unexpected failure: " + e.getCause().getClass().getSimpleName(), List.of());
+        }
     }
 
     /**
@@ -70,13 +133,22 @@ public final class ConnectionTester {
      * a whole multipart upload (create, one part, complete, delete) and an aborted one, and, when a staging prefix
      * is given, listing and reading it.
      */
-    public ConnectionResult test(ConnectionTestEvent event) {
+    private ConnectionResult run(ConnectionTestEvent event, Progress progress) {
         DestinationConfig destination = event.destination();
         String probeKey = probeKey(destination.prefix());
-        List<Check> checks = new ArrayList<>();
+        List<Check> checks = progress.checks;
         S3Client s3;
+        progress.step = destination.role() != null ? ASSUME_ROLE : CREDENTIALS;
         try {
             s3 = clients.create(destination);
+        } catch (dev.pontoon.s3dest.event.InvalidEventException e) {
+            // Refused by the trust policy before any request: the endpoint, or the role.
+            String name = e.getMessage().startsWith("destination.role_arn")
+                            || e.getMessage().startsWith("destination.external_id")
+                    ? ASSUME_ROLE
+                    : ENDPOINT;
+            checks.add(Check.failed(name, e.getMessage()));
+            return finish(false, e.getMessage(), checks);
         } catch (RuntimeException e) {
             String message = clientFailure(destination, e);
             checks.add(Check.failed(destination.role() != null ? ASSUME_ROLE : CREDENTIALS, message));
@@ -89,6 +161,7 @@ public final class ConnectionTester {
             }
             // An empty body: a server that refuses the request answers before reading any body, and a client still
             // writing one would see a broken connection instead of the answer that names the cause.
+            progress.step = PUT;
             ObjectTarget probe = new ObjectTarget(destination.bucket(), probeKey, "text/plain", destination.objects());
             Optional<String> putFailure = attempt(
                     () -> s3.putObject(
@@ -109,8 +182,10 @@ public final class ConnectionTester {
             }
             checks.add(Check.passed(PUT, "wrote s3://" + destination.bucket() + "/" + probeKey));
             if (destination.objects().sse() != null) {
+                progress.step = ENCRYPTION;
                 checks.add(encryption(s3, destination, probeKey));
             }
+            progress.step = DELETE;
 
             Optional<String> deleteFailure = attempt(
                     () -> s3.deleteObject(r -> r.bucket(destination.bucket()).key(probeKey)),
@@ -127,21 +202,29 @@ public final class ConnectionTester {
             }
             checks.add(Check.passed(DELETE, "deleted the probe object"));
 
+            progress.step = MULTIPART_WRITE;
             checks.add(multipartWrite(s3, destination, probeKey + ".multipart"));
+            progress.step = MULTIPART;
             checks.add(multipart(s3, destination, probeKey + ".aborted"));
             if (event.staging() != null) {
+                progress.step = READ_SOURCES;
                 checks.add(staging(destination, event.staging()));
             }
             if (destination.catalog() != null) {
+                progress.step = CATALOG;
                 checks.add(catalog(destination));
             }
+            List<Check> done;
+            synchronized (checks) {
+                done = new ArrayList<>(checks);
+            }
             List<Check> failed =
-                    checks.stream().filter(c -> !c.ok() && !c.warning()).toList();
+                    done.stream().filter(c -> !c.ok() && !c.warning()).toList();
             if (!failed.isEmpty()) {
-                return finish(false, failed.get(0).message(), checks);
+                return finish(false, failed.get(0).message(), done);
             }
             List<String> warnings =
-                    checks.stream().filter(Check::warning).map(Check::message).toList();
+                    done.stream().filter(Check::warning).map(Check::message).toList();
             String message =
                     "Connected: the function can write to s3://" + destination.bucket() + "/" + prefixPath(destination)
                             + (event.staging() == null
@@ -149,7 +232,7 @@ public final class ConnectionTester {
                                     : " and read s3://" + event.staging().bucket() + "/"
                                             + event.staging().prefix())
                             + (warnings.isEmpty() ? "" : ", with a warning: " + String.join("; ", warnings));
-            return finish(true, message, checks);
+            return finish(true, message, done);
         }
     }
 
@@ -166,7 +249,7 @@ public final class ConnectionTester {
                     CATALOG,
                     catalog.probe(new TableDefinition(
                             spec.namespace(), table, destination.bucket(), destination.prefix(), java.util.List.of())));
-        } catch (CatalogException | CatalogTransientException e) {
+        } catch (CatalogException | CatalogTransientException | dev.pontoon.s3dest.event.InvalidEventException e) {
             return Check.failed(CATALOG, e.getMessage().replace("; nothing was committed", ""));
         } catch (RuntimeException e) {
             return Check.failed(
@@ -193,9 +276,20 @@ public final class ConnectionTester {
      * first byte of its first object ({@code s3:GetObject}), with the destination's credentials, as a transfer reads.
      */
     private Check staging(DestinationConfig destination, StagingPrefix staging) {
-        DestinationConfig named =
-                destination.reading(staging.bucket(), staging.prefix(), staging.region(), staging.endpoint());
-        try (S3Client s3 = clients.create(named)) {
+        try {
+            clients.policy().checkStaging("source.prefix", staging.bucket(), staging.prefix());
+        } catch (dev.pontoon.s3dest.event.InvalidEventException e) {
+            return Check.failed(READ_SOURCES, e.getMessage());
+        }
+        DestinationConfig named = destination.reading(
+                staging.bucket(), staging.prefix(), staging.region(), staging.endpoint(), "source.endpoint_url");
+        S3Client client;
+        try {
+            client = clients.create(named);
+        } catch (dev.pontoon.s3dest.event.InvalidEventException e) {
+            return Check.failed(READ_SOURCES, e.getMessage());
+        }
+        try (S3Client s3 = client) {
             var listing = s3.listObjectsV2(
                     r -> r.bucket(staging.bucket()).prefix(staging.prefix()).maxKeys(1));
             if (listing.contents().isEmpty()) {
@@ -213,7 +307,9 @@ public final class ConnectionTester {
                         READ_SOURCES,
                         diagnose(e, named, "s3:GetObject", key).replace("check s3_bucket", "check source.bucket"));
             }
-            return Check.passed(READ_SOURCES, "listed and read s3://" + staging.bucket() + "/" + key);
+            // The key itself is not repeated: the staging prefix holds other runs' objects.
+            return Check.passed(
+                    READ_SOURCES, "listed s3://" + staging.bucket() + "/" + staging.prefix() + " and read an object");
         } catch (RuntimeException e) {
             return Check.failed(
                     READ_SOURCES,
@@ -419,6 +515,10 @@ public final class ConnectionTester {
             return "The S3 endpoint " + endpointName(destination) + " did not answer in time: check endpoint_url, "
                     + "the network path (VPC endpoint, NAT, proxy) and that the service is up";
         }
+        Throwable refused = causeOf(e, dev.pontoon.s3dest.trust.RefusedAddressException.class);
+        if (refused != null) {
+            return "The S3 endpoint " + endpointName(destination) + " was not contacted: " + refused.getMessage();
+        }
         if (hasCause(e, UnknownHostException.class)) {
             return "The S3 endpoint " + endpointName(destination) + " could not be resolved (unknown host): check "
                     + "endpoint_url and s3_region, and DNS from the function's network";
@@ -496,6 +596,15 @@ public final class ConnectionTester {
             return "of the function's role";
         }
         return id.length() <= 4 ? "****" : "****" + id.substring(id.length() - 4);
+    }
+
+    private static Throwable causeOf(Throwable t, Class<? extends Throwable> type) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (type.isInstance(c)) {
+                return c;
+            }
+        }
+        return null;
     }
 
     private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {

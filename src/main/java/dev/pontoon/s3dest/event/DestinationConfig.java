@@ -15,6 +15,8 @@ import java.util.Objects;
  * @param role a role to assume first, or null
  * @param objects encryption, storage class and tags of every object written
  * @param catalog where a committed batch is registered, or null for none
+ * @param endpointField where {@code endpoint} came from in the event ({@code destination.endpoint_url} or a
+ *     source's {@code endpoint_url}), for errors
  */
 public record DestinationConfig(
         String bucket,
@@ -28,7 +30,10 @@ public record DestinationConfig(
         boolean pathStyle,
         RoleSettings role,
         ObjectSettings objects,
-        CatalogSpec catalog) {
+        CatalogSpec catalog,
+        String endpointField) {
+
+    public static final String ENDPOINT_FIELD = "destination.endpoint_url";
 
     public DestinationConfig {
         Objects.requireNonNull(bucket, "bucket is null");
@@ -38,7 +43,7 @@ public record DestinationConfig(
     }
 
     /** The same destination reached at another region or endpoint (a staged source's bucket). */
-    public DestinationConfig at(String otherRegion, URI otherEndpoint) {
+    public DestinationConfig at(String otherRegion, URI otherEndpoint, String otherEndpointField) {
         return new DestinationConfig(
                 bucket,
                 prefix,
@@ -51,12 +56,14 @@ public record DestinationConfig(
                 pathStyle,
                 role,
                 objects,
-                catalog);
+                catalog,
+                otherEndpoint != null ? otherEndpointField : endpointField);
     }
 
     /** Another bucket and prefix reached with these credentials (a staging prefix), with no object settings. */
-    public DestinationConfig reading(String otherBucket, String otherPrefix, String otherRegion, URI otherEndpoint) {
-        DestinationConfig at = at(otherRegion, otherEndpoint);
+    public DestinationConfig reading(
+            String otherBucket, String otherPrefix, String otherRegion, URI otherEndpoint, String otherEndpointField) {
+        DestinationConfig at = at(otherRegion, otherEndpoint, otherEndpointField);
         return new DestinationConfig(
                 otherBucket,
                 otherPrefix,
@@ -69,7 +76,8 @@ public record DestinationConfig(
                 pathStyle,
                 role,
                 ObjectSettings.NONE,
-                null);
+                null,
+                at.endpointField);
     }
 
     public boolean hasStaticKeys() {

@@ -282,7 +282,8 @@ public final class EventParser {
                 pathStyle,
                 role,
                 objects,
-                catalog(node.get("catalog")));
+                catalog(node.get("catalog")),
+                DestinationConfig.ENDPOINT_FIELD);
     }
 
     static final Set<String> GLUE_FIELDS = Set.of("type", "database", "table", "region");

@@ -23,7 +23,12 @@ public class CommitHandler implements RequestStreamHandler {
 
     /** A handler outside the Quarkus container with default settings, for local runs. */
     public static CommitHandler standalone() {
-        return over(TransferBeans.defaultCommitter());
+        return standalone(System.getenv());
+    }
+
+    /** As {@link #standalone()}, under the environment {@code env} (a local run's allow-list). */
+    public static CommitHandler standalone(java.util.Map<String, String> env) {
+        return over(TransferBeans.defaultCommitter(env));
     }
 
     /** A handler over the given committer, outside the container. */

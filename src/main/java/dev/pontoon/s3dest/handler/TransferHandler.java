@@ -30,8 +30,13 @@ public class TransferHandler implements RequestStreamHandler {
 
     /** A handler outside the Quarkus container with default settings, for the sample and for embedding. */
     public static TransferHandler standalone() {
+        return standalone(System.getenv());
+    }
+
+    /** As {@link #standalone()}, under the environment {@code env} (a local run's allow-list). */
+    public static TransferHandler standalone(java.util.Map<String, String> env) {
         TransferHandler handler = new TransferHandler();
-        handler.transfers = TransferBeans.defaultService();
+        handler.transfers = TransferBeans.defaultService(env);
         return handler;
     }
 

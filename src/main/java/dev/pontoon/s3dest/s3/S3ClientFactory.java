@@ -2,6 +2,7 @@ package dev.pontoon.s3dest.s3;
 
 import dev.pontoon.s3dest.event.DestinationConfig;
 import dev.pontoon.s3dest.event.RoleSettings;
+import dev.pontoon.s3dest.trust.TrustPolicy;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
@@ -44,22 +45,55 @@ public final class S3ClientFactory {
 
     private final Settings settings;
     private final Map<String, String> env;
+    private final TrustPolicy policy;
     /** When set, every client sends through it (a rehearsal in memory) instead of its own Apache client. */
     private final SdkHttpClient httpClient;
 
+    /** A factory under the trust policy of {@code env} (the function's environment). */
     public S3ClientFactory(Settings settings, Map<String, String> env) {
-        this(settings, env, null);
+        this(settings, env, TrustPolicy.fromEnvironment(env), null);
     }
 
-    private S3ClientFactory(Settings settings, Map<String, String> env, SdkHttpClient httpClient) {
+    public S3ClientFactory(Settings settings, Map<String, String> env, TrustPolicy policy) {
+        this(settings, env, policy, null);
+    }
+
+    private S3ClientFactory(Settings settings, Map<String, String> env, TrustPolicy policy, SdkHttpClient httpClient) {
         this.settings = settings;
         this.env = Map.copyOf(env);
+        this.policy = java.util.Objects.requireNonNull(policy, "policy is null");
         this.httpClient = httpClient;
     }
 
     /** The same factory whose clients send through {@code client} (not closed with them). */
     public S3ClientFactory sendingThrough(SdkHttpClient client) {
-        return new S3ClientFactory(settings, env, client);
+        return new S3ClientFactory(settings, env, policy, client);
+    }
+
+    /** The same factory with other timeouts and attempts (the connection test's, inside its budget). */
+    public S3ClientFactory with(Settings other) {
+        return new S3ClientFactory(other, env, policy, httpClient);
+    }
+
+    /** The operator's trust policy every client of this factory is built under. */
+    public TrustPolicy policy() {
+        return policy;
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    /**
+     * An Apache HTTP client builder for a client whose endpoint is {@code endpoint} (null for AWS by region): host
+     * names resolve only through the trust policy, so a refused address is never connected to.
+     */
+    public ApacheHttpClient.Builder httpClientBuilder(URI endpoint) {
+        TrustPolicy.Resolver resolver = policy.resolverFor(endpoint);
+        return ApacheHttpClient.builder()
+                .connectionTimeout(settings.connectTimeout())
+                .socketTimeout(settings.socketTimeout())
+                .dnsResolver(resolver::resolve);
     }
 
     public S3Client create(DestinationConfig destination) {
@@ -68,27 +102,37 @@ public final class S3ClientFactory {
 
     /** A client whose calls and retries are counted in {@code stats} (may be null). */
     public S3Client create(DestinationConfig destination, S3CallStats stats) {
+        URI endpoint = endpoint(destination);
+        if (destination.endpoint() != null) {
+            // The event's endpoint, checked before any request (an endpoint from the environment is the operator's).
+            policy.checkEndpoint(
+                    destination.endpointField(),
+                    destination.endpoint(),
+                    destination.hasStaticKeys() || destination.role() != null);
+        }
         S3ClientBuilder builder = S3Client.builder();
         if (httpClient != null) {
             builder.httpClient(httpClient);
         } else {
-            builder.httpClientBuilder(ApacheHttpClient.builder()
-                    .connectionTimeout(settings.connectTimeout())
-                    .socketTimeout(settings.socketTimeout())
-                    .expectContinueEnabled(true));
+            builder.httpClientBuilder(httpClientBuilder(endpoint).expectContinueEnabled(true));
         }
         AssumedRole role = destination.role() == null ? null : assumeRole(destination, credentials(destination));
+        java.util.List<software.amazon.awssdk.core.interceptor.ExecutionInterceptor> interceptors =
+                new java.util.ArrayList<>();
+        interceptors.add(new AttemptCounter());
+        if (stats != null) {
+            interceptors.add(stats);
+        }
+        if (!policy.isTrustedAnswerer(endpoint)) {
+            interceptors.add(new ForeignAnswerFilter());
+        }
         builder.region(Region.of(region(destination)))
                 .credentialsProvider(role == null ? credentials(destination) : role.provider())
-                .overrideConfiguration(c -> c.executionInterceptors(
-                                stats == null
-                                        ? java.util.List.of(new AttemptCounter())
-                                        : java.util.List.of(new AttemptCounter(), stats))
+                .overrideConfiguration(c -> c.executionInterceptors(interceptors)
                         .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
                                 .maxAttempts(settings.maxAttempts())
                                 .build())
                         .apiCallAttemptTimeout(settings.attemptTimeout()));
-        URI endpoint = endpoint(destination);
         if (endpoint != null) {
             builder.endpointOverride(endpoint).forcePathStyle(destination.pathStyle());
         }
@@ -151,15 +195,18 @@ public final class S3ClientFactory {
      */
     private AssumedRole assumeRole(DestinationConfig destination, AwsCredentialsProvider base) {
         RoleSettings role = destination.role();
+        policy.checkRole(role);
+        String stsEndpoint = environment("AWS_ENDPOINT_URL_STS");
         StsClientBuilder sts = StsClient.builder()
-                .httpClientBuilder(ApacheHttpClient.builder()
-                        .connectionTimeout(settings.connectTimeout())
-                        .socketTimeout(settings.socketTimeout()))
+                .httpClientBuilder(httpClientBuilder(stsEndpoint == null ? null : URI.create(stsEndpoint)))
                 .region(Region.of(region(destination)))
-                .credentialsProvider(base);
-        String stsEndpoint = env.get("AWS_ENDPOINT_URL_STS");
-        if (stsEndpoint != null && !stsEndpoint.isBlank()) {
-            sts.endpointOverride(URI.create(stsEndpoint.trim()));
+                .credentialsProvider(base)
+                .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
+                                .maxAttempts(settings.maxAttempts())
+                                .build())
+                        .apiCallAttemptTimeout(settings.attemptTimeout()));
+        if (stsEndpoint != null) {
+            sts.endpointOverride(URI.create(stsEndpoint));
         }
         StsClient stsClient = sts.build();
         StsAssumeRoleCredentialsProvider provider = StsAssumeRoleCredentialsProvider.builder()

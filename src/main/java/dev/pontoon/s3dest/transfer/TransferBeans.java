@@ -28,10 +28,6 @@ public class TransferBeans {
                 System.getenv());
     }
 
-    /**
-     * The connection test answers a person waiting on a form: short timeouts and one retry, so an unreachable or
-     * silent endpoint is reported within seconds instead of after the SDK's defaults.
-     */
     @Produces
     @ApplicationScoped
     BatchCommitter batchCommitter(S3ClientFactory clients) {
@@ -40,16 +36,23 @@ public class TransferBeans {
 
     /** The commit with default settings, for use outside the container. */
     public static BatchCommitter defaultCommitter() {
-        S3ClientFactory clients = new S3ClientFactory(S3ClientFactory.Settings.defaults(), System.getenv());
+        return defaultCommitter(System.getenv());
+    }
+
+    /** The commit with default settings under the environment {@code env} (its trust policy, its endpoints). */
+    public static BatchCommitter defaultCommitter(java.util.Map<String, String> env) {
+        S3ClientFactory clients = new S3ClientFactory(S3ClientFactory.Settings.defaults(), env);
         return new BatchCommitter(clients, Json.MAPPER, new Catalogs(clients));
     }
 
+    /**
+     * The connection test answers a person waiting on a form: timeouts and one retry inside
+     * S3DEST_CONNECTION_TEST_BUDGET, so an unreachable or silent endpoint is reported within seconds instead of after the SDK's defaults.
+     */
     @Produces
     @ApplicationScoped
     ConnectionTester connectionTester() {
-        return new ConnectionTester(new S3ClientFactory(
-                new S3ClientFactory.Settings(Duration.ofSeconds(2), Duration.ofSeconds(3), Duration.ofSeconds(4), 2),
-                System.getenv()));
+        return new ConnectionTester(new S3ClientFactory(S3ClientFactory.Settings.defaults(), System.getenv()));
     }
 
     @Produces
@@ -67,11 +70,16 @@ public class TransferBeans {
 
     /** The service with the defaults of {@link TransferConfig}, for use outside the container. */
     public static TransferService defaultService() {
+        return defaultService(System.getenv());
+    }
+
+    /** The service with the defaults of {@link TransferConfig} under the environment {@code env}. */
+    public static TransferService defaultService(java.util.Map<String, String> env) {
         S3ClientFactory.Settings s3 = S3ClientFactory.Settings.defaults();
         return new TransferService(
                 new WriterSettings(128L << 20, 0, 32L << 20, 1 << 20),
                 16 << 20,
-                new S3ClientFactory(s3, System.getenv()),
+                new S3ClientFactory(s3, env),
                 Json.MAPPER,
                 uploader(),
                 System.out::println);

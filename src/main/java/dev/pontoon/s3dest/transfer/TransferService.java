@@ -170,6 +170,7 @@ public final class TransferService {
         String model = event.model().name();
         List<ColumnSpec> modelColumns = modelColumns(event);
         List<ColumnSpec> fileColumns = ParquetSchema.withPontoonColumns(modelColumns);
+        checkStaging(event);
         try (S3Client s3 = clients.create(destination, run.stats);
                 S3Client sourceS3 = sourceClient(event, s3);
                 RowSource source = openSource(event, modelColumns, sourceS3)) {
@@ -378,6 +379,20 @@ public final class TransferService {
         }
     }
 
+    /** Every staged object must lie in the operator's staging (SPEC §12), checked before any request. */
+    private void checkStaging(TransferEvent event) {
+        if (event.source() == null) {
+            return;
+        }
+        List<String> uris = event.source().uris();
+        for (int i = 0; i < uris.size(); i++) {
+            String rest = uris.get(i).substring("s3://".length());
+            int slash = rest.indexOf('/');
+            clients.policy()
+                    .checkStaging("source.uris[" + i + "]", rest.substring(0, slash), rest.substring(slash + 1));
+        }
+    }
+
     private RowSource openSource(TransferEvent event, List<ColumnSpec> modelColumns, S3Client sourceS3) {
         if (event.rows() != null) {
             return new InlineRowSource(event.rows(), modelColumns, mapper);
@@ -407,7 +422,7 @@ public final class TransferService {
         if (source == null || (source.region() == null && source.endpoint() == null)) {
             return new SharedClient(destinationClient);
         }
-        return clients.create(event.destination().at(source.region(), source.endpoint()));
+        return clients.create(event.destination().at(source.region(), source.endpoint(), "source.endpoint_url"));
     }
 
     /** The destination's client lent to the source: closing it is the destination's business. */

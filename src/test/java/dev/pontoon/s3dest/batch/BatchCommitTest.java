@@ -14,11 +14,11 @@ import dev.pontoon.s3dest.parquet.WriterSettings;
 import dev.pontoon.s3dest.s3.S3ClientFactory;
 import dev.pontoon.s3dest.testing.Batches;
 import dev.pontoon.s3dest.testing.Events;
+import dev.pontoon.s3dest.testing.Loopback;
 import dev.pontoon.s3dest.testing.Parquet;
 import dev.pontoon.s3dest.testing.S3TestServer;
 import dev.pontoon.s3dest.transfer.TransferService;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -42,7 +42,7 @@ class BatchCommitTest {
     @BeforeAll
     static void services() {
         uploader = Executors.newCachedThreadPool();
-        S3ClientFactory clients = new S3ClientFactory(S3ClientFactory.Settings.defaults(), Map.of());
+        S3ClientFactory clients = new S3ClientFactory(S3ClientFactory.Settings.defaults(), Loopback.env());
         transfers = new TransferService(
                 new WriterSettings(64L << 20, 0, 8L << 20, 1 << 20), 65536, clients, Json.MAPPER, uploader);
         committer = new BatchCommitter(clients, Json.MAPPER, new Catalogs(clients));

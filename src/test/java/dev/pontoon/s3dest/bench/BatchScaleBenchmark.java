@@ -11,6 +11,7 @@ import dev.pontoon.s3dest.handler.TransferHandler;
 import dev.pontoon.s3dest.parquet.WriterSettings;
 import dev.pontoon.s3dest.s3.S3ClientFactory;
 import dev.pontoon.s3dest.testing.Batches;
+import dev.pontoon.s3dest.testing.Loopback;
 import dev.pontoon.s3dest.testing.Parquet;
 import dev.pontoon.s3dest.testing.S3TestServer;
 import dev.pontoon.s3dest.testing.StandaloneLogging;
@@ -76,7 +77,7 @@ public final class BatchScaleBenchmark {
             }
             ExecutorService uploader = Executors.newCachedThreadPool();
             ExecutorService children = Executors.newFixedThreadPool(concurrency);
-            S3ClientFactory clients = new S3ClientFactory(S3ClientFactory.Settings.defaults(), Map.of());
+            S3ClientFactory clients = new S3ClientFactory(S3ClientFactory.Settings.defaults(), Loopback.env());
             TransferHandler transfer = TransferHandler.over(new TransferService(
                     new WriterSettings(128L << 20, 0, 32L << 20, 1 << 20),
                     16 << 20,

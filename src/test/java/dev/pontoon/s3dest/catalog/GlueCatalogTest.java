@@ -15,10 +15,10 @@ import dev.pontoon.s3dest.parquet.WriterSettings;
 import dev.pontoon.s3dest.s3.S3ClientFactory;
 import dev.pontoon.s3dest.testing.Batches;
 import dev.pontoon.s3dest.testing.GlueStandIn;
+import dev.pontoon.s3dest.testing.Loopback;
 import dev.pontoon.s3dest.testing.S3TestServer;
 import dev.pontoon.s3dest.transfer.TransferService;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -48,7 +48,7 @@ class GlueCatalogTest {
         uploader = Executors.newCachedThreadPool();
         clients = new S3ClientFactory(
                 S3ClientFactory.Settings.defaults(),
-                Map.of("AWS_ENDPOINT_URL_GLUE", glue.endpoint().toString()));
+                Loopback.env("AWS_ENDPOINT_URL_GLUE", glue.endpoint().toString()));
         transfers = new TransferService(
                 new WriterSettings(64L << 20, 0, 8L << 20, 1 << 20), 65536, clients, Json.MAPPER, uploader);
         committer = new BatchCommitter(clients, Json.MAPPER, new Catalogs(clients));

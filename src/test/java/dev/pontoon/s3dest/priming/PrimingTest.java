@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pontoon.s3dest.s3.S3ClientFactory;
 import dev.pontoon.s3dest.testing.LogCapture;
+import dev.pontoon.s3dest.testing.Loopback;
 import dev.pontoon.s3dest.transfer.TransferBeans;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
  * a name that never resolves (RFC 6761): had anything been sent, the rehearsal would have failed.
  */
 class PrimingTest {
-    private final S3ClientFactory clients = new S3ClientFactory(S3ClientFactory.Settings.defaults(), Map.of());
+    private final S3ClientFactory clients = new S3ClientFactory(S3ClientFactory.Settings.defaults(), Loopback.env());
 
     @Test
     void theTransferRehearsalRunsEveryPathInMemory() throws Exception {

@@ -13,6 +13,7 @@ import dev.pontoon.s3dest.handler.ConnectionTestHandler;
 import dev.pontoon.s3dest.handler.TransferHandler;
 import dev.pontoon.s3dest.s3.S3ClientFactory;
 import dev.pontoon.s3dest.testing.IcebergRestServer;
+import dev.pontoon.s3dest.testing.Loopback;
 import dev.pontoon.s3dest.testing.Parquet;
 import dev.pontoon.s3dest.testing.S3TestServer;
 import dev.pontoon.s3dest.testing.StandaloneLogging;
@@ -23,7 +24,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -108,14 +108,12 @@ public final class LocalInvoke {
             pointAt(server, event);
             iceberg = icebergCatalog(server, event);
             JsonNode result = switch (kind) {
-                case "transfer" -> invoke(TransferHandler.standalone(), event);
-                case "commit" -> invoke(CommitHandler.standalone(), event);
+                case "transfer" -> invoke(TransferHandler.standalone(Loopback.processEnv()), event);
+                case "commit" -> invoke(CommitHandler.standalone(Loopback.processEnv()), event);
                 case "connection-test" ->
                     invoke(
-                            ConnectionTestHandler.over(new ConnectionTester(new S3ClientFactory(
-                                    new S3ClientFactory.Settings(
-                                            Duration.ofSeconds(2), Duration.ofSeconds(3), Duration.ofSeconds(4), 2),
-                                    Map.of()))),
+                            ConnectionTestHandler.over(new ConnectionTester(
+                                    new S3ClientFactory(S3ClientFactory.Settings.defaults(), Loopback.processEnv()))),
                             event);
                 case "state-machine" -> stateMachine(server, (ObjectNode) event);
                 default ->
@@ -408,7 +406,7 @@ public final class LocalInvoke {
                     .map(S3Object::key)
                     .toList();
         }
-        TransferHandler transfer = TransferHandler.standalone();
+        TransferHandler transfer = TransferHandler.standalone(Loopback.processEnv());
         for (int first = 0; first < keys.size(); first += filesPerChunk) {
             ObjectNode chunk = Json.MAPPER.createObjectNode();
             ArrayNode items = chunk.putArray("Items");
@@ -420,7 +418,7 @@ public final class LocalInvoke {
             out.println("Chunk of objects " + first + ".." + (first + items.size() - 1) + ": " + result.get("rows")
                     + " rows, " + result.get("files").size() + " files");
         }
-        return invoke(CommitHandler.standalone(), input);
+        return invoke(CommitHandler.standalone(Loopback.processEnv()), input);
     }
 
     /** The keys under each destination bucket and the first rows of each Parquet file. */

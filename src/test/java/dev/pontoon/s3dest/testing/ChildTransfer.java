@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Executors;
 
 /**
@@ -30,7 +29,7 @@ public final class ChildTransfer {
             TransferService service = new TransferService(
                     new WriterSettings(128L << 20, 0, 32L << 20, 1 << 20),
                     64 * 1024,
-                    new S3ClientFactory(S3ClientFactory.Settings.defaults(), Map.of()),
+                    new S3ClientFactory(S3ClientFactory.Settings.defaults(), Loopback.env()),
                     Json.MAPPER,
                     Executors.newCachedThreadPool());
             TransferHandler.over(service).handleRequest(in, out, null);

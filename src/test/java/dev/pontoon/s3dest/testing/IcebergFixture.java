@@ -11,7 +11,6 @@ import dev.pontoon.s3dest.parquet.WriterSettings;
 import dev.pontoon.s3dest.s3.S3ClientFactory;
 import dev.pontoon.s3dest.transfer.TransferService;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -53,7 +52,7 @@ public final class IcebergFixture implements AutoCloseable {
         s3.createBucket(staging);
         rest = new IcebergRestServer(s3, bucket);
         rest.backend().createNamespace(Namespace.of("analytics"));
-        clients = new S3ClientFactory(S3ClientFactory.Settings.defaults(), Map.of());
+        clients = new S3ClientFactory(S3ClientFactory.Settings.defaults(), Loopback.env());
         transfers = new TransferService(
                 new WriterSettings(64L << 20, 0, 8L << 20, 1 << 20), 65536, clients, Json.MAPPER, uploader);
         committer = new BatchCommitter(clients, Json.MAPPER, new Catalogs(clients));

@@ -14,6 +14,7 @@ import dev.pontoon.s3dest.s3.S3ClientFactory;
 import dev.pontoon.s3dest.s3.S3PermanentException;
 import dev.pontoon.s3dest.testing.Events;
 import dev.pontoon.s3dest.testing.FaultProxy;
+import dev.pontoon.s3dest.testing.Loopback;
 import dev.pontoon.s3dest.testing.S3TestServer;
 import dev.pontoon.s3dest.testing.StsStandIn;
 import java.util.List;
@@ -60,7 +61,7 @@ class DestinationOptionsTest {
     private static S3ClientFactory factory() {
         return new S3ClientFactory(
                 S3ClientFactory.Settings.defaults(),
-                Map.of("AWS_ENDPOINT_URL_STS", sts.endpoint().toString()));
+                Loopback.env("AWS_ENDPOINT_URL_STS", sts.endpoint().toString()));
     }
 
     @Test
@@ -149,7 +150,8 @@ class DestinationOptionsTest {
                     65536,
                     new S3ClientFactory(
                             S3ClientFactory.Settings.defaults(),
-                            Map.of("AWS_ENDPOINT_URL_STS", denying.endpoint().toString())),
+                            Loopback.env(
+                                    "AWS_ENDPOINT_URL_STS", denying.endpoint().toString())),
                     Json.MAPPER,
                     uploader);
             String bucket = bucket();
@@ -175,7 +177,7 @@ class DestinationOptionsTest {
                 65536,
                 new S3ClientFactory(
                         S3ClientFactory.Settings.defaults(),
-                        Map.of("AWS_ENDPOINT_URL_S3", proxy.endpoint().toString())),
+                        Loopback.env("AWS_ENDPOINT_URL_S3", proxy.endpoint().toString())),
                 Json.MAPPER,
                 uploader);
         proxy.clear();
@@ -258,7 +260,8 @@ class DestinationOptionsTest {
             d.put("external_id", "pontoon-7c1d");
             ConnectionResult result = new ConnectionTester(new S3ClientFactory(
                             S3ClientFactory.Settings.defaults(),
-                            Map.of("AWS_ENDPOINT_URL_STS", denying.endpoint().toString())))
+                            Loopback.env(
+                                    "AWS_ENDPOINT_URL_STS", denying.endpoint().toString())))
                     .test(EventParser.destination(d));
             assertThat(result.success()).isFalse();
             assertThat(result.checks()).extracting(ConnectionResult.Check::name).containsExactly("assume_role");

@@ -16,6 +16,7 @@ import dev.pontoon.s3dest.testing.FaultProxy;
 import dev.pontoon.s3dest.testing.FaultProxy.Fault;
 import dev.pontoon.s3dest.testing.FaultProxy.Op;
 import dev.pontoon.s3dest.testing.LogCapture;
+import dev.pontoon.s3dest.testing.Loopback;
 import dev.pontoon.s3dest.testing.Parquet;
 import dev.pontoon.s3dest.testing.S3TestServer;
 import java.time.Duration;
@@ -57,7 +58,7 @@ class FaultMatrixTest {
         // Short timeouts so a slow response costs seconds; three tries per call.
         S3ClientFactory clients = new S3ClientFactory(
                 new S3ClientFactory.Settings(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(2), 3),
-                Map.of());
+                Loopback.env());
         service = new TransferService(
                 new WriterSettings(64L << 20, 3000, 8L << 20, 1 << 20), 65536, clients, Json.MAPPER, uploader);
     }

@@ -11,10 +11,10 @@ import dev.pontoon.s3dest.event.TransferResult;
 import dev.pontoon.s3dest.parquet.WriterSettings;
 import dev.pontoon.s3dest.s3.S3ClientFactory;
 import dev.pontoon.s3dest.s3.S3MultipartOutputStream;
+import dev.pontoon.s3dest.testing.Loopback;
 import dev.pontoon.s3dest.testing.Parquet;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
@@ -72,7 +72,7 @@ class LocalStackTransferTest {
             TransferService service = new TransferService(
                     new WriterSettings(12L << 20, 0, 8L << 20, 1 << 20),
                     S3MultipartOutputStream.MIN_PART_SIZE,
-                    new S3ClientFactory(S3ClientFactory.Settings.defaults(), Map.of()),
+                    new S3ClientFactory(S3ClientFactory.Settings.defaults(), Loopback.env()),
                     Json.MAPPER,
                     Executors.newCachedThreadPool());
             TransferResult result = service.transfer(EventParser.transferEvent(event));

@@ -14,11 +14,11 @@ import dev.pontoon.s3dest.testing.FaultProxy;
 import dev.pontoon.s3dest.testing.FaultProxy.Fault;
 import dev.pontoon.s3dest.testing.FaultProxy.Op;
 import dev.pontoon.s3dest.testing.LogCapture;
+import dev.pontoon.s3dest.testing.Loopback;
 import dev.pontoon.s3dest.testing.S3TestServer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -44,7 +44,7 @@ class TransferMetricsTest {
                 new S3ClientFactory(
                         new S3ClientFactory.Settings(
                                 Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(2), 3),
-                        Map.of()),
+                        Loopback.env()),
                 Json.MAPPER,
                 uploader,
                 LINES::add);
