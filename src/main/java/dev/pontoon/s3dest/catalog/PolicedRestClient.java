@@ -171,7 +171,7 @@ final class PolicedRestClient extends BaseHTTPClient {
             }
             responseHeaders.accept(headers);
             int code = response.getCode();
-            if (code == 204) {
+            if (code == 204 || responseType == null && code >= 200 && code < 300) {
                 return null;
             }
             String text = read(response);

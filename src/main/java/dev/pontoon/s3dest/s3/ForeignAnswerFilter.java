@@ -9,7 +9,6 @@ import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
@@ -27,50 +26,56 @@ final class ForeignAnswerFilter implements ExecutionInterceptor {
         return filter(context.exception());
     }
 
+    /**
+     * The same failure with only what may be repeated. The SDK requires an interceptor to return the class it was
+     * given, so each is rebuilt from its own builder; the SDK's own failures (call and attempt timeouts) carry no
+     * words of the server's and stay as they are.
+     */
     static Throwable filter(Throwable failure) {
         if (failure instanceof S3Exception s3) {
             return sanitized(s3);
         }
-        if (failure instanceof SdkClientException client) {
-            if (hasCause(client, RefusedAddressException.class)) {
-                return client; // our own words, naming the host the event gave
-            }
-            if (hasCause(client, UnknownHostException.class)) {
-                return SdkClientException.builder()
-                        .message("the endpoint's host name could not be resolved")
-                        .cause(new UnknownHostException("not resolved"))
-                        .build();
-            }
-            if (hasCause(client, ConnectException.class)
-                    || hasCause(client, NoRouteToHostException.class)
-                    || isConnectTimeout(client)) {
-                return SdkClientException.builder()
-                        .message("no connection to the endpoint (refused, filtered or unreachable)")
-                        .cause(new ConnectException("no connection"))
-                        .build();
-            }
-            if (hasCause(client, SocketTimeoutException.class)) {
-                return SdkClientException.builder()
-                        .message("the endpoint did not answer in time")
-                        .cause(new SocketTimeoutException("read timed out"))
-                        .build();
-            }
-            return SdkClientException.builder()
-                    .message("the endpoint's answer could not be used ("
-                            + client.getClass().getSimpleName() + ")")
+        if (failure == null || failure.getClass() != SdkClientException.class) {
+            return failure;
+        }
+        SdkClientException client = (SdkClientException) failure;
+        if (hasCause(client, RefusedAddressException.class)) {
+            return client; // the policy's own words, naming the host the event gave
+        }
+        if (hasCause(client, UnknownHostException.class)) {
+            return client.toBuilder()
+                    .message("the endpoint's host name could not be resolved")
+                    .cause(new UnknownHostException("not resolved"))
                     .build();
         }
-        if (failure instanceof SdkException sdk) {
-            // Timeouts of a whole call or attempt: their messages are the SDK's own, and keep their type.
-            return sdk;
+        if (hasCause(client, ConnectException.class)
+                || hasCause(client, NoRouteToHostException.class)
+                || isConnectTimeout(client)) {
+            return client.toBuilder()
+                    .message("no connection to the endpoint (refused, filtered or unreachable)")
+                    .cause(new ConnectException("no connection"))
+                    .build();
         }
-        return failure;
+        if (hasCause(client, SocketTimeoutException.class)) {
+            return client.toBuilder()
+                    .message("the endpoint did not answer in time")
+                    .cause(new SocketTimeoutException("read timed out"))
+                    .build();
+        }
+        if (hasCause(client, java.io.IOException.class)) {
+            return client.toBuilder()
+                    .message("the connection to the endpoint failed")
+                    .cause(new java.io.IOException("connection failed"))
+                    .build();
+        }
+        return client.toBuilder()
+                .message("the endpoint's answer could not be used")
+                .cause(null)
+                .build();
     }
 
     private static S3Exception sanitized(S3Exception s3) {
-        String code = s3.awsErrorDetails() == null
-                ? null
-                : ForeignAnswers.s3Code(s3.awsErrorDetails().errorCode());
+        String code = s3.awsErrorDetails() == null ? null : ForeignAnswers.s3Code(s3.awsErrorDetails().errorCode());
         SdkHttpResponse.Builder response = SdkHttpResponse.builder().statusCode(s3.statusCode());
         if (s3.awsErrorDetails() != null && s3.awsErrorDetails().sdkHttpResponse() != null) {
             s3.awsErrorDetails()
@@ -79,9 +84,11 @@ final class ForeignAnswerFilter implements ExecutionInterceptor {
                     .map(ForeignAnswers::region)
                     .ifPresent(region -> response.putHeader("x-amz-bucket-region", region));
         }
-        return (S3Exception) S3Exception.builder()
-                .statusCode(s3.statusCode())
+        return (S3Exception) s3.toBuilder()
                 .message("HTTP " + s3.statusCode() + (code == null ? "" : " " + code))
+                .requestId(null)
+                .extendedRequestId(null)
+                .cause(null)
                 .awsErrorDetails(AwsErrorDetails.builder()
                         .errorCode(code)
                         .serviceName("S3")

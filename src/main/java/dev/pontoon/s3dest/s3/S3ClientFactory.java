@@ -202,9 +202,8 @@ public final class S3ClientFactory {
                 .region(Region.of(region(destination)))
                 .credentialsProvider(base)
                 .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
-                                .maxAttempts(settings.maxAttempts())
-                                .build())
-                        .apiCallAttemptTimeout(settings.attemptTimeout()));
+                        .maxAttempts(settings.maxAttempts())
+                        .build()));
         if (stsEndpoint != null) {
             sts.endpointOverride(URI.create(stsEndpoint));
         }
