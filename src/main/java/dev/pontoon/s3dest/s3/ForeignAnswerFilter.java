@@ -75,7 +75,9 @@ final class ForeignAnswerFilter implements ExecutionInterceptor {
     }
 
     private static S3Exception sanitized(S3Exception s3) {
-        String code = s3.awsErrorDetails() == null ? null : ForeignAnswers.s3Code(s3.awsErrorDetails().errorCode());
+        String code = s3.awsErrorDetails() == null
+                ? null
+                : ForeignAnswers.s3Code(s3.awsErrorDetails().errorCode());
         SdkHttpResponse.Builder response = SdkHttpResponse.builder().statusCode(s3.statusCode());
         if (s3.awsErrorDetails() != null && s3.awsErrorDetails().sdkHttpResponse() != null) {
             s3.awsErrorDetails()
