@@ -51,6 +51,8 @@ class PackageDependenciesTest {
                 .definedBy(ROOT + ".parquet..")
                 .layer("s3")
                 .definedBy(ROOT + ".s3..")
+                .layer("trust")
+                .definedBy(ROOT + ".trust..")
                 .layer("event")
                 .definedBy(ROOT + ".event..")
                 .whereLayer("priming")
@@ -71,6 +73,9 @@ class PackageDependenciesTest {
                 .mayOnlyBeAccessedByLayers("priming", "handler", "transfer", "batch", "source")
                 .whereLayer("s3")
                 .mayOnlyBeAccessedByLayers("priming", "handler", "transfer", "connection", "batch", "catalog", "source")
+                .whereLayer("trust")
+                .mayOnlyBeAccessedByLayers(
+                        "priming", "handler", "transfer", "connection", "batch", "catalog", "source", "s3")
                 .check(classes);
     }
 }

@@ -84,6 +84,10 @@ final class GlueCatalog implements TableCatalog {
         }
     }
 
+    private static String withSlash(String location) {
+        return location.endsWith("/") ? location : location + "/";
+    }
+
     private void create(TableDefinition def, String rangeStart) {
         TableInput input = TableInput.builder()
                 .name(def.table())
@@ -115,6 +119,15 @@ final class GlueCatalog implements TableCatalog {
 
     /** Columns the model gained are appended; a changed type or a dropped column is refused before any change. */
     private void evolve(TableDefinition def, Table table, String rangeStart) {
+        // A table elsewhere belongs to another export (another customer's, perhaps): never add to it (SPEC §12).
+        String at = table.storageDescriptor() == null
+                ? null
+                : table.storageDescriptor().location();
+        if (at == null || !withSlash(at).equals(withSlash(def.location()))) {
+            throw new CatalogException("Glue table " + def.namespace() + "." + def.table() + " is at " + at
+                    + ", not at this destination's " + def.location()
+                    + ": it belongs to another export; choose another table; nothing was changed");
+        }
         Map<String, String> existing = new LinkedHashMap<>();
         for (Column c : table.storageDescriptor().columns()) {
             existing.put(c.name().toLowerCase(Locale.ROOT), c.type());
