@@ -50,6 +50,11 @@ public final class BatchCommitter {
     private final ObjectMapper mapper;
     private final Catalogs catalogs;
 
+    /** Checks, before any file is written, that the destination's catalog may be reached (SPEC §12). */
+    public void checkCatalog(DestinationConfig destination) {
+        catalogs.check(destination);
+    }
+
     public BatchCommitter(S3ClientFactory clients, ObjectMapper mapper, Catalogs catalogs) {
         this.clients = clients;
         this.mapper = mapper;

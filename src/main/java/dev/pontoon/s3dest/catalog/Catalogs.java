@@ -47,6 +47,23 @@ public final class Catalogs {
         this.restReadTimeout = restReadTimeout;
     }
 
+    /**
+     * Checks what opening the destination's catalog would reach, without a request: a transfer that commits its
+     * own batch calls it before writing a file, so a refused catalog leaves nothing behind.
+     */
+    public void check(DestinationConfig destination) {
+        CatalogSpec spec = destination.catalog();
+        if (spec != null && spec.type() == CatalogSpec.Type.ICEBERG_REST) {
+            clients.policy()
+                    .checkEndpoint("destination.catalog.uri", URI.create(spec.uri()), ownCredentials(destination));
+        }
+    }
+
+    /** Whether a catalog call carries credentials other than the function's own (or none, unsigned). */
+    private static boolean ownCredentials(DestinationConfig destination) {
+        return !destination.catalog().sigv4() || destination.hasStaticKeys() || destination.role() != null;
+    }
+
     public TableCatalog open(DestinationConfig destination) {
         return switch (destination.catalog().type()) {
             case GLUE -> glue(destination);
@@ -82,8 +99,8 @@ public final class Catalogs {
         CatalogSpec spec = destination.catalog();
         URI uri = URI.create(spec.uri());
         // Signed with the function's own credentials only when the catalog is AWS's (or the operator's).
-        boolean ownCredentials = !spec.sigv4() || destination.hasStaticKeys() || destination.role() != null;
-        clients.policy().checkEndpoint("destination.catalog.uri", uri, ownCredentials);
+        boolean ownCredentials = ownCredentials(destination);
+        check(destination);
         Map<String, String> properties = new HashMap<>();
         properties.put(CatalogProperties.URI, spec.uri());
         if (spec.warehouse() != null) {

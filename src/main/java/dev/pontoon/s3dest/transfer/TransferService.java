@@ -171,6 +171,9 @@ public final class TransferService {
         List<ColumnSpec> modelColumns = modelColumns(event);
         List<ColumnSpec> fileColumns = ParquetSchema.withPontoonColumns(modelColumns);
         checkStaging(event);
+        if (event.commit()) {
+            committer.checkCatalog(destination);
+        }
         try (S3Client s3 = clients.create(destination, run.stats);
                 S3Client sourceS3 = sourceClient(event, s3);
                 RowSource source = openSource(event, modelColumns, sourceS3)) {
