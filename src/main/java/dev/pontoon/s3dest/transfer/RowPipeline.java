@@ -57,6 +57,17 @@ final class RowPipeline implements AutoCloseable {
     private final Semaphore window;
 
     private final List<Future<?>> workers = new ArrayList<>();
+    /** Guards {@link #active} and {@link #threads}; notified when a worker ends. */
+    private final Object lifecycle = new Object();
+    /** Workers inside {@link #work()}: close() waits until none is left. */
+    private int active;
+
+    private final List<Thread> threads = new ArrayList<>();
+    /**
+     * How long close() waits for a worker blocked in a read that ignores interrupts: longer than the S3 socket
+     * timeout, which ends any such read.
+     */
+    private static final long CLOSE_WAIT_MILLIS = 60_000;
     /** Guards {@link #parts} and the order of {@link #started}; true once the last part was handed out. */
     private boolean handedOut;
 
@@ -87,6 +98,13 @@ final class RowPipeline implements AutoCloseable {
 
     /** A decoding thread: takes the next part once the window has room for it, and decodes it whole. */
     private void work() {
+        synchronized (lifecycle) {
+            if (stopped) {
+                return; // closed before this worker ran: it never touches a part
+            }
+            active++;
+            threads.add(Thread.currentThread());
+        }
         try {
             while (!stopped) {
                 // The permit first, then the part: every started lane holds a permit, so the lane the caller
@@ -119,6 +137,12 @@ final class RowPipeline implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            synchronized (lifecycle) {
+                active--;
+                threads.remove(Thread.currentThread());
+                lifecycle.notifyAll();
+            }
         }
     }
 
@@ -187,16 +211,32 @@ final class RowPipeline implements AutoCloseable {
      */
     @Override
     public void close() {
-        stopped = true;
-        for (Future<?> w : workers) {
-            w.cancel(true);
+        synchronized (lifecycle) {
+            stopped = true;
+            threads.forEach(Thread::interrupt);
         }
         for (Future<?> w : workers) {
-            try {
-                w.get(10, TimeUnit.SECONDS);
-            } catch (Exception ignored) {
-                // cancelled, finished or failed: in every case it no longer reads
+            w.cancel(false); // a worker not started yet never starts; one running is waited for below
+        }
+        // A cancelled Future answers get() at once, while its thread may still be inside part.next() (an interrupt
+        // does not end a blocked socket read): wait for the workers themselves.
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLOSE_WAIT_MILLIS);
+        boolean interrupted = false;
+        synchronized (lifecycle) {
+            while (active > 0) {
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0) {
+                    break;
+                }
+                try {
+                    lifecycle.wait(left);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
             }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
         synchronized (parts) {
             handedOut = true;

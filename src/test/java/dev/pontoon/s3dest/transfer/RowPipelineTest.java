@@ -157,4 +157,51 @@ class RowPipelineTest {
             assertThatThrownBy(() -> drain(pipeline)).hasMessage("part 1 is bad");
         }
     }
+
+    /**
+     * A part blocked in a read that ignores interrupts (a socket read does): close() returns only after the read
+     * has ended, and the part is not closed while it is being read.
+     */
+    @Test
+    void closeWaitsForADecoderBlockedInARead() throws Exception {
+        CountDownLatch inside = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean reading = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicBoolean closedWhileReading = new java.util.concurrent.atomic.AtomicBoolean();
+        RowSource blocking = new RowSource() {
+            @Override
+            public boolean next(Row row) {
+                reading.set(true);
+                inside.countDown();
+                long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(400);
+                while (System.nanoTime() < until) {
+                    try {
+                        Thread.sleep(20);
+                    } catch (InterruptedException e) {
+                        // like a blocked socket read: the interrupt does not end it
+                    }
+                }
+                reading.set(false);
+                return false;
+            }
+
+            @Override
+            public void close() {
+                if (reading.get()) {
+                    closedWhileReading.set(true);
+                }
+            }
+        };
+        RowPipeline pipeline = new RowPipeline(source(List.of(blocking)), 2, 1, r -> {}, executor);
+        assertThat(inside.await(5, TimeUnit.SECONDS)).isTrue();
+        long start = System.nanoTime();
+        pipeline.close();
+        long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertThat(reading.get())
+                .as("a decoder still inside next() after close()")
+                .isFalse();
+        assertThat(closedWhileReading.get())
+                .as("the part was closed while being read")
+                .isFalse();
+        assertThat(waited).isGreaterThan(100);
+    }
 }
