@@ -93,7 +93,7 @@ final class IcebergRestCatalog implements TableCatalog {
                     LOG.infof(
                             "iceberg table %s created with batch %s: %d files",
                             id, batch.batchId(), batch.files().size());
-                } else if (holds(table.snapshots(), batch.batchId())) {
+                } else if (holds(table.currentSnapshot(), table::snapshot, batch.batchId())) {
                     LOG.infof("iceberg table %s already holds batch %s: nothing to add", id, batch.batchId());
                 } else {
                     append(def, batch, table);
@@ -352,8 +352,15 @@ final class IcebergRestCatalog implements TableCatalog {
         return changes;
     }
 
-    private static boolean holds(Iterable<Snapshot> snapshots, String batchId) {
-        for (Snapshot s : snapshots) {
+    /**
+     * Whether the table's current state holds the batch: only the current snapshot's ancestry counts, so a batch
+     * whose snapshot was rolled back (still in the table's history, no longer in its data) is committed again.
+     */
+    private static boolean holds(Snapshot current, java.util.function.Function<Long, Snapshot> lookup, String batchId) {
+        if (current == null) {
+            return false;
+        }
+        for (Snapshot s : org.apache.iceberg.util.SnapshotUtil.ancestorsOf(current.snapshotId(), lookup)) {
             if (s.summary() != null && batchId.equals(s.summary().get(BATCH_ID))) {
                 return true;
             }
@@ -455,7 +462,7 @@ final class IcebergRestCatalog implements TableCatalog {
 
         @Override
         public void commit(TableMetadata base, TableMetadata metadata) {
-            if (base != null && holds(base.snapshots(), batchId)) {
+            if (base != null && holds(base.currentSnapshot(), base::snapshot, batchId)) {
                 throw new AlreadyCommitted();
             }
             delegate.commit(base, metadata);

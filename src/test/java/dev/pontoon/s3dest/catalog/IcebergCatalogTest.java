@@ -168,6 +168,23 @@ class IcebergCatalogTest {
     }
 
     @Test
+    void aBatchRolledBackIsCommittedAgainOnlyTheCurrentAncestryCounts() {
+        ice.commitAfterChunks(ice.input("b1", "2025-09-25T13:22:33.123Z", ROWS_B1));
+        ObjectNode next = ice.input("b2", "2025-09-26T00:00:00Z", "{\"id\": 4}\n");
+        ice.commitAfterChunks(next);
+        Table table = ice.rest.backend().loadTable(ORDERS);
+        long b1 = table.currentSnapshot().parentId();
+        table.manageSnapshots().rollbackTo(b1).commit();
+
+        ice.commit(next);
+
+        table = ice.rest.backend().loadTable(ORDERS);
+        assertThat(table.currentSnapshot().summary()).containsEntry("pontoon.batch_id", "b2");
+        assertThat(table.currentSnapshot().parentId()).isEqualTo(b1);
+        assertThat(table.snapshots()).hasSize(3);
+    }
+
+    @Test
     void aTypeIcebergCannotPromoteOrADroppedColumnIsRefusedNamingTheColumnAndNothingIsCommitted() {
         ice.commitAfterChunks(ice.input("b1", "2025-09-25T13:22:33.123Z", ROWS_B1));
         ObjectNode changed = ice.input("b2", "2025-09-26T00:00:00Z", "{\"id\": 4, \"amount\": \"1.5\"}\n");
