@@ -21,7 +21,8 @@ class TestPortsTest {
         try (Reader r = Files.newBufferedReader(Path.of("src/main/resources/application.properties"))) {
             p.load(r);
         }
-        assertThat(p.getProperty("%test.quarkus.lambda.mock-event-server.test-port")).isEqualTo("0");
+        assertThat(p.getProperty("%test.quarkus.lambda.mock-event-server.test-port"))
+                .isEqualTo("0");
         assertThat(p.getProperty("%test.quarkus.http.test-port", "0")).isEqualTo("0");
     }
 }

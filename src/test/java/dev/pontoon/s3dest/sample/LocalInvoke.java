@@ -105,7 +105,11 @@ public final class LocalInvoke {
             String kind = handler != null ? handler : kind(event);
             out.println("S3-compatible server on " + server.endpoint() + ", objects kept under " + folder);
             out.println("Event: " + eventFile + " (" + kind + ")");
-            pointAt(server, event);
+            if (kind.equals("connection-test")) {
+                pointConnectionTestAt(server, event);
+            } else {
+                pointAt(server, event);
+            }
             iceberg = icebergCatalog(server, event);
             JsonNode result = switch (kind) {
                 case "transfer" -> invoke(TransferHandler.standalone(Loopback.processEnv()), event);
@@ -257,6 +261,30 @@ public final class LocalInvoke {
         }
     }
 
+    /**
+     * A connection test is run as given when its destination names an endpoint: its own endpoint, keys and bucket,
+     * so wrong keys, a missing bucket or a dead endpoint show as they would on Lambda. A destination on AWS itself
+     * (no endpoint) is pointed at the local server instead, and the output says so.
+     */
+    private void pointConnectionTestAt(S3TestServer server, JsonNode event) {
+        if (!(event.get("destination") instanceof ObjectNode d)) {
+            return;
+        }
+        if (d.hasNonNull("endpoint_url")) {
+            out.println("Connection test as given: the event's own endpoint_url "
+                    + d.get("endpoint_url").asText()
+                    + (d.has("aws_access_key_id") ? " and keys" : " (no keys: the function's own credentials)"));
+            return;
+        }
+        d.put("endpoint_url", server.endpoint().toString());
+        d.put("aws_access_key_id", S3TestServer.ACCESS_KEY);
+        d.put("aws_secret_access_key", S3TestServer.SECRET_KEY);
+        createBucket(server, d.path("s3_bucket").asText(""));
+        out.println("NOTE: the destination names no endpoint_url (AWS S3 itself, not reachable from a local run):"
+                + " the connection test runs against the local server " + server.endpoint() + ", with its keys and"
+                + " the bucket created there. Give destination.endpoint_url (and keys) to test an endpoint as given.");
+    }
+
     private void pointTransferAt(S3TestServer server, ObjectNode transfer) throws IOException {
         if (transfer.get("destination") instanceof ObjectNode d) {
             d.put("endpoint_url", server.endpoint().toString());
@@ -300,6 +328,9 @@ public final class LocalInvoke {
     }
 
     private void stage(S3TestServer server, String uri) throws IOException {
+        if (!uri.startsWith("s3://") || uri.indexOf('/', "s3://".length()) < 0) {
+            return; // not an s3://bucket/key: the handler says so, in its own words
+        }
         String rest = uri.substring("s3://".length());
         String bucket = rest.substring(0, rest.indexOf('/'));
         String key = rest.substring(rest.indexOf('/') + 1);

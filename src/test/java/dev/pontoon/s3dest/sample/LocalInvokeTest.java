@@ -111,6 +111,36 @@ class LocalInvokeTest {
                         + "\"this event reads staged objects (source.uris): pass --staged");
     }
 
+    @Test
+    void aSourceUriThatIsNotS3GetsTheHandlersOwnError() throws Exception {
+        Path event = dir.resolve("https-uri.json");
+        Files.writeString(
+                event,
+                Files.readString(Path.of("events/transfer-source.json"))
+                        .replace(
+                                "s3://my-staging-bucket/staging/orders/part-0000.jsonl.gz",
+                                "https://my-staging-bucket.example.com/part-0000.jsonl.gz"));
+        String output = run(event.toString(), "--staged", "events/staged/orders", "--expect-failure");
+        assertThat(output).contains("source.uris[0]: must be an s3://bucket/key string");
+    }
+
+    @Test
+    void aConnectionTestWithItsOwnEndpointRunsAsGiven() throws Exception {
+        Path event = dir.resolve("dead-endpoint.json");
+        Files.writeString(
+                event,
+                "{\"destination\": {\"s3_bucket\": \"b\", \"s3_region\": \"us-east-1\", \"endpoint_url\": \""
+                        + dev.pontoon.s3dest.testing.CannedS3.closedPort()
+                        + "\", \"aws_access_key_id\": \"AKIAWRONGKEY00000000\", \"aws_secret_access_key\": \"wrong\"}}");
+        String output = run(event.toString());
+        assertThat(output)
+                .contains("Connection test as given: the event's own endpoint_url")
+                .contains("\"success\" : false")
+                .doesNotContain("Connected");
+        String onAws = run("events/connection-test.json");
+        assertThat(onAws).contains("NOTE: the destination names no endpoint_url", "\"success\" : true");
+    }
+
     private String run(String... args) throws Exception {
         boolean expectFailure = List.of(args).contains("--expect-failure");
         List<String> all = new java.util.ArrayList<>(List.of(args));
