@@ -106,20 +106,64 @@ class TemplateTest {
         List<Map<String, Object>> statements = statements("TransferFunction");
         assertThat(statements.get(0).get("Action"))
                 .isEqualTo(List.of("s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"));
-        assertThat(statements.get(0).get("Resource"))
-                .isEqualTo(Map.of("Fn::Sub", "arn:aws:s3:::${BucketName}/${Prefix}/*"));
-        // Listing is only of multipart uploads, only under the prefix: to sweep uploads a lost answer left behind.
+        Object underPrefix = Map.of(
+                "Fn::If",
+                List.of(
+                        "HasPrefix",
+                        Map.of("Fn::Sub", "arn:aws:s3:::${BucketName}/${Prefix}/*"),
+                        Map.of("Fn::Sub", "arn:aws:s3:::${BucketName}/*")));
+        assertThat(statements.get(0).get("Resource")).isEqualTo(underPrefix);
+        // Listing the exports is only of multipart uploads, only under the prefix: to sweep what a lost answer left.
         assertThat(statements.get(1).get("Action")).isEqualTo(List.of("s3:ListBucketMultipartUploads"));
         assertThat(statements.get(1).get("Condition").toString()).contains("s3:prefix", "${Prefix}/*");
         assertThat(statements.get(2).get("Action")).isEqualTo(List.of("s3:GetObject"));
         assertThat(statements.get(2).get("Resource"))
                 .isEqualTo(Map.of("Fn::Sub", "arn:aws:s3:::${StagingBucketName}/${StagingPrefix}/*"));
-        assertThat(statements("ConnectionTestFunction").get(0).get("Resource"))
-                .isEqualTo(Map.of("Fn::Sub", "arn:aws:s3:::${BucketName}/${Prefix}/*"));
-        assertThat(statements.toString())
-                .doesNotContain("s3:ListBucket,")
-                .doesNotContain("s3:ListBucket]")
-                .doesNotContain("s3:*");
+        // Listing staging, under its prefix only, so that a missing staged object is NoSuchKey, not a 403.
+        assertThat(statements.get(3).get("Action")).isEqualTo(List.of("s3:ListBucket"));
+        assertThat(statements.get(3).get("Resource")).isEqualTo(Map.of("Fn::Sub", "arn:aws:s3:::${StagingBucketName}"));
+        assertThat(statements.get(3).get("Condition").toString()).contains("s3:prefix", "${StagingPrefix}/*");
+        assertThat(statements("ConnectionTestFunction").get(0).get("Resource")).isEqualTo(underPrefix);
+        assertThat(statements.toString()).doesNotContain("s3:*");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void prefixesAreChecked() {
+        Map<String, Object> parameters = (Map<String, Object>) template.get("Parameters");
+        java.util.regex.Pattern staging = java.util.regex.Pattern.compile(
+                (String) ((Map<String, Object>) parameters.get("StagingPrefix")).get("AllowedPattern"));
+        assertThat(List.of("staging", "a/b", "s"))
+                .allMatch(p -> staging.matcher(p).matches());
+        assertThat(List.of("staging/", "/staging", ""))
+                .noneMatch(p -> staging.matcher(p).matches());
+        java.util.regex.Pattern prefix = java.util.regex.Pattern.compile(
+                (String) ((Map<String, Object>) parameters.get("Prefix")).get("AllowedPattern"));
+        assertThat(List.of("", "exports", "a/b"))
+                .allMatch(p -> prefix.matcher(p).matches());
+        assertThat(List.of("exports/", "/exports"))
+                .noneMatch(p -> prefix.matcher(p).matches());
+        // An empty Prefix must not become "bucket//*": every use of it is behind HasPrefix.
+        assertThat(templateText().lines().filter(l -> l.contains("${Prefix}")))
+                .isNotEmpty()
+                .allMatch(l -> l.contains("HasPrefix"));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theReadmesDeployCommandNamesEveryParameter() throws Exception {
+        String readme = java.nio.file.Files.readString(java.nio.file.Path.of("README.md"));
+        int at = readme.indexOf("sam deploy --guided");
+        String guided = readme.substring(at, readme.indexOf("```", at));
+        assertThat(((Map<String, Object>) template.get("Parameters")).keySet()).allMatch(guided::contains);
+    }
+
+    private static String templateText() {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of("template.yaml"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test
