@@ -167,6 +167,39 @@ class IcebergCatalogTest {
                         .isEqualTo((int) LocalDate.parse("2025-09-26").toEpochDay()));
     }
 
+    /**
+     * The commit function's role must be able to write what an Iceberg commit writes: every key the commit adds is
+     * under {@code <prefix>/<model>/metadata/} or the batch manifest, which the template grants with IcebergTables.
+     */
+    @Test
+    void everyKeyTheCommitWritesIsOneTheTemplateGrants() throws Exception {
+        ObjectNode input = ice.input("b1", "2025-09-25T13:22:33.123Z", ROWS_B1);
+        ice.runChunks(input);
+        java.util.Set<String> before = keys();
+        ice.commit(input);
+        java.util.Set<String> written = new java.util.TreeSet<>(keys());
+        written.removeAll(before);
+        assertThat(written)
+                .isNotEmpty()
+                .allMatch(k -> k.startsWith("exports/orders/metadata/") || k.startsWith("exports/orders/_batches/"));
+        assertThat(written).anyMatch(k -> k.startsWith("exports/orders/metadata/"));
+        String template = java.nio.file.Files.readString(java.nio.file.Path.of("template.yaml"));
+        String commit =
+                template.substring(template.indexOf("  CommitFunction:"), template.indexOf("  TransferStateMachine:"));
+        assertThat(commit)
+                .contains("Sid: WriteIcebergMetadata", "- s3:PutObject", "- s3:GetObject")
+                .contains("arn:aws:s3:::${BucketName}/${Prefix}/*/metadata/*")
+                .contains("arn:aws:s3:::${BucketName}/${Prefix}/*/_batches/*");
+    }
+
+    private java.util.Set<String> keys() {
+        try (var s3 = ice.s3.client()) {
+            java.util.Set<String> keys = new java.util.HashSet<>();
+            s3.listObjectsV2Paginator(r -> r.bucket(ice.bucket)).contents().forEach(o -> keys.add(o.key()));
+            return keys;
+        }
+    }
+
     @Test
     void aBatchRolledBackIsCommittedAgainOnlyTheCurrentAncestryCounts() {
         ice.commitAfterChunks(ice.input("b1", "2025-09-25T13:22:33.123Z", ROWS_B1));
