@@ -45,6 +45,7 @@ public class Priming implements Resource {
     String handler;
 
     void onStart(@Observes StartupEvent event) {
+        LOG.infof("jvm: %s", JvmFlags.describe());
         switch (config.prime()) {
             case SNAPSHOT -> Core.getGlobalContext().register(this); // this bean lives as long as the application
             case INIT -> rehearseAndLog("at init");
