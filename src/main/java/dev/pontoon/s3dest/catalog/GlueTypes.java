@@ -3,7 +3,7 @@ package dev.pontoon.s3dest.catalog;
 import dev.pontoon.s3dest.event.ColumnType;
 
 /**
- * The Glue (Hive) type of each model type, as Athena, Trino and Spark read the Parquet files (README "Glue Data
+ * The Glue (Hive) type of each model type, as Athena, Trino and Spark read the Parquet files (docs/BATCHES.md "Glue Data
  * Catalog" has the table).
  */
 final class GlueTypes {

@@ -15,7 +15,7 @@ import org.jboss.logging.Logger;
 /**
  * Page compressors without Hadoop: parquet-java's own codec factory goes through Hadoop's codec classes, so these
  * take their place. Snappy is aircompressor's pure-Java implementation (its JNI rival saved 2% of the encoder's CPU,
- * README "Benchmarks"). Zstandard is zstd-jni at level 3, the reference library, which takes 30% less of the
+ * docs/BENCHMARKS.md). Zstandard is zstd-jni at level 3, the reference library, which takes 30% less of the
  * encoder's CPU than aircompressor's; where its native library cannot load (a platform it does not ship), the
  * pure-Java one takes its place, with a warning, since its bytes differ. GZIP is the JDK's. Only compression: the
  * function never reads Parquet.

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Columns for a model that declared none, read off its inline rows (rules documented in the README): columns in the
+ * Columns for a model that declared none, read off its inline rows (rules documented in docs/EVENTS.md): columns in the
  * order their names are first seen, all nullable; the type holds every non-null value: booleans → boolean, integers
  * → bigint, numbers with a fraction (or a mix with integers) → double, strings → string, objects and arrays → json;
  * any other mix → json, which keeps every value as written; a column that is only ever null → string.

@@ -56,7 +56,7 @@ public interface TransferConfig {
     /**
      * When the function rehearses its work in memory to load and compile its code (priming.Priming):
      * {@code snapshot} before a SnapStart snapshot, {@code init} at startup, {@code train} at startup and then exit
-     * (the training run that records a JDK AOT cache: README "Cold start"), {@code off} never.
+     * (the training run that records a JDK AOT cache: docs/OPERATIONS.md "Operating it", cold start), {@code off} never.
      */
     @WithDefault("snapshot")
     PrimeMode prime();

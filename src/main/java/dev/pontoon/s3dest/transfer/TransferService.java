@@ -308,7 +308,7 @@ public final class TransferService {
      * How many threads decode the source's pieces (a staged JSONL object's blocks, a CSV object) at once:
      * {@code s3dest.decode-threads} (system property) or {@code S3DEST_DECODE_THREADS}, else one per processor (the
      * encoder, on the calling thread, waits for them often enough that it needs no core of its own: measured in
-     * README "Benchmarks"). A Lambda function gets about one vCPU per 1,769 MB of memory.
+     * docs/BENCHMARKS.md). A Lambda function gets about one vCPU per 1,769 MB of memory.
      */
     static int decodeThreads() {
         String configured = System.getProperty("s3dest.decode-threads", System.getenv("S3DEST_DECODE_THREADS"));
@@ -407,7 +407,7 @@ public final class TransferService {
      * Whether staged objects are read from AWS S3 itself, where one connection brings far less than the decoders
      * take, so objects are read in ranges on several. An S3-compatible endpoint gets one GET per object: its
      * bandwidth is not limited per connection the same way, and every ranged GET costs it a request (measured
-     * against s3proxy: README "Benchmarks").
+     * against s3proxy: docs/BENCHMARKS.md).
      */
     private static boolean onAws(TransferEvent event) {
         URI endpoint = event.source().endpoint() != null

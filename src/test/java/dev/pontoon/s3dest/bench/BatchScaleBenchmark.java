@@ -29,7 +29,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
- * The batch path at scale, locally (README "Batches"): stages N small JSONL objects, hands the transfer function
+ * The batch path at scale, locally (docs/BATCHES.md "Batches"): stages N small JSONL objects, hands the transfer function
  * the chunks a Distributed Map would (a real listing, ItemSelector's key and index, ItemBatcher's groups of
  * FilesPerChunk), runs them CONCURRENCY at a time, commits, and checks with DuckDB that every row landed exactly
  * once. Prints files, chunks, rows and wall time of each phase.

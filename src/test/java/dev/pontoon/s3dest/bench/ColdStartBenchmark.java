@@ -22,7 +22,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 
 /**
- * Cold start as the managed Java runtime does it (README "Operating it"): {@code target/function.zip} unpacked as
+ * Cold start as the managed Java runtime does it (docs/OPERATIONS.md "Operating it"): {@code target/function.zip} unpacked as
  * /var/task would be, the AWS Lambda Runtime Interface Client (from Maven Central) in a fresh JVM calling
  * {@code QuarkusStreamHandler::handleRequest}, against a small local Runtime API on 127.0.0.1 that hands it one
  * 10,000-row inline transfer (to s3proxy). Measures, per JVM option set, launch → the first poll for an event (init),
@@ -59,7 +59,7 @@ public final class ColdStartBenchmark {
         table(classpath, runs, body, "inline " + rows + "-row transfer");
 
         if (stagedRows > 0) {
-            // The other common first call: a staged JSONL file of the benchmark table (README "Benchmarks").
+            // The other common first call: a staged JSONL file of the benchmark table (docs/BENCHMARKS.md).
             Path jsonl = Path.of("target/bench").toAbsolutePath().resolve("coldstart-" + stagedRows + ".jsonl.gz");
             Files.createDirectories(jsonl.getParent());
             if (!Files.exists(jsonl)) {
@@ -110,7 +110,7 @@ public final class ColdStartBenchmark {
                 + runtimeClient();
     }
 
-    /** Temurin 25, as installed on the build machines (README "Cold start"). */
+    /** Temurin 25, as installed on the build machines (docs/OPERATIONS.md "Operating it", cold start). */
     static final Path JAVA25 = Path.of(System.getProperty("coldstart.java25", "/usr/lib/jvm/temurin-25-jdk-amd64"))
             .resolve("bin/java");
 

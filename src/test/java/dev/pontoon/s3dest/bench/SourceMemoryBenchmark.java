@@ -18,7 +18,7 @@ import java.util.List;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * Memory benchmark of a source-pointer transfer (README "Benchmarks"): a staged JSONL.gz of at least N MB
+ * Memory benchmark of a source-pointer transfer (docs/BENCHMARKS.md): a staged JSONL.gz of at least N MB
  * uncompressed goes through the transfer with the JVM limited by the caller (e.g. -Xmx160m, what a 256 MB Lambda
  * leaves); prints rows, rows/s, MB/s, peak heap and peak RSS, then checks the row count with DuckDB.
  * The S3 server runs in a child process so its memory is not counted.

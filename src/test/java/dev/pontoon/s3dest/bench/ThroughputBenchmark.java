@@ -11,7 +11,7 @@ import java.util.List;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * The transfer beside DuckDB in the same run (README "Benchmarks"): the standard export table as JSONL at each row
+ * The transfer beside DuckDB in the same run (docs/BENCHMARKS.md): the standard export table as JSONL at each row
  * count, each codec; the transfer path (staged JSONL → Parquet → multipart upload to s3proxy in its own process) and
  * DuckDB's {@code COPY … TO … (FORMAT PARQUET)} each run in a child JVM of their own so peak RSS is theirs alone.
  * Args: row counts (comma-separated, default 1000000,5000000), codecs (default snappy,zstd), JVM heap for the
