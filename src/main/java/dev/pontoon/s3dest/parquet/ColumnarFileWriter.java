@@ -30,13 +30,14 @@ import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
  * definition levels and its minimum and maximum kept as the rows arrive; a full page is encoded (PLAIN or
  * RLE_DICTIONARY ids, RLE/bit-packed levels), compressed in one call and held until its row group is written.
  * The file's layout, page headers, footer, statistics objects and column/offset indexes are parquet-java's
- * ({@link ParquetFileWriter}), so the output reads as parquet-java's own (v1 data pages, as {@link RowFileWriter}
- * writes them).
+ * ({@link ParquetFileWriter}), so the output reads as parquet-java's own (v1 data pages, as the differential test's
+ * reference writer, {@code RowFileWriter} in src/test, writes them).
  *
  * <p>Dictionary decisions follow parquet-java's: every column but booleans starts with a dictionary; after its
  * first page it keeps the dictionary only if dictionary plus ids are smaller than the plain values, and it falls
  * back to plain pages once the dictionary outgrows a page. A column that fell back is remembered in
- * {@code plainColumns} and starts plain in later row groups and files (as {@link AdaptiveDictionary} does).
+ * {@code plainColumns} and starts plain in later row groups and files (as the test's
+ * {@code AdaptiveDictionary} does).
  */
 final class ColumnarFileWriter {
     /** Buffered size is summed over the columns, so it is checked every this many rows. */

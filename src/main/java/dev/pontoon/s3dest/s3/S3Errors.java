@@ -35,6 +35,14 @@ public final class S3Errors {
             }
             return new S3PermanentException(message, code, failure);
         }
+        if (failure instanceof SdkClientException && isMissingCredentials(failure)) {
+            // Retrying cannot help: the same sandbox finds the same (no) credentials.
+            return new S3PermanentException(
+                    where + " failed: no usable credentials (the destination has no aws_access_key_id and the"
+                            + " function's own credentials could not be loaded)",
+                    null,
+                    failure);
+        }
         if (failure instanceof SdkClientException
                 || failure instanceof IOException
                 || failure instanceof UncheckedIOException) {
@@ -44,6 +52,17 @@ public final class S3Errors {
             return new S3TransientException(where + " failed: " + rootMessage(failure), null, failure);
         }
         return failure instanceof RuntimeException r ? r : new RuntimeException(failure);
+    }
+
+    /** The SDK's credential chain found nothing: its own message is the only mark it leaves. */
+    static boolean isMissingCredentials(Throwable failure) {
+        for (Throwable c = failure; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            String m = c.getMessage();
+            if (m != null && m.startsWith("Unable to load credentials")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static boolean isRetryable(int status, String code) {
