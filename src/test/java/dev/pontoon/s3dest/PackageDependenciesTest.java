@@ -62,7 +62,7 @@ class PackageDependenciesTest {
                 .whereLayer("transfer")
                 .mayOnlyBeAccessedByLayers("priming", "handler")
                 .whereLayer("connection")
-                .mayOnlyBeAccessedByLayers("priming", "handler", "transfer")
+                .mayOnlyBeAccessedByLayers("priming", "handler")
                 .whereLayer("batch")
                 .mayOnlyBeAccessedByLayers("priming", "handler", "transfer")
                 .whereLayer("catalog")

@@ -5,7 +5,6 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.pontoon.s3dest.batch.BatchCommitter;
 import dev.pontoon.s3dest.event.EventParser;
 import dev.pontoon.s3dest.event.Json;
-import dev.pontoon.s3dest.transfer.TransferBeans;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import java.io.IOException;

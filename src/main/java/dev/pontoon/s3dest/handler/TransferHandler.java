@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.pontoon.s3dest.event.EventParser;
 import dev.pontoon.s3dest.event.Json;
 import dev.pontoon.s3dest.transfer.Deadline;
-import dev.pontoon.s3dest.transfer.TransferBeans;
 import dev.pontoon.s3dest.transfer.TransferConfig;
 import dev.pontoon.s3dest.transfer.TransferService;
 import jakarta.inject.Inject;

@@ -88,6 +88,25 @@ public final class TransferService {
             ObjectMapper mapper,
             ExecutorService uploader,
             java.util.function.Consumer<String> metricsSink) {
+        this(
+                writerSettings,
+                partSize,
+                clients,
+                mapper,
+                uploader,
+                metricsSink,
+                new BatchCommitter(clients, mapper, new Catalogs(clients)));
+    }
+
+    /** @param committer writes the batch manifest (and the catalogs) of an event with {@code "commit": true} */
+    public TransferService(
+            WriterSettings writerSettings,
+            int partSize,
+            S3ClientFactory clients,
+            ObjectMapper mapper,
+            ExecutorService uploader,
+            java.util.function.Consumer<String> metricsSink,
+            BatchCommitter committer) {
         this.writerSettings = writerSettings;
         this.partSize = partSize;
         this.clients = clients;
@@ -95,7 +114,7 @@ public final class TransferService {
         this.uploader = uploader;
         this.metricsSink = metricsSink;
         this.summaryLevel = Logger.Level.INFO;
-        this.committer = new BatchCommitter(clients, mapper, new Catalogs(clients));
+        this.committer = committer;
     }
 
     private TransferService(

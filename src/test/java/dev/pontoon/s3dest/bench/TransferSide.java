@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pontoon.s3dest.event.EventParser;
 import dev.pontoon.s3dest.event.Json;
 import dev.pontoon.s3dest.event.TransferResult;
+import dev.pontoon.s3dest.handler.TransferBeans;
 import dev.pontoon.s3dest.testing.Events;
 import dev.pontoon.s3dest.testing.S3TestServer;
 import dev.pontoon.s3dest.testing.StandaloneLogging;
-import dev.pontoon.s3dest.transfer.TransferBeans;
 
 /** Child process of {@link ThroughputBenchmark}: one staged transfer, measured. Args: endpoint, uri, codec. */
 public final class TransferSide {

@@ -2,10 +2,10 @@ package dev.pontoon.s3dest.priming;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pontoon.s3dest.handler.TransferBeans;
 import dev.pontoon.s3dest.s3.S3ClientFactory;
 import dev.pontoon.s3dest.testing.LogCapture;
 import dev.pontoon.s3dest.testing.Loopback;
-import dev.pontoon.s3dest.transfer.TransferBeans;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -1,4 +1,4 @@
-package dev.pontoon.s3dest.transfer;
+package dev.pontoon.s3dest.handler;
 
 import dev.pontoon.s3dest.batch.BatchCommitter;
 import dev.pontoon.s3dest.catalog.Catalogs;
@@ -7,6 +7,8 @@ import dev.pontoon.s3dest.event.Json;
 import dev.pontoon.s3dest.parquet.WriterSettings;
 import dev.pontoon.s3dest.s3.S3ClientFactory;
 import dev.pontoon.s3dest.s3.S3MultipartOutputStream;
+import dev.pontoon.s3dest.transfer.TransferConfig;
+import dev.pontoon.s3dest.transfer.TransferService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import java.time.Duration;
@@ -57,7 +59,7 @@ public class TransferBeans {
 
     @Produces
     @ApplicationScoped
-    TransferService transferService(TransferConfig config, S3ClientFactory clients) {
+    TransferService transferService(TransferConfig config, S3ClientFactory clients, BatchCommitter committer) {
         if (config.partSize() < S3MultipartOutputStream.MIN_PART_SIZE && !config.allowSmallParts()) {
             throw new IllegalArgumentException(
                     "s3dest.part-size: " + config.partSize() + " is below S3's minimum part size of 5 MiB (5242880)");
@@ -65,7 +67,8 @@ public class TransferBeans {
         WriterSettings writer = new WriterSettings(
                 config.targetFileBytes(), config.maxFileRows(), config.rowGroupBytes(), config.pageBytes());
         // The Embedded Metric Format line goes to stdout, where Lambda's log capture turns it into metrics.
-        return new TransferService(writer, config.partSize(), clients, Json.MAPPER, uploader(), System.out::println);
+        return new TransferService(
+                writer, config.partSize(), clients, Json.MAPPER, uploader(), System.out::println, committer);
     }
 
     /** The service with the defaults of {@link TransferConfig}, for use outside the container. */
