@@ -258,8 +258,7 @@ public final class BatchCommitter {
         DestinationConfig d = batch.destination();
         String modelPath = ObjectKeys.modelPath(d.prefix(), batch.model());
         List<String> partitions = files.stream()
-                .map(f -> f.key().substring(modelPath.length()))
-                .map(rest -> rest.substring(0, rest.indexOf('/')))
+                .map(f -> ObjectKeys.partitionOf(modelPath, f.key()))
                 .distinct()
                 .sorted()
                 .toList();

@@ -20,8 +20,29 @@ public final class ObjectKeys {
 
     /** {@code <prefix>/<model>/dt=<date>/<stamp>_<batchId>_<fileIndex>.parquet}, no leading slash without a prefix. */
     public static String dataKey(String prefix, String model, Instant startedAt, String batchId, int fileIndex) {
-        return modelPath(prefix, model) + "dt=" + DATE.format(startedAt) + "/" + STAMP.format(startedAt) + "_" + batchId
-                + "_" + fileIndex + ".parquet";
+        return batchKeyPrefix(prefix, model, startedAt, batchId) + fileIndex + ".parquet";
+    }
+
+    /**
+     * What every data key of one batch starts with, {@code <prefix>/<model>/dt=<date>/<stamp>_<batchId>_}: the
+     * listing prefix under which a redelivered event finds the uploads a dead sandbox left open.
+     */
+    public static String batchKeyPrefix(String prefix, String model, Instant startedAt, String batchId) {
+        return modelPath(prefix, model) + partition(startedAt) + "/" + STAMP.format(startedAt) + "_" + batchId + "_";
+    }
+
+    /** {@code dt=<yyyy-MM-dd>}, the partition of the transfer's start instant in UTC. */
+    public static String partition(Instant startedAt) {
+        return "dt=" + DATE.format(startedAt);
+    }
+
+    /** The partition folder ({@code dt=…}) of a data key under {@code modelPath}. */
+    public static String partitionOf(String modelPath, String dataKey) {
+        if (!dataKey.startsWith(modelPath)) {
+            throw new IllegalArgumentException(dataKey + " is not under " + modelPath);
+        }
+        String rest = dataKey.substring(modelPath.length());
+        return rest.substring(0, rest.indexOf('/'));
     }
 
     /** The file index of a data key ({@code …_<batch_id>_<file_index>.parquet}). */

@@ -356,9 +356,8 @@ public final class TransferService {
             owned.add(ObjectKeys.dataKey(
                     d.prefix(), event.model().name(), event.transferStartedAt(), event.batchId(), i));
         }
-        String first = ObjectKeys.dataKey(
-                d.prefix(), event.model().name(), event.transferStartedAt(), event.batchId(), event.fileIndexStart());
-        String common = first.substring(0, first.lastIndexOf('_') + 1);
+        String common =
+                ObjectKeys.batchKeyPrefix(d.prefix(), event.model().name(), event.transferStartedAt(), event.batchId());
         return OpenUploads.abortLeftBehind(s3, d.bucket(), common, owned::contains);
     }
 

@@ -15,6 +15,21 @@ class ObjectKeysTest {
     private static final Instant STARTED = Instant.parse("2025-09-25T13:22:33.123Z");
 
     @Test
+    void theBatchPrefixAndThePartitionComeFromTheLayoutToo() {
+        String key = ObjectKeys.dataKey("exports", "leads", STARTED, "b1", 12);
+        assertThat(ObjectKeys.batchKeyPrefix("exports", "leads", STARTED, "b1"))
+                .isEqualTo("exports/leads/dt=2025-09-25/20250925132233_b1_");
+        assertThat(key).startsWith(ObjectKeys.batchKeyPrefix("exports", "leads", STARTED, "b1"));
+        // b1 is not a prefix of b10's keys: the batch prefix ends with the separator.
+        assertThat(ObjectKeys.dataKey("exports", "leads", STARTED, "b10", 0))
+                .doesNotStartWith(ObjectKeys.batchKeyPrefix("exports", "leads", STARTED, "b1"));
+        assertThat(ObjectKeys.partitionOf(ObjectKeys.modelPath("exports", "leads"), key))
+                .isEqualTo("dt=2025-09-25");
+        assertThat(ObjectKeys.partition(STARTED)).isEqualTo("dt=2025-09-25");
+        assertThat(ObjectKeys.fileIndex(key)).isEqualTo(12);
+    }
+
+    @Test
     void keyFollowsTheHiveLayoutCharacterForCharacter() {
         assertThat(ObjectKeys.dataKey("exports", "leads", STARTED, "1758806553123", 0))
                 .isEqualTo("exports/leads/dt=2025-09-25/20250925132233_1758806553123_0.parquet");
