@@ -33,8 +33,14 @@ public final class Json {
 
     /** Reads one JSON document; malformed JSON is an {@link InvalidEventException} with its line and column. */
     public static JsonNode read(InputStream in) {
+        byte[] bytes;
         try {
-            JsonNode node = MAPPER.readTree(in);
+            bytes = in.readAllBytes(); // an invocation payload: at most Lambda's 6 MB
+        } catch (IOException e) {
+            throw new InvalidEventException("event: could not be read: " + e.getMessage(), e);
+        }
+        try {
+            JsonNode node = MAPPER.readTree(bytes);
             if (node == null || node.isMissingNode()) {
                 throw new InvalidEventException("event: is empty; expected a JSON object");
             }
@@ -44,6 +50,8 @@ public final class Json {
             throw new InvalidEventException("event: not valid JSON"
                     + (loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr()) + ": "
                     + e.getOriginalMessage());
+        } catch (NumberFormatException e) {
+            throw badNumber(bytes);
         } catch (IOException e) {
             throw new InvalidEventException("event: could not be read: " + e.getMessage(), e);
         }
@@ -52,11 +60,54 @@ public final class Json {
     public static JsonNode read(String text) {
         try {
             return MAPPER.readTree(text);
+        } catch (NumberFormatException e) {
+            throw badNumber(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         } catch (JsonProcessingException e) {
             var loc = e.getLocation();
             throw new InvalidEventException("event: not valid JSON"
                     + (loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr()) + ": "
                     + e.getOriginalMessage());
         }
+    }
+
+    /**
+     * A number no exact decimal can hold (an exponent beyond ±2147483647, which BigDecimal refuses while the tree is
+     * built): found again token by token, so that the error names where it is, as a row and column when it is in
+     * {@code rows}.
+     */
+    private static InvalidEventException badNumber(byte[] bytes) {
+        try (com.fasterxml.jackson.core.JsonParser p = MAPPER.getFactory().createParser(bytes)) {
+            for (com.fasterxml.jackson.core.JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
+                if (t == com.fasterxml.jackson.core.JsonToken.VALUE_NUMBER_FLOAT
+                        || t == com.fasterxml.jackson.core.JsonToken.VALUE_NUMBER_INT) {
+                    try {
+                        p.getDecimalValue();
+                    } catch (NumberFormatException e) {
+                        String text = p.getText();
+                        return new InvalidEventException(
+                                where(p.getParsingContext().pathAsPointer()) + ": "
+                                        + (text.length() > 40 ? text.substring(0, 40) + "…" : text)
+                                        + " is out of range for any number (its exponent is beyond ±2147483647)");
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // fall through to the general message
+        }
+        return new InvalidEventException("event: holds a number out of range for any number");
+    }
+
+    /** {@code /rows/0/amt} as {@code rows[0] (row 1), column amt}; other places as {@code destination.x}. */
+    private static String where(com.fasterxml.jackson.core.JsonPointer pointer) {
+        java.util.List<String> parts = new java.util.ArrayList<>();
+        for (com.fasterxml.jackson.core.JsonPointer p = pointer; p != null && !p.matches(); p = p.tail()) {
+            parts.add(p.getMatchingProperty());
+        }
+        if (parts.size() >= 2 && parts.get(0).equals("rows") && parts.get(1).matches("[0-9]+")) {
+            int row = Integer.parseInt(parts.get(1));
+            return "rows[" + row + "] (row " + (row + 1) + ")"
+                    + (parts.size() > 2 ? ", column " + String.join(".", parts.subList(2, parts.size())) : "");
+        }
+        return parts.isEmpty() ? "event" : String.join(".", parts);
     }
 }

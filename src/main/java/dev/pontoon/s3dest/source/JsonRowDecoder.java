@@ -119,11 +119,14 @@ public final class JsonRowDecoder {
             case DECIMAL -> {
                 BigDecimal d;
                 if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT) {
-                    d = p.getDecimalValue();
+                    d = Values.parseDecimal(p.getText());
                 } else if (t == JsonToken.VALUE_STRING) {
                     try {
-                        d = new BigDecimal(p.getText().trim());
-                    } catch (NumberFormatException e) {
+                        d = Values.parseDecimal(p.getText());
+                    } catch (IllegalArgumentException e) {
+                        if (e.getMessage().contains("out of range")) {
+                            throw e;
+                        }
                         throw wrong("a decimal number", p, t);
                     }
                 } else {

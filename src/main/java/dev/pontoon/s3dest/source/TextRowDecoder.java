@@ -6,7 +6,6 @@ import dev.pontoon.s3dest.event.ColumnSpec;
 import dev.pontoon.s3dest.event.ColumnType;
 import dev.pontoon.s3dest.event.InvalidEventException;
 import dev.pontoon.s3dest.parquet.Row;
-import java.math.BigDecimal;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
@@ -55,13 +54,7 @@ final class TextRowDecoder {
             case FLOAT -> row.setDouble(i, (float) number(v));
             case DOUBLE -> row.setDouble(i, number(v));
             case DECIMAL -> {
-                BigDecimal d;
-                try {
-                    d = new BigDecimal(v.trim());
-                } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("'" + Values.clip(v) + "' is not a decimal number");
-                }
-                Values.setDecimal(row, i, type, d);
+                Values.setDecimal(row, i, type, Values.parseDecimal(v));
             }
             case STRING -> {
                 Values.checkLength(type, v);

@@ -201,18 +201,47 @@ public final class Values {
      * scale (other than trailing zeros) or more digits than the precision is rejected, never rounded.
      */
     public static BigInteger unscaled(BigDecimal value, ColumnType type) {
-        BigDecimal scaled;
+        if (value.signum() == 0) {
+            return BigInteger.ZERO; // 0E+999999999 is zero: no digits to check
+        }
+        // The digits are counted before any arithmetic: 1E+999999999 would otherwise be expanded to a billion digits
+        // (and 1E+2147483647 overflow an int). The message shows the value as given, never expanded.
+        BigDecimal stripped = value.stripTrailingZeros();
+        if (stripped.scale() > type.scale()) {
+            throw new IllegalArgumentException(shown(value) + " has more than " + type.scale() + " fraction digits");
+        }
+        long integerDigits = (long) stripped.precision() - stripped.scale();
+        if (integerDigits > type.precision() - type.scale()) {
+            throw new IllegalArgumentException(shown(value) + " has more than " + (type.precision() - type.scale())
+                    + " integer digits for " + type);
+        }
+        return value.setScale(type.scale(), RoundingMode.UNNECESSARY).unscaledValue();
+    }
+
+    private static final java.util.regex.Pattern DECIMAL_SYNTAX =
+            java.util.regex.Pattern.compile("[+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][+-]?[0-9]+)?");
+
+    /**
+     * A decimal from text (a CSV field, a JSON string, a JSON number's text). An exponent beyond what BigDecimal holds
+     * is its own error, not "not a number".
+     */
+    public static BigDecimal parseDecimal(String text) {
+        String t = text.trim();
         try {
-            scaled = value.setScale(type.scale(), RoundingMode.UNNECESSARY);
-        } catch (ArithmeticException e) {
-            throw new IllegalArgumentException(
-                    clip(value.toPlainString()) + " has more than " + type.scale() + " fraction digits");
+            return new BigDecimal(t);
+        } catch (NumberFormatException e) {
+            if (DECIMAL_SYNTAX.matcher(t).matches()) {
+                throw new IllegalArgumentException(
+                        clip(t) + " is out of range for any number (its exponent is beyond ±2147483647)");
+            }
+            throw new IllegalArgumentException("'" + clip(text) + "' is not a decimal number");
         }
-        if (scaled.precision() - scaled.scale() > type.precision() - type.scale()) {
-            throw new IllegalArgumentException(clip(value.toPlainString()) + " has more than "
-                    + (type.precision() - type.scale()) + " integer digits for " + type);
-        }
-        return scaled.unscaledValue();
+    }
+
+    /** A decimal as written: plain when short, else in its scientific form (never a billion zeros). */
+    private static String shown(BigDecimal value) {
+        long exponent = (long) value.precision() - value.scale();
+        return clip(Math.abs(exponent) <= 64 && value.precision() <= 64 ? value.toPlainString() : value.toString());
     }
 
     /** Stores an exact decimal in the slot its precision calls for: the unscaled long, or fixed-width bytes. */

@@ -99,6 +99,12 @@ class BadInputCorpusTest {
                 set(event, JsonPointer.compile(e.getKey()), e.getValue());
             }
             body = event.toString();
+            // Literal text a JSON tree cannot hold (a number like 1E+999999999, a key twice): replaced in the body.
+            for (JsonNode pair : c.path("replace")) {
+                String from = pair.get(0).asText();
+                assertThat(body).as("replace %s", from).contains(from);
+                body = body.replace(from, pair.get(1).asText());
+            }
         }
         ExtractableResponse<Response> response = post(body);
         assertThat(response.statusCode()).as(response.asString()).isEqualTo(500);
