@@ -22,6 +22,8 @@ public final class Json {
                             .maxStringLength(MAX_STRING_LENGTH)
                             .maxNestingDepth(200)
                             .build())
+                    // {"v": "first", "v": "second"} is an error, never the last value silently (SPEC §3).
+                    .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                     .build())
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
@@ -46,6 +48,10 @@ public final class Json {
             }
             return node;
         } catch (JsonProcessingException e) {
+            InvalidEventException duplicate = duplicateKey(e);
+            if (duplicate != null) {
+                throw duplicate;
+            }
             var loc = e.getLocation();
             throw new InvalidEventException("event: not valid JSON"
                     + (loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr()) + ": "
@@ -63,6 +69,10 @@ public final class Json {
         } catch (NumberFormatException e) {
             throw badNumber(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         } catch (JsonProcessingException e) {
+            InvalidEventException duplicate = duplicateKey(e);
+            if (duplicate != null) {
+                throw duplicate;
+            }
             var loc = e.getLocation();
             throw new InvalidEventException("event: not valid JSON"
                     + (loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr()) + ": "
@@ -109,5 +119,23 @@ public final class Json {
                     + (parts.size() > 2 ? ", column " + String.join(".", parts.subList(2, parts.size())) : "");
         }
         return parts.isEmpty() ? "event" : String.join(".", parts);
+    }
+
+    /** A key given twice in one object, named with where the object is (a row and its column, or a field). */
+    private static InvalidEventException duplicateKey(JsonProcessingException e) {
+        if (!(e instanceof com.fasterxml.jackson.core.JsonParseException parse)
+                || parse.getOriginalMessage() == null
+                || !parse.getOriginalMessage().startsWith("Duplicate")
+                || parse.getProcessor() == null) {
+            return null;
+        }
+        com.fasterxml.jackson.core.JsonParser p = parse.getProcessor();
+        com.fasterxml.jackson.core.JsonStreamContext context = p.getParsingContext();
+        String key = context.getCurrentName();
+        String in = context.getParent() == null
+                ? "event"
+                : where(context.getParent().pathAsPointer());
+        return new InvalidEventException(
+                (in.equals("event") ? "event" : in) + ": key '" + key + "' appears twice in one object");
     }
 }

@@ -85,8 +85,8 @@ final class JsonLineDecoder extends JsonNumbers {
                 }
                 pos++;
                 int column = field(expected);
-                if (column == GIVE_UP || !colon()) {
-                    return false;
+                if (column == GIVE_UP || !colon() || column >= 0 && seen[column]) {
+                    return false; // a column given twice is an error the general decoder names
                 }
                 if (column == UNKNOWN ? !skipValue(1) : !value(row, column)) {
                     return false;
@@ -213,7 +213,10 @@ final class JsonLineDecoder extends JsonNumbers {
             }
             case DOUBLE, FLOAT -> {
                 double v = number();
-                if (!ok) {
+                // An out-of-range literal is left to the general decoder, which names it.
+                if (!ok
+                        || Double.isInfinite(v)
+                        || kinds[column] == ColumnType.Kind.FLOAT && Float.isInfinite((float) v)) {
                     return false;
                 }
                 row.setDouble(column, kinds[column] == ColumnType.Kind.FLOAT ? (float) v : v);

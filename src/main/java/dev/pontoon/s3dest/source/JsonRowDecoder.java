@@ -114,8 +114,8 @@ public final class JsonRowDecoder {
                 row.setLong(i, n);
             }
             case BIGINT -> row.setLong(i, integer(p, t, "bigint"));
-            case FLOAT -> row.setDouble(i, (float) floating(p, t));
-            case DOUBLE -> row.setDouble(i, floating(p, t));
+            case FLOAT -> row.setDouble(i, (float) floating(p, t, true));
+            case DOUBLE -> row.setDouble(i, floating(p, t, false));
             case DECIMAL -> {
                 BigDecimal d;
                 if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT) {
@@ -212,9 +212,9 @@ public final class JsonRowDecoder {
         return true;
     }
 
-    private static double floating(JsonParser p, JsonToken t) throws IOException {
+    private static double floating(JsonParser p, JsonToken t, boolean toFloat) throws IOException {
         if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT) {
-            return p.getDoubleValue();
+            return Values.finite(p.getDoubleValue(), p.getText(), toFloat);
         }
         if (t == JsonToken.VALUE_STRING) {
             switch (p.getText()) {

@@ -409,8 +409,13 @@ public final class StagedRowSource implements RowSource {
             } catch (LineReader.LineTooLongException e) {
                 throw where.lineTooLong(line(), e);
             } catch (JsonProcessingException e) {
-                throw new InvalidEventException(
-                        where.uri() + " line " + line() + ": not valid JSON: " + e.getOriginalMessage());
+                String m = e.getOriginalMessage();
+                if (m != null && m.startsWith("Duplicate field '")) {
+                    // SPEC §3: the same key twice is an error, never the last value silently.
+                    throw new InvalidEventException(where.uri() + " line " + line() + ": key "
+                            + m.substring("Duplicate field ".length()) + " appears twice in one object");
+                }
+                throw new InvalidEventException(where.uri() + " line " + line() + ": not valid JSON: " + m);
             }
             long count = lines.number();
             // the next block's count, once this one's is known (or no count, if a block before failed)

@@ -51,8 +51,8 @@ final class TextRowDecoder {
             case BOOLEAN -> row.setLong(i, bool(v) ? 1 : 0);
             case INT -> row.setLong(i, integer(v, Integer.MIN_VALUE, Integer.MAX_VALUE, "int"));
             case BIGINT -> row.setLong(i, integer(v, Long.MIN_VALUE, Long.MAX_VALUE, "bigint"));
-            case FLOAT -> row.setDouble(i, (float) number(v));
-            case DOUBLE -> row.setDouble(i, number(v));
+            case FLOAT -> row.setDouble(i, (float) number(v, true));
+            case DOUBLE -> row.setDouble(i, number(v, false));
             case DECIMAL -> {
                 Values.setDecimal(row, i, type, Values.parseDecimal(v));
             }
@@ -105,9 +105,11 @@ final class TextRowDecoder {
         return n;
     }
 
-    private static double number(String v) {
+    private static double number(String v, boolean toFloat) {
         try {
-            return Double.parseDouble(v);
+            double d = Double.parseDouble(v);
+            String word = v.trim().replace("+", "");
+            return word.equals("Infinity") || word.equals("-Infinity") ? d : Values.finite(d, v, toFloat);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("'" + Values.clip(v) + "' is not a number");
         }

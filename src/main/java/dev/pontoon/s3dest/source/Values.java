@@ -218,6 +218,18 @@ public final class Values {
         return value.setScale(type.scale(), RoundingMode.UNNECESSARY).unscaledValue();
     }
 
+    /**
+     * A number literal as a double or float column stores it: a literal beyond the type's range is an error, never
+     * Infinity (only the words Infinity and NaN mean those). Underflow rounds to zero, as any double rounds.
+     */
+    public static double finite(double parsed, String literal, boolean toFloat) {
+        if (Double.isInfinite(parsed) || toFloat && Float.isInfinite((float) parsed)) {
+            throw new IllegalArgumentException(
+                    clip(literal) + " is out of range for " + (toFloat ? "float" : "double"));
+        }
+        return parsed;
+    }
+
     private static final java.util.regex.Pattern DECIMAL_SYNTAX =
             java.util.regex.Pattern.compile("[+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][+-]?[0-9]+)?");
 

@@ -58,7 +58,6 @@ class JsonLineDecoderTest {
             "{\"id\": 14, \"payload\": [ 1 , 2e3 , \"x\\u00e9\" ] , \"other\": {\"deep\": [[[{\"k\": -0.5}]]]}}",
             "{\"id\": 15, \"payload\": \"just text\", \"extra\": []}",
             "{\"id\": 16, \"payload\": 12.50}",
-            "{\"id\": 12, \"id\": 13}",
         };
         for (String line : lines) {
             compare(line, true);
@@ -94,6 +93,9 @@ class JsonLineDecoderTest {
             "[1, 2]", // not an object
             "{\"id\": 1, \"name\": \"" + "x".repeat(1001) + "\"}", // longer than the string limit
             "{\"id\": 1, \"ok\": True}", // not a literal
+            "{\"id\": 12, \"id\": 13}", // a column twice: an error, never the last value (SPEC §3)
+            "{\"id\": 1, \"score\": 1e999}", // beyond double: an error, never Infinity
+            "{\"id\": 1, \"ratio\": 1e39}", // beyond float
         };
         for (String line : lines) {
             compare(line, false);
@@ -178,7 +180,8 @@ class JsonLineDecoderTest {
             line.append('}');
             accepted += compare(line.toString(), null) ? 1 : 0;
         }
-        assertThat(accepted).as("rows the fast path took").isGreaterThan(19_000);
+        // About 3% carry a ratio beyond float's range (random doubles), which is an error now, not Infinity.
+        assertThat(accepted).as("rows the fast path took").isGreaterThan(18_500);
     }
 
     /** Decodes with both; with {@code expectFast} non-null, asserts whether the fast path took the line. */
