@@ -140,12 +140,15 @@ public final class JsonRowDecoder {
                 }
                 String text = p.getText();
                 Values.checkLength(type, text);
+                Values.checkScalars(text);
                 row.setBinary(i, Binary.fromString(text));
             }
             case JSON -> {
                 JsonNode value = mapper.readTree(p);
                 try {
-                    row.setBinary(i, Binary.fromString(mapper.writeValueAsString(value)));
+                    String json = mapper.writeValueAsString(value);
+                    Values.checkScalars(json);
+                    row.setBinary(i, Binary.fromString(json));
                 } catch (JsonProcessingException e) {
                     throw new IllegalArgumentException("cannot be written as JSON text");
                 }

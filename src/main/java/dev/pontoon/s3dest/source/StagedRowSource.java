@@ -438,6 +438,11 @@ public final class StagedRowSource implements RowSource {
 
         /** Jackson's reading of one line: false for a blank line, else the row or the error. */
         private boolean general(byte[] b, int start, int end, Row row) throws IOException {
+            // Jackson reads an overlong form (C0 AF) as the character it spells ("/"): refused here instead.
+            if (!Utf8.isValid(b, start, end)) {
+                throw new InvalidEventException(where.uri() + " line " + line()
+                        + ": not valid UTF-8 (an overlong form, an encoded surrogate, a stray or truncated byte)");
+            }
             try (JsonParser parser = mapper.getFactory().createParser(b, start, end - start)) {
                 JsonToken token = parser.nextToken();
                 if (token == null) {

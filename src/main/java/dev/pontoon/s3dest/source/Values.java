@@ -219,6 +219,22 @@ public final class Values {
     }
 
     /**
+     * Every char of {@code text} is part of a Unicode scalar value: a lone surrogate (a {@code \\ud800} escape with
+     * no pair) is an error, never the {@code ?} that encoding it as UTF-8 would store.
+     */
+    public static void checkScalars(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new IllegalArgumentException("holds a lone surrogate (\\u" + Integer.toHexString(c)
+                        + " at character " + i + "), which is not a character and has no UTF-8 form");
+            }
+        }
+    }
+
+    /**
      * A number literal as a double or float column stores it: a literal beyond the type's range is an error, never
      * Infinity (only the words Infinity and NaN mean those). Underflow rounds to zero, as any double rounds.
      */
