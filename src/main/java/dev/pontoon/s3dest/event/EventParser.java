@@ -8,7 +8,6 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -22,6 +21,8 @@ public final class EventParser {
     public static final String BATCH_ID_COLUMN = "pontoon__batch_id";
 
     public static final String SYNCED_AT_COLUMN = "pontoon__last_synced_at";
+    /** The layout's partition key (SPEC §2): no model column may be named like it. */
+    public static final String PARTITION_COLUMN = "dt";
 
     private static final Pattern REGION = Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
 
@@ -523,7 +524,8 @@ public final class EventParser {
             if (!cols.isArray()) {
                 throw new InvalidEventException("model.columns: must be an array, got " + describe(cols));
             }
-            Set<String> seen = new HashSet<>();
+            // Glue, Athena and Hive compare names case-insensitively: "Status" and "status" are one column there.
+            java.util.Map<String, String> seen = new java.util.HashMap<>();
             for (int i = 0; i < cols.size(); i++) {
                 String field = "model.columns[" + i + "]";
                 JsonNode col = cols.get(i);
@@ -533,12 +535,22 @@ public final class EventParser {
                 if (colName == null || colName.isEmpty()) {
                     throw new InvalidEventException(field + ".name: is required");
                 }
-                if (colName.equals(BATCH_ID_COLUMN) || colName.equals(SYNCED_AT_COLUMN)) {
+                String folded = colName.toLowerCase(java.util.Locale.ROOT);
+                if (folded.equals(BATCH_ID_COLUMN) || folded.equals(SYNCED_AT_COLUMN)) {
                     throw new InvalidEventException(
                             field + ".name: '" + colName + "' is reserved for the column every file gets");
                 }
-                if (!seen.add(colName)) {
-                    throw new InvalidEventException(field + ".name: duplicate column name '" + colName + "'");
+                if (folded.equals(PARTITION_COLUMN)) {
+                    // Every Hive reader shows the partition key in its place, and Glue refuses the table.
+                    throw new InvalidEventException(field + ".name: '" + colName + "' is reserved: it is the partition"
+                            + " key of the layout (dt=yyyy-MM-dd), which readers would show instead of the column");
+                }
+                String earlier = seen.putIfAbsent(folded, colName);
+                if (earlier != null) {
+                    throw new InvalidEventException(field + ".name: duplicate column name '" + colName + "'"
+                            + (earlier.equals(colName)
+                                    ? ""
+                                    : " (as '" + earlier + "': names are compared ignoring case)"));
                 }
                 for (int c = 0; c < colName.length(); c++) {
                     if (Character.isISOControl(colName.charAt(c))) {

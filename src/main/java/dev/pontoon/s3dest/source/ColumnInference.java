@@ -22,6 +22,7 @@ public final class ColumnInference {
 
     public static List<ColumnSpec> infer(Iterable<JsonNode> rows) {
         Map<String, Kind> kinds = new LinkedHashMap<>();
+        Map<String, String> spellings = new java.util.HashMap<>();
         int index = 0;
         for (JsonNode row : rows) {
             index++;
@@ -34,6 +35,18 @@ public final class ColumnInference {
                 String name = field.getKey();
                 if (name.equals(EventParser.BATCH_ID_COLUMN) || name.equals(EventParser.SYNCED_AT_COLUMN)) {
                     continue;
+                }
+                String folded = name.toLowerCase(java.util.Locale.ROOT);
+                if (folded.equals(EventParser.PARTITION_COLUMN)) {
+                    throw new InvalidEventException("rows[" + (index - 1) + "] (row " + index + "): key '" + name
+                            + "' would be inferred as a column named like the partition key dt, which readers show"
+                            + " instead; declare model.columns without it");
+                }
+                String spelt = spellings.putIfAbsent(folded, name);
+                if (spelt != null && !spelt.equals(name)) {
+                    throw new InvalidEventException("rows[" + (index - 1) + "] (row " + index + "): keys '" + spelt
+                            + "' and '" + name + "' would be inferred as one column (names are compared ignoring"
+                            + " case); declare model.columns");
                 }
                 Kind seen = kindOf(field.getValue());
                 Kind before = kinds.get(name);
