@@ -553,8 +553,9 @@ public final class EventParser {
                                     : " (as '" + earlier + "': names are compared ignoring case)"));
                 }
                 for (int c = 0; c < colName.length(); c++) {
-                    if (Character.isISOControl(colName.charAt(c))) {
-                        throw new InvalidEventException(field + ".name: contains a control character");
+                    if (Names.isInvisible(colName.charAt(c))) {
+                        throw new InvalidEventException(
+                                field + ".name: contains a control or invisible format character");
                     }
                 }
                 String typeText = optionalText(col, field, "type");
@@ -672,8 +673,15 @@ public final class EventParser {
             throw new InvalidEventException(field + ": must be an ISO-8601 string with offset, got " + describe(node));
         }
         try {
-            return OffsetDateTime.parse(Iso8601.extendedOffset(node.textValue()))
+            Instant instant = OffsetDateTime.parse(Iso8601.extendedOffset(node.textValue()))
                     .toInstant();
+            int year = instant.atOffset(java.time.ZoneOffset.UTC).getYear();
+            if (year < 1 || year > 9999) {
+                // dt=yyyy-MM-dd and yyyyMMddHHmmss have four-digit years; year 10000 would be spelt +10000.
+                throw new InvalidEventException(field + ": '" + node.textValue() + "' is in year " + year
+                        + " (UTC); the layout's dates hold years 1 to 9999");
+            }
+            return instant;
         } catch (DateTimeParseException e) {
             throw new InvalidEventException(field + ": '" + node.textValue()
                     + "' is not an ISO-8601 instant with offset, e.g. 2025-09-25T13:22:33.123Z");

@@ -97,10 +97,23 @@ public final class Names {
 
     private static void checkNoControl(String field, String value) {
         for (int i = 0; i < value.length(); i++) {
-            if (Character.isISOControl(value.charAt(i))) {
-                throw new InvalidEventException(field + ": contains a control character at position " + (i + 1));
+            if (isInvisible(value.charAt(i))) {
+                throw new InvalidEventException(field + ": contains a control or invisible format character (U+"
+                        + String.format("%04X", (int) value.charAt(i)) + ") at position " + (i + 1));
             }
         }
+    }
+
+    /**
+     * A control character, or one that changes how a name displays without being seen: format characters (U+200B
+     * zero width space, U+202E right-to-left override, U+FEFF) and the line and paragraph separators (U+2028/9).
+     */
+    static boolean isInvisible(char c) {
+        int type = Character.getType(c);
+        return Character.isISOControl(c)
+                || type == Character.FORMAT
+                || type == Character.LINE_SEPARATOR
+                || type == Character.PARAGRAPH_SEPARATOR;
     }
 
     private static String printable(String value) {

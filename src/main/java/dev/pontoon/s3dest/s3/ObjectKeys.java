@@ -45,6 +45,25 @@ public final class ObjectKeys {
         return rest.substring(0, rest.indexOf('/'));
     }
 
+    /** S3's limit on a key, in UTF-8 bytes. */
+    public static final int MAX_KEY_BYTES = 1024;
+
+    /**
+     * Refuses, before any request, a prefix, model and batch id whose longest key (a data key with a ten-digit file
+     * index; manifests are shorter) would exceed S3's 1,024 bytes: S3 would refuse it late, as a retryable-looking
+     * error, after other files were written.
+     */
+    public static void checkLength(String prefix, String model, Instant startedAt, String batchId) {
+        int bytes = dataKey(prefix, model, startedAt, batchId, Integer.MAX_VALUE)
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8)
+                .length;
+        if (bytes > MAX_KEY_BYTES) {
+            throw new dev.pontoon.s3dest.event.InvalidEventException("destination.s3_prefix/model.name: the object"
+                    + " keys would be up to " + bytes + " bytes of UTF-8, above S3's limit of " + MAX_KEY_BYTES
+                    + "; shorten the prefix or the model name");
+        }
+    }
+
     /** The file index of a data key ({@code …_<batch_id>_<file_index>.parquet}). */
     public static int fileIndex(String dataKey) {
         int end = dataKey.length() - ".parquet".length();

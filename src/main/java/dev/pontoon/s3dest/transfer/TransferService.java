@@ -190,6 +190,7 @@ public final class TransferService {
         List<ColumnSpec> modelColumns = modelColumns(event);
         List<ColumnSpec> fileColumns = ParquetSchema.withPontoonColumns(modelColumns);
         checkStaging(event);
+        ObjectKeys.checkLength(destination.prefix(), model, event.transferStartedAt(), event.batchId());
         if (event.commit()) {
             committer.checkCatalog(destination);
         }
