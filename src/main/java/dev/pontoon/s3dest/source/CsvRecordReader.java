@@ -35,11 +35,26 @@ final class CsvRecordReader {
     private int line = 1;
     private int recordLine;
     private final StringBuilder field = new StringBuilder();
+    /**
+     * The longest field, in characters: the JSON string limit. A quote that never closes would otherwise make the
+     * whole rest of the object one field in memory.
+     */
+    static final int MAX_FIELD_CHARS = dev.pontoon.s3dest.event.Json.MAX_STRING_LENGTH;
+    /** The longest record in characters, as the JSONL line limit bounds a JSONL row. */
+    static final long MAX_RECORD_CHARS = 2L * MAX_FIELD_CHARS;
+
+    private long recordChars;
+    private java.util.List<String> header;
 
     /** @param in UTF-8 text; @param where the object's URI, for errors */
     CsvRecordReader(InputStream in, String where) {
         this.in = in;
         this.where = where;
+    }
+
+    /** The header's names, to name a field in errors (unset while the header itself is read). */
+    void header(java.util.List<String> names) {
+        this.header = java.util.List.copyOf(names);
     }
 
     /** The physical line (from 1) where the last record returned started. */
@@ -68,14 +83,15 @@ final class CsvRecordReader {
             return false;
         }
         recordLine = line;
+        recordChars = 0;
         while (true) {
             field.setLength(0);
             if (c == '"') {
-                c = quoted();
+                c = quoted(fields.size());
                 fields.add(field.toString());
             } else {
                 while (c >= 0 && c != ',' && c != '\n' && c != '\r') {
-                    field.append((char) c);
+                    append((char) c, fields.size(), recordLine);
                     c = read();
                 }
                 fields.add(field.length() == 0 ? null : field.toString());
@@ -95,7 +111,7 @@ final class CsvRecordReader {
     }
 
     /** Reads a quoted field after its opening quote; returns the character after the closing quote. */
-    private int quoted() throws IOException {
+    private int quoted(int index) throws IOException {
         int startLine = line;
         while (true) {
             int c = read();
@@ -105,7 +121,7 @@ final class CsvRecordReader {
             if (c == '"') {
                 if (peek() == '"') {
                     read();
-                    field.append('"');
+                    append('"', index, startLine);
                     continue;
                 }
                 int after = read();
@@ -118,8 +134,22 @@ final class CsvRecordReader {
             if (c == '\n' || (c == '\r' && peek() != '\n')) {
                 line++;
             }
-            field.append((char) c);
+            append((char) c, index, startLine);
         }
+    }
+
+    /** Adds to the field, within the field and record bounds. */
+    private void append(char c, int index, int startLine) {
+        if (field.length() >= MAX_FIELD_CHARS || ++recordChars > MAX_RECORD_CHARS) {
+            String name =
+                    header != null && index < header.size() ? "column " + header.get(index) : "field " + (index + 1);
+            throw new InvalidEventException(where + " line " + startLine + ", " + name + ": a field longer than "
+                    + (field.length() >= MAX_FIELD_CHARS
+                            ? MAX_FIELD_CHARS + " characters"
+                            : "its record allows (" + MAX_RECORD_CHARS + " characters)")
+                    + " (is a quote never closed?)");
+        }
+        field.append(c);
     }
 
     private int read() throws IOException {

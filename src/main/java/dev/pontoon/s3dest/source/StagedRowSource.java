@@ -555,6 +555,7 @@ public final class StagedRowSource implements RowSource {
                 modelIndex.put(columns.get(i).name(), i);
             }
             headerSize = record.size();
+            reader.header(record.stream().map(h -> h == null ? "" : h).toList());
             modelIndexOfField = new int[headerSize];
             java.util.Set<String> seen = new java.util.HashSet<>();
             for (int f = 0; f < headerSize; f++) {

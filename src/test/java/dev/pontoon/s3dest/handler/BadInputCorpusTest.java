@@ -141,6 +141,36 @@ class BadInputCorpusTest {
         assertThat(keys(bucket)).isEmpty();
     }
 
+    @Test
+    void aCsvQuoteThatNeverClosesIsRefusedWithItsLineRatherThanExhaustingMemory() throws Exception {
+        String bucket = bucket();
+        String key = bucket + "/unclosed.csv.gz";
+        java.io.ByteArrayOutputStream gz = new java.io.ByteArrayOutputStream();
+        try (var out = new java.util.zip.GZIPOutputStream(gz)) {
+            out.write("id,name\n1,ok\n2,\"".getBytes(StandardCharsets.UTF_8));
+            byte[] xs = new byte[1 << 20];
+            java.util.Arrays.fill(xs, (byte) 'x');
+            for (int i = 0; i < 17; i++) {
+                out.write(xs); // 17 MiB inside one quote: 7 MB would already do at 512 MB without the bound
+            }
+        }
+        try (S3Client s3 = SERVER.client()) {
+            s3.putObject(r -> r.bucket(STAGING).key(key), RequestBody.fromBytes(gz.toByteArray()));
+        }
+        ObjectNode event = base(bucket);
+        event.remove("rows");
+        ObjectNode source = event.putObject("source");
+        source.put("format", "csv");
+        source.putArray("uris").add("s3://" + STAGING + "/" + key);
+        ExtractableResponse<Response> response = post(event.toString());
+        assertThat(response.jsonPath().getString("errorType"))
+                .isEqualTo("dev.pontoon.s3dest.event.InvalidEventException");
+        assertThat(response.jsonPath().getString("errorMessage"))
+                .isEqualTo("s3://" + STAGING + "/" + key + " line 3, column name: a field longer than "
+                        + Json.MAX_STRING_LENGTH + " characters (is a quote never closed?)");
+        assertThat(keys(bucket)).isEmpty();
+    }
+
     private static ObjectNode base(String bucket) {
         try {
             ObjectNode event = (ObjectNode) Json.read(Files.readString(DIR.resolve("base-event.json")));
