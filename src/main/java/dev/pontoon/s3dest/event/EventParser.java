@@ -21,6 +21,12 @@ public final class EventParser {
     public static final String BATCH_ID_COLUMN = "pontoon__batch_id";
 
     public static final String SYNCED_AT_COLUMN = "pontoon__last_synced_at";
+    /**
+     * The widest model (declared or inferred): what a transfer of that many columns was tested to write in a
+     * 256 MiB heap (WideModelTest); beyond it a model is refused before anything is read.
+     */
+    public static final int MAX_COLUMNS = 10_000;
+
     /** The layout's partition key (SPEC §2): no model column may be named like it. */
     public static final String PARTITION_COLUMN = "dt";
 
@@ -523,6 +529,10 @@ public final class EventParser {
         if (cols != null && !cols.isNull()) {
             if (!cols.isArray()) {
                 throw new InvalidEventException("model.columns: must be an array, got " + describe(cols));
+            }
+            if (cols.size() > MAX_COLUMNS) {
+                throw new InvalidEventException(
+                        "model.columns: " + cols.size() + " columns; a model may have at most " + MAX_COLUMNS);
             }
             // Glue, Athena and Hive compare names case-insensitively: "Status" and "status" are one column there.
             java.util.Map<String, String> seen = new java.util.HashMap<>();

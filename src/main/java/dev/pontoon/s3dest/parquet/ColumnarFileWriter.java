@@ -40,6 +40,9 @@ import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
  * {@code AdaptiveDictionary} does).
  */
 final class ColumnarFileWriter {
+    /** Values a column's page buffers hold before they first grow (they double as a page fills). */
+    static final int INITIAL_VALUES = 64;
+
     /** Buffered size is summed over the columns, so it is checked every this many rows. */
     private static final int SIZE_CHECK_INTERVAL = 128;
 
@@ -268,7 +271,9 @@ final class ColumnarFileWriter {
         final Limits limits;
         final String path;
         final List<Page> pages = new ArrayList<>();
-        final ByteSink encoded = new ByteSink(1 << 16);
+        // Every per-column buffer starts small and grows with its first page: a model of 10,000 columns would
+        // otherwise hold hundreds of megabytes of empty buffers before a row is written.
+        final ByteSink encoded = new ByteSink(INITIAL_VALUES * 8);
         long pagesBytes;
 
         /** Whether this chunk still encodes with its dictionary. */
@@ -279,13 +284,13 @@ final class ColumnarFileWriter {
         boolean firstPage = true;
 
         /** Per row of the page: whether it holds a value (optional columns only). */
-        boolean[] present = new boolean[1024];
+        boolean[] present = new boolean[INITIAL_VALUES];
 
         int rows;
         /** Values in the page (rows minus nulls). */
         int values;
 
-        int[] ids = new int[1024];
+        int[] ids = new int[INITIAL_VALUES];
 
         final boolean dictionaryCapable;
 
@@ -463,7 +468,7 @@ final class ColumnarFileWriter {
 
     /** BOOLEAN: plain, bit-packed (no dictionary, as parquet-java). */
     private static final class BooleanChunk extends Chunk {
-        private boolean[] page = new boolean[1024];
+        private boolean[] page = new boolean[INITIAL_VALUES];
         private boolean sawFalse;
         private boolean sawTrue;
 
@@ -604,7 +609,7 @@ final class ColumnarFileWriter {
 
     /** INT32 and INT64: values as longs, signed bounds kept in the loop. */
     private static final class LongChunk extends FixedWidthChunk {
-        private long[] page = new long[1024];
+        private long[] page = new long[INITIAL_VALUES];
         private long min;
         private long max;
 
@@ -671,7 +676,7 @@ final class ColumnarFileWriter {
      * statistics, value by value, so NaN and signed zeros are treated exactly as it treats them.
      */
     private static final class DoubleChunk extends FixedWidthChunk {
-        private double[] page = new double[1024];
+        private double[] page = new double[INITIAL_VALUES];
 
         DoubleChunk(ColumnDescriptor d, Limits limits, int width) {
             super(d, limits, width);
@@ -726,10 +731,10 @@ final class ColumnarFileWriter {
         /** A fixed-width decimal: parquet-java compares it as a two's complement number, not as unsigned bytes. */
         private final boolean fixed;
 
-        private byte[] arena = new byte[1 << 16];
+        private byte[] arena = new byte[INITIAL_VALUES * 16];
         private int arenaUsed;
-        private int[] starts = new int[1024];
-        private int[] lengths = new int[1024];
+        private int[] starts = new int[INITIAL_VALUES];
+        private int[] lengths = new int[INITIAL_VALUES];
         private int minIndex;
         private int maxIndex;
         /** The first 8 bytes of the minimum and maximum, big-endian, zero-padded: most comparisons end there. */
@@ -904,7 +909,7 @@ final class ColumnarFileWriter {
             page++;
             arenaUsed = 0;
             if (arena.length > (8 << 20)) {
-                arena = new byte[1 << 16];
+                arena = new byte[INITIAL_VALUES * 16];
             }
         }
 

@@ -51,6 +51,11 @@ public final class ColumnInference {
                 Kind seen = kindOf(field.getValue());
                 Kind before = kinds.get(name);
                 if (!kinds.containsKey(name)) {
+                    if (kinds.size() == EventParser.MAX_COLUMNS) {
+                        throw new InvalidEventException("rows[" + (index - 1) + "] (row " + index + "): the rows would"
+                                + " be inferred as more than " + EventParser.MAX_COLUMNS + " columns, the widest model"
+                                + " allowed; declare model.columns");
+                    }
                     kinds.put(name, seen);
                 } else if (seen != null) {
                     kinds.put(name, before == null ? seen : widen(before, seen));

@@ -24,6 +24,13 @@ import java.util.function.Consumer;
  */
 final class RowPipeline implements AutoCloseable {
     static final int BATCH = 1024;
+    /**
+     * What the pool of decoded rows may take, about: a batch has fewer rows when the model is wide (10,000 columns
+     * would otherwise preallocate gigabytes before a row is read). The bytes written do not depend on it.
+     */
+    static final long POOL_BYTES = 48L << 20;
+    /** A row's fixed cost per column: a long, a double, a reference, a flag and two ints. */
+    private static final int BYTES_PER_COLUMN = 8 + 8 + 8 + 1 + 4 + 4;
     /** Batches a lane may hold at once: one being filled, two waiting. */
     private static final int PER_LANE = 3;
 
@@ -82,10 +89,12 @@ final class RowPipeline implements AutoCloseable {
         this.parts = source.parts();
         int workersCount = Math.max(1, threads);
         this.window = new Semaphore(workersCount + 1);
-        this.pool = new ArrayBlockingQueue<>(PER_LANE * (workersCount + 1));
-        for (int b = 0; b < PER_LANE * (workersCount + 1); b++) {
-            Row[] rows = new Row[BATCH];
-            for (int i = 0; i < BATCH; i++) {
+        int batches = PER_LANE * (workersCount + 1);
+        this.pool = new ArrayBlockingQueue<>(batches);
+        int batchRows = batchRows(columns, batches);
+        for (int b = 0; b < batches; b++) {
+            Row[] rows = new Row[batchRows];
+            for (int i = 0; i < batchRows; i++) {
                 rows[i] = new Row(columns);
                 prepare.accept(rows[i]);
             }
@@ -94,6 +103,13 @@ final class RowPipeline implements AutoCloseable {
         for (int w = 0; w < workersCount; w++) {
             workers.add(executor.submit(this::work));
         }
+    }
+
+    /** Rows per batch: {@link #BATCH}, or fewer so that the pool stays near {@link #POOL_BYTES}. */
+    static int batchRows(int columns, int batches) {
+        long perRow = (long) columns * BYTES_PER_COLUMN + 256;
+        long fits = POOL_BYTES / (perRow * batches);
+        return (int) Math.max(1, Math.min(BATCH, fits));
     }
 
     /** A decoding thread: takes the next part once the window has room for it, and decodes it whole. */

@@ -19,6 +19,27 @@ class EventParserTest {
                     + " \"nullable\": false}, {\"name\": \"amount\", \"type\": \"DECIMAL(12, 2)\"}], \"primary_key\": \"id\"}";
 
     @Test
+    void aModelWiderThanTheLimitIsRefusedDeclaredOrInferred() {
+        StringBuilder cols = new StringBuilder();
+        for (int c = 0; c <= EventParser.MAX_COLUMNS; c++) {
+            cols.append(c == 0 ? "" : ",").append("{\"name\": \"c").append(c).append("\", \"type\": \"int\"}");
+        }
+        String wide = "{\"transfer_started_at\": \"2025-09-25T13:22:33Z\", " + DEST + ", \"model\": {\"name\": \"m\","
+                + " \"columns\": [" + cols + "]}, \"rows\": []}";
+        assertThatThrownBy(() -> EventParser.transferEvent(Json.read(wide)))
+                .isInstanceOf(InvalidEventException.class)
+                .hasMessage("model.columns: 10001 columns; a model may have at most 10000");
+        StringBuilder keys = new StringBuilder("{");
+        for (int c = 0; c <= EventParser.MAX_COLUMNS; c++) {
+            keys.append(c == 0 ? "" : ",").append("\"k").append(c).append("\": 1");
+        }
+        java.util.List<com.fasterxml.jackson.databind.JsonNode> rows = java.util.List.of(Json.read(keys + "}"));
+        assertThatThrownBy(() -> dev.pontoon.s3dest.source.ColumnInference.infer(rows))
+                .isInstanceOf(InvalidEventException.class)
+                .hasMessageStartingWith("rows[0] (row 1): the rows would be inferred as more than 10000 columns");
+    }
+
+    @Test
     void aFullEventIsParsedAndNormalised() {
         TransferEvent e = EventParser.transferEvent(Json.read("{\"transfer_id\": \"t1\", \"batch_id\": 42,"
                 + " \"transfer_started_at\": \"2025-09-25T15:22:33.123+02:00\", \"file_index_start\": 3, " + DEST + ", "
