@@ -163,8 +163,19 @@ final class GlueCatalog implements TableCatalog {
         if (added.isEmpty() && !earlier) {
             return;
         }
-        List<Column> columns = new ArrayList<>(table.storageDescriptor().columns());
-        columns.addAll(added);
+        // The table's columns in the new files' order (the model's, then the two pontoon__ columns), not the added
+        // ones after pontoon__: readers that match Parquet columns by position would read the wrong column.
+        Map<String, Column> kept = new LinkedHashMap<>();
+        for (Column c : table.storageDescriptor().columns()) {
+            kept.put(c.name().toLowerCase(Locale.ROOT), c);
+        }
+        for (Column c : added) {
+            kept.put(c.name(), c);
+        }
+        List<Column> columns = new ArrayList<>();
+        for (String column : wanted.keySet()) {
+            columns.add(kept.get(column));
+        }
         TableInput input = TableInput.builder()
                 .name(table.name())
                 .description(table.description())
