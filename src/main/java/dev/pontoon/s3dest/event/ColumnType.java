@@ -111,7 +111,108 @@ public record ColumnType(Kind kind, int precision, int scale, int maxLength, Str
         if (t.equals("decimal") || t.equals("numeric")) {
             throw new InvalidEventException(field + ": decimal needs a precision and scale, e.g. decimal(12,2)");
         }
-        throw new InvalidEventException(field + ": unknown column type '" + text + "'");
+        String suggestion = suggest(t);
+        throw new InvalidEventException(field + ": unknown column type '" + text + "'"
+                + (suggestion == null ? "" : "; did you mean '" + suggestion + "'?"));
+    }
+
+    /**
+     * The supported type a name from another system most likely means: SQL spellings (timestamp with time zone,
+     * varchar2(20), int8, number(10,2)), then the nearest supported name by edit distance.
+     */
+    static String suggest(String t) {
+        String s = t.replaceAll("\\s+", " ");
+        if (s.matches("timestamp(\\(\\d+\\))? with time zone|timestamp_tz|datetimeoffset")) {
+            return "timestamptz";
+        }
+        if (s.matches("timestamp(\\(\\d+\\))?( without time zone)?|datetime2?|timestamp_ltz")) {
+            return "timestamp_ntz";
+        }
+        Matcher sized = Pattern.compile("(n?varchar2|nvarchar|character varying|nchar)\\s*\\((\\d+)\\)")
+                .matcher(s);
+        if (sized.matches()) {
+            return "varchar(" + sized.group(2) + ")";
+        }
+        Matcher number = Pattern.compile("(number|numeric|decimal)\\s*\\((\\d+)\\s*(,\\s*(\\d+))?\\)")
+                .matcher(s);
+        if (number.matches()) {
+            return "decimal(" + number.group(2) + "," + (number.group(4) == null ? "0" : number.group(4)) + ")";
+        }
+        switch (s) {
+            case "int8", "int64", "long integer" -> {
+                return "bigint";
+            }
+            case "int4", "int32", "smallint", "tinyint", "int2" -> {
+                return "int";
+            }
+            case "float8", "float64", "double precision" -> {
+                return "double";
+            }
+            case "float4", "float32" -> {
+                return "float";
+            }
+            case "jsonb", "variant", "object", "struct", "array", "map" -> {
+                return "json";
+            }
+            case "bytea", "blob", "varbinary" -> {
+                return "binary";
+            }
+            case "clob", "nvarchar", "nchar", "char", "character", "character varying", "varchar2", "nvarchar2" -> {
+                return "string";
+            }
+            default -> {}
+        }
+        String best = null;
+        int bestDistance = 3; // only close misspellings
+        for (String known : KNOWN_NAMES) {
+            int d = distance(s, known);
+            if (d < bestDistance) {
+                bestDistance = d;
+                best = known;
+            }
+        }
+        return best;
+    }
+
+    private static final java.util.List<String> KNOWN_NAMES = java.util.List.of(
+            "boolean",
+            "int",
+            "integer",
+            "bigint",
+            "long",
+            "float",
+            "real",
+            "double",
+            "string",
+            "text",
+            "varchar",
+            "uuid",
+            "json",
+            "binary",
+            "bytes",
+            "date",
+            "time",
+            "timestamp",
+            "timestamptz",
+            "timestamp_ntz");
+
+    private static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
     }
 
     @Override
