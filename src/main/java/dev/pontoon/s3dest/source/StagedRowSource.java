@@ -196,6 +196,14 @@ public final class StagedRowSource implements RowSource {
         SourceCompression c = spec.compression();
         if (c == SourceCompression.AUTO) {
             c = detect(in, key);
+        } else if (c == SourceCompression.NONE) {
+            // Read as text, compressed bytes give a message about a control character: name the cause instead.
+            SourceCompression looks = byMagic(in);
+            if (looks != SourceCompression.NONE) {
+                throw new InvalidEventException(uri + ": looks " + looks.name().toLowerCase(java.util.Locale.ROOT)
+                        + "-compressed (its first bytes), but source.compression is none: set it to auto or "
+                        + looks.name().toLowerCase(java.util.Locale.ROOT));
+            }
         }
         try {
             return switch (c) {
@@ -217,6 +225,11 @@ public final class StagedRowSource implements RowSource {
         if (k.endsWith(".zst") || k.endsWith(".zstd")) {
             return SourceCompression.ZSTD;
         }
+        return byMagic(in);
+    }
+
+    /** Gzip 1f 8b, zstd 28 b5 2f fd, else none; the stream is left where it was. */
+    private static SourceCompression byMagic(BufferedInputStream in) throws IOException {
         in.mark(4);
         byte[] magic = in.readNBytes(4);
         in.reset();

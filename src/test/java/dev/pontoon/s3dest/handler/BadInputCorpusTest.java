@@ -88,6 +88,9 @@ class BadInputCorpusTest {
                 event.remove("rows");
                 ObjectNode source = event.putObject("source");
                 source.put("format", staged.path("format").asText("jsonl"));
+                if (staged.has("compression")) {
+                    source.put("compression", staged.get("compression").asText());
+                }
                 source.putArray("uris").add(uri);
                 expected = expected.replace("STAGED", uri);
             }
