@@ -63,7 +63,8 @@ public final class EventParser {
             "catalog");
     static final Set<String> MODEL_FIELDS = Set.of("name", "columns", "primary_key");
     static final Set<String> COLUMN_FIELDS = Set.of("name", "type", "nullable");
-    static final Set<String> SOURCE_FIELDS = Set.of("uris", "format", "compression", "s3_region", "endpoint_url");
+    static final Set<String> SOURCE_FIELDS =
+            Set.of("uris", "format", "compression", "s3_region", "endpoint_url", "missing_columns", "unknown_fields");
     static final Set<String> CONNECTION_TEST_FIELDS = Set.of("destination", "source");
 
     private EventParser() {}
@@ -627,11 +628,22 @@ public final class EventParser {
                 SourceSpec.Format.parse("source.format", format),
                 SourceSpec.SourceCompression.parse("source.compression", optionalText(node, "source", "compression")),
                 region,
-                endpoint == null ? null : endpoint("source.endpoint_url", endpoint));
+                endpoint == null ? null : endpoint("source.endpoint_url", endpoint),
+                SourceSpec.Drift.parse(
+                        "source",
+                        optionalText(node, "source", "missing_columns"),
+                        optionalText(node, "source", "unknown_fields")));
     }
 
-    static final Set<String> STAGING_FIELDS =
-            Set.of("bucket", "prefix", "format", "compression", "s3_region", "endpoint_url");
+    static final Set<String> STAGING_FIELDS = Set.of(
+            "bucket",
+            "prefix",
+            "format",
+            "compression",
+            "s3_region",
+            "endpoint_url",
+            "missing_columns",
+            "unknown_fields");
 
     /**
      * The staged files of a batch, named by bucket and prefix (SPEC §10).
@@ -665,7 +677,9 @@ public final class EventParser {
                 format == null ? null : SourceSpec.Format.parse(path + ".format", format),
                 SourceSpec.SourceCompression.parse(path + ".compression", optionalText(node, path, "compression")),
                 region,
-                endpoint == null ? null : endpoint(path + ".endpoint_url", endpoint));
+                endpoint == null ? null : endpoint(path + ".endpoint_url", endpoint),
+                SourceSpec.Drift.parse(
+                        path, optionalText(node, path, "missing_columns"), optionalText(node, path, "unknown_fields")));
     }
 
     /** The connection test's input (SPEC §5): the destination, and optionally the staging prefix to probe reads of. */

@@ -16,7 +16,8 @@ public record StagingPrefix(
         SourceSpec.Format format,
         SourceSpec.SourceCompression compression,
         String region,
-        URI endpoint) {
+        URI endpoint,
+        SourceSpec.Drift drift) {
 
     /** {@code s3://bucket/key} of an object under the prefix. */
     public String uri(String key) {
@@ -25,6 +26,6 @@ public record StagingPrefix(
 
     /** The event source of one chunk: these keys, read in this order. */
     public SourceSpec sourceOf(java.util.List<String> keys) {
-        return new SourceSpec(keys.stream().map(this::uri).toList(), format, compression, region, endpoint);
+        return new SourceSpec(keys.stream().map(this::uri).toList(), format, compression, region, endpoint, drift);
     }
 }

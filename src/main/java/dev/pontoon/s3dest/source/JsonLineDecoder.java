@@ -41,6 +41,15 @@ final class JsonLineDecoder extends JsonNumbers {
     /** For json columns: the value's text is parsed and written by it, as the general decoder does. */
     private final ObjectMapper mapper;
 
+    /** Whether a key that matches no declared column is an error ({@code "unknown_fields": "error"}). */
+    private boolean rejectUnknown;
+
+    /** The same decoder, leaving a row with an unknown key to the general decoder, which refuses it. */
+    JsonLineDecoder rejectingUnknown(boolean reject) {
+        this.rejectUnknown = reject;
+        return this;
+    }
+
     JsonLineDecoder(List<ColumnSpec> modelColumns, ObjectMapper mapper) {
         super(mapper.getFactory().streamReadConstraints().getMaxStringLength());
         this.mapper = mapper;
@@ -85,7 +94,10 @@ final class JsonLineDecoder extends JsonNumbers {
                 }
                 pos++;
                 int column = field(expected);
-                if (column == GIVE_UP || !colon() || column >= 0 && seen[column]) {
+                if (column == GIVE_UP
+                        || !colon()
+                        || column >= 0 && seen[column]
+                        || column == UNKNOWN && rejectUnknown) {
                     return false; // a column given twice is an error the general decoder names
                 }
                 if (column == UNKNOWN ? !skipValue(1) : !value(row, column)) {

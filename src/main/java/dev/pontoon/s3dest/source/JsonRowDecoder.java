@@ -35,6 +35,15 @@ public final class JsonRowDecoder {
     private final boolean[] seen;
     private final ObjectMapper mapper;
 
+    /** Whether a key that matches no declared column is an error ({@code "unknown_fields": "error"}). */
+    private boolean rejectUnknown;
+
+    /** The same decoder, refusing a key that matches no declared column when {@code reject}. */
+    public JsonRowDecoder rejectingUnknown(boolean reject) {
+        this.rejectUnknown = reject;
+        return this;
+    }
+
     public JsonRowDecoder(List<ColumnSpec> modelColumns, ObjectMapper mapper) {
         this.columns = modelColumns.toArray(ColumnSpec[]::new);
         for (int i = 0; i < columns.length; i++) {
@@ -67,6 +76,10 @@ public final class JsonRowDecoder {
             Integer i = index.get(p.currentName());
             JsonToken token = p.nextToken();
             if (i == null) {
+                if (rejectUnknown) {
+                    throw new InvalidEventException(where.get() + ": key '" + p.currentName()
+                            + "' matches no declared column (source.unknown_fields is error)");
+                }
                 p.skipChildren();
                 continue;
             }

@@ -283,8 +283,10 @@ public final class StagedRowSource implements RowSource {
 
     /** The two decoders of a JSONL line, used by one block at a time. */
     private final class JsonDecoders {
-        final JsonLineDecoder fast = new JsonLineDecoder(columns, mapper);
-        final JsonRowDecoder general = new JsonRowDecoder(columns, mapper);
+        final JsonLineDecoder fast = new JsonLineDecoder(columns, mapper)
+                .rejectingUnknown(spec.drift().unknownAsError());
+        final JsonRowDecoder general = new JsonRowDecoder(columns, mapper)
+                .rejectingUnknown(spec.drift().unknownAsError());
     }
 
     /**
@@ -578,8 +580,55 @@ public final class StagedRowSource implements RowSource {
                             where.uri() + " line 1: the header names column '" + name + "' twice");
                 }
                 modelIndexOfField[f] = name == null ? -1 : modelIndex.getOrDefault(name, -1);
+                if (modelIndexOfField[f] < 0 && spec.drift().unknownAsError()) {
+                    throw new InvalidEventException(where.uri() + " line 1: header field '" + name
+                            + "' matches no declared column (source.unknown_fields is error)" + nearest(name));
+                }
+            }
+            // A declared column the header lacks is an error (SPEC §4): a misspelt or renamed header would otherwise
+            // land the column as all nulls without a word.
+            for (int i = 0; i < columns.size(); i++) {
+                ColumnSpec column = columns.get(i);
+                if (seen.contains(column.name())) {
+                    continue;
+                }
+                if (spec.drift().missingAsNull() && column.nullable()) {
+                    continue;
+                }
+                throw new InvalidEventException(where.uri() + " line 1: the header has no column '" + column.name()
+                        + "'" + headerHint(column.name())
+                        + (column.nullable() ? " (set source.missing_columns to null to land it as null)" : ""));
             }
             return true;
+        }
+
+        /** The header field that most likely means {@code name}: the same ignoring case, else none. */
+        private String headerHint(String name) {
+            for (String field : record) {
+                if (field != null && field.equalsIgnoreCase(name)) {
+                    return "; the header has '" + field + "' (names are matched exactly)";
+                }
+            }
+            if (record.size() == 1 && record.get(0) != null) {
+                String only = record.get(0);
+                for (String separator : new String[] {";", "\t", "|"}) {
+                    if (only.contains(separator)) {
+                        return "; the header is one field holding '" + (separator.equals("\t") ? "\\t" : separator)
+                                + "': the file seems separated by it, not by commas";
+                    }
+                }
+            }
+            return "";
+        }
+
+        /** A declared column named like the header field ignoring case, as a hint. */
+        private String nearest(String field) {
+            for (ColumnSpec c : columns) {
+                if (field != null && c.name().equalsIgnoreCase(field)) {
+                    return "; the model declares '" + c.name() + "'";
+                }
+            }
+            return "";
         }
 
         /** Stops the download if the object was not read to its end. */

@@ -88,8 +88,10 @@ class BadInputCorpusTest {
                 event.remove("rows");
                 ObjectNode source = event.putObject("source");
                 source.put("format", staged.path("format").asText("jsonl"));
-                if (staged.has("compression")) {
-                    source.put("compression", staged.get("compression").asText());
+                for (String option : new String[] {"compression", "missing_columns", "unknown_fields"}) {
+                    if (staged.has(option)) {
+                        source.put(option, staged.get(option).asText());
+                    }
                 }
                 source.putArray("uris").add(uri);
                 expected = expected.replace("STAGED", uri);
@@ -164,6 +166,7 @@ class BadInputCorpusTest {
         event.remove("rows");
         ObjectNode source = event.putObject("source");
         source.put("format", "csv");
+        source.put("missing_columns", "null");
         source.putArray("uris").add("s3://" + STAGING + "/" + key);
         ExtractableResponse<Response> response = post(event.toString());
         assertThat(response.jsonPath().getString("errorType"))
