@@ -169,7 +169,9 @@ final class PolicedRestClient extends BaseHTTPClient {
             for (Header h : response.getHeaders()) {
                 headers.put(h.getName(), h.getValue());
             }
-            responseHeaders.accept(headers);
+            if (responseHeaders != null) {
+                responseHeaders.accept(headers);
+            }
             int code = response.getCode();
             if (code == 204 || responseType == null && code >= 200 && code < 300) {
                 return null;
@@ -260,13 +262,11 @@ final class PolicedRestClient extends BaseHTTPClient {
         }
     }
 
+    /** Closes the connection pool (the root client's); auth sessions belong to Iceberg's AuthManager. */
     @Override
     public void close() throws IOException {
         if (root) {
             http.close();
-        }
-        if (auth != AuthSession.EMPTY) {
-            auth.close();
         }
     }
 }

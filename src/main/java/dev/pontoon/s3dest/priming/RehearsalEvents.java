@@ -80,7 +80,12 @@ final class RehearsalEvents {
 
     static ObjectNode staged(ObjectNode destination, String compression, String format, String uri) {
         ObjectNode e = transfer(destination, compression);
-        e.putObject("source").put("format", format).putArray("uris").add(uri);
+        ObjectNode source = e.putObject("source").put("format", format);
+        if (format.equals("csv")) {
+            // The rehearsal's CSV carries the common columns only (the others are null), as the option says.
+            source.put("missing_columns", "null");
+        }
+        source.putArray("uris").add(uri);
         return e;
     }
 
