@@ -12,6 +12,7 @@ import dev.pontoon.s3dest.event.DestinationConfig;
 import dev.pontoon.s3dest.event.StagingPrefix;
 import dev.pontoon.s3dest.s3.ObjectTarget;
 import dev.pontoon.s3dest.s3.S3ClientFactory;
+import dev.pontoon.s3dest.s3.S3Errors;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
@@ -511,19 +512,20 @@ public final class ConnectionTester {
         }
         if (e instanceof ApiCallTimeoutException
                 || e instanceof ApiCallAttemptTimeoutException
-                || hasCause(e, SocketTimeoutException.class)) {
+                || S3Errors.causeOf(e, SocketTimeoutException.class) != null) {
             return "The S3 endpoint " + endpointName(destination) + " did not answer in time: check endpoint_url, "
                     + "the network path (VPC endpoint, NAT, proxy) and that the service is up";
         }
-        Throwable refused = causeOf(e, dev.pontoon.s3dest.trust.RefusedAddressException.class);
+        Throwable refused = S3Errors.causeOf(e, dev.pontoon.s3dest.trust.RefusedAddressException.class);
         if (refused != null) {
             return "The S3 endpoint " + endpointName(destination) + " was not contacted: " + refused.getMessage();
         }
-        if (hasCause(e, UnknownHostException.class)) {
+        if (S3Errors.causeOf(e, UnknownHostException.class) != null) {
             return "The S3 endpoint " + endpointName(destination) + " could not be resolved (unknown host): check "
                     + "endpoint_url and s3_region, and DNS from the function's network";
         }
-        if (hasCause(e, ConnectException.class) || hasCause(e, NoRouteToHostException.class)) {
+        if (S3Errors.causeOf(e, ConnectException.class) != null
+                || S3Errors.causeOf(e, NoRouteToHostException.class) != null) {
             return "The S3 endpoint " + endpointName(destination) + " is unreachable (connection refused or no route): "
                     + "check endpoint_url and the network path from the function";
         }
@@ -596,24 +598,6 @@ public final class ConnectionTester {
             return "of the function's role";
         }
         return id.length() <= 4 ? "****" : "****" + id.substring(id.length() - 4);
-    }
-
-    private static Throwable causeOf(Throwable t, Class<? extends Throwable> type) {
-        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (type.isInstance(c)) {
-                return c;
-            }
-        }
-        return null;
-    }
-
-    private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {
-        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (type.isInstance(c)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static String prefixPath(DestinationConfig destination) {

@@ -48,14 +48,7 @@ public final class Json {
             }
             return node;
         } catch (JsonProcessingException e) {
-            InvalidEventException duplicate = duplicateKey(e);
-            if (duplicate != null) {
-                throw duplicate;
-            }
-            var loc = e.getLocation();
-            throw new InvalidEventException("event: not valid JSON"
-                    + (loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr()) + ": "
-                    + e.getOriginalMessage());
+            throw invalid(e);
         } catch (NumberFormatException e) {
             throw badNumber(bytes);
         } catch (IOException e) {
@@ -69,14 +62,7 @@ public final class Json {
         } catch (NumberFormatException e) {
             throw badNumber(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         } catch (JsonProcessingException e) {
-            InvalidEventException duplicate = duplicateKey(e);
-            if (duplicate != null) {
-                throw duplicate;
-            }
-            var loc = e.getLocation();
-            throw new InvalidEventException("event: not valid JSON"
-                    + (loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr()) + ": "
-                    + e.getOriginalMessage());
+            throw invalid(e);
         }
     }
 
@@ -119,6 +105,18 @@ public final class Json {
                     + (parts.size() > 2 ? ", column " + String.join(".", parts.subList(2, parts.size())) : "");
         }
         return parts.isEmpty() ? "event" : String.join(".", parts);
+    }
+
+    /** Malformed JSON with its line and column; a key given twice, with where it is. */
+    private static InvalidEventException invalid(JsonProcessingException e) {
+        InvalidEventException duplicate = duplicateKey(e);
+        if (duplicate != null) {
+            return duplicate;
+        }
+        var loc = e.getLocation();
+        return new InvalidEventException("event: not valid JSON"
+                + (loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr()) + ": "
+                + e.getOriginalMessage());
     }
 
     /** A key given twice in one object, named with where the object is (a row and its column, or a field). */

@@ -39,30 +39,30 @@ final class ForeignAnswerFilter implements ExecutionInterceptor {
             return failure;
         }
         SdkClientException client = (SdkClientException) failure;
-        if (hasCause(client, RefusedAddressException.class)) {
+        if (S3Errors.causeOf(client, RefusedAddressException.class) != null) {
             return client; // the policy's own words, naming the host the event gave
         }
-        if (hasCause(client, UnknownHostException.class)) {
+        if (S3Errors.causeOf(client, UnknownHostException.class) != null) {
             return client.toBuilder()
                     .message("the endpoint's host name could not be resolved")
                     .cause(new UnknownHostException("not resolved"))
                     .build();
         }
-        if (hasCause(client, ConnectException.class)
-                || hasCause(client, NoRouteToHostException.class)
+        if (S3Errors.causeOf(client, ConnectException.class) != null
+                || S3Errors.causeOf(client, NoRouteToHostException.class) != null
                 || isConnectTimeout(client)) {
             return client.toBuilder()
                     .message("no connection to the endpoint (refused, filtered or unreachable)")
                     .cause(new ConnectException("no connection"))
                     .build();
         }
-        if (hasCause(client, SocketTimeoutException.class)) {
+        if (S3Errors.causeOf(client, SocketTimeoutException.class) != null) {
             return client.toBuilder()
                     .message("the endpoint did not answer in time")
                     .cause(new SocketTimeoutException("read timed out"))
                     .build();
         }
-        if (hasCause(client, java.io.IOException.class)) {
+        if (S3Errors.causeOf(client, java.io.IOException.class) != null) {
             return client.toBuilder()
                     .message("the connection to the endpoint failed")
                     .cause(new java.io.IOException("connection failed"))
@@ -104,15 +104,6 @@ final class ForeignAnswerFilter implements ExecutionInterceptor {
         for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
             if (c instanceof InterruptedIOException
                     && c.getClass().getSimpleName().equals("ConnectTimeoutException")) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {
-        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (type.isInstance(c)) {
                 return true;
             }
         }

@@ -56,13 +56,24 @@ public final class S3Errors {
 
     /** The SDK's credential chain found nothing: its own message is the only mark it leaves. */
     static boolean isMissingCredentials(Throwable failure) {
+        return causeMatching(
+                        failure, c -> c.getMessage() != null && c.getMessage().startsWith("Unable to load credentials"))
+                != null;
+    }
+
+    /** The first of {@code failure} and its causes that is a {@code type}, or null. */
+    public static <T extends Throwable> T causeOf(Throwable failure, Class<T> type) {
+        return type.cast(causeMatching(failure, type::isInstance));
+    }
+
+    /** The first of {@code failure} and its causes that {@code test} accepts, or null. */
+    static Throwable causeMatching(Throwable failure, java.util.function.Predicate<Throwable> test) {
         for (Throwable c = failure; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            String m = c.getMessage();
-            if (m != null && m.startsWith("Unable to load credentials")) {
-                return true;
+            if (test.test(c)) {
+                return c;
             }
         }
-        return false;
+        return null;
     }
 
     static boolean isRetryable(int status, String code) {

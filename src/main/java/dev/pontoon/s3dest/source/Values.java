@@ -205,12 +205,12 @@ public final class Values {
             return BigInteger.ZERO; // 0E+999999999 is zero: no digits to check
         }
         // The digits are counted before any arithmetic: 1E+999999999 would otherwise be expanded to a billion digits
-        // (and 1E+2147483647 overflow an int). The message shows the value as given, never expanded.
-        BigDecimal stripped = value.stripTrailingZeros();
-        if (stripped.scale() > type.scale()) {
+        // (and 1E+2147483647 overflow an int). The message shows the value as given, never expanded. Only a value
+        // written with more fraction digits than the scale is stripped, to see whether the extra ones are zeros.
+        if (value.scale() > type.scale() && value.stripTrailingZeros().scale() > type.scale()) {
             throw new IllegalArgumentException(shown(value) + " has more than " + type.scale() + " fraction digits");
         }
-        long integerDigits = (long) stripped.precision() - stripped.scale();
+        long integerDigits = (long) value.precision() - value.scale(); // trailing zeros do not change it
         if (integerDigits > type.precision() - type.scale()) {
             throw new IllegalArgumentException(shown(value) + " has more than " + (type.precision() - type.scale())
                     + " integer digits for " + type);

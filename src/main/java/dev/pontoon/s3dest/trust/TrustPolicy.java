@@ -173,6 +173,10 @@ public final class TrustPolicy {
                 throw refusedEndpoint(field, uri, refused.get());
             }
             try {
+                if (uri.getHost().toLowerCase(Locale.ROOT).endsWith(".invalid")) {
+                    // RFC 6761: never resolves (the SnapStart rehearsal's in-memory endpoint): no lookup is sent.
+                    throw new UnknownHostException(uri.getHost());
+                }
                 checkAddresses(uri.getHost(), lookup.lookup(bareHost(uri.getHost())));
             } catch (RefusedAddressException e) {
                 throw refusedEndpoint(field, uri, e.kind());
