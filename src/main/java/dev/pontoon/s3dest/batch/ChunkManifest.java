@@ -34,6 +34,8 @@ public final class ChunkManifest {
 
     /**
      * @param sources the {@code s3://} URIs the chunk read, in order; empty for inline rows
+     * @param unmatched source fields that matched no declared column, per name (written only when there are any)
+     * @param unmatchedTruncated more names matched no column than {@code unmatched} lists
      */
     public static byte[] content(
             ObjectMapper mapper,
@@ -42,7 +44,9 @@ public final class ChunkManifest {
             MessageType schema,
             List<FileResult> files,
             int nextFileIndex,
-            List<String> sources) {
+            List<String> sources,
+            java.util.SortedMap<String, Long> unmatched,
+            boolean unmatchedTruncated) {
         ObjectNode m = mapper.createObjectNode();
         m.put("format_version", 1);
         m.put("status", "complete");
@@ -57,6 +61,13 @@ public final class ChunkManifest {
         m.put("parquet_schema", schema.toString());
         ArrayNode sourceArray = m.putArray("sources");
         sources.forEach(sourceArray::add);
+        if (!unmatched.isEmpty()) {
+            ObjectNode counts = m.putObject("unmatched_fields");
+            unmatched.forEach(counts::put);
+            if (unmatchedTruncated) {
+                m.put("unmatched_fields_truncated", true);
+            }
+        }
         return Manifests.bytes(mapper, m);
     }
 

@@ -34,6 +34,8 @@ public final class Catalogs {
     private final S3ClientFactory clients;
     private final Duration restConnectTimeout;
     private final Duration restReadTimeout;
+    /** Today's date for Glue's projection range (a batch dated after it widens the range). */
+    private final java.time.Clock clock;
 
     /** Iceberg's HTTP client waits minutes by default; a commit should fail in seconds, or a minute for a read. */
     public Catalogs(S3ClientFactory clients) {
@@ -42,9 +44,16 @@ public final class Catalogs {
 
     /** With the REST catalog's timeouts given (the connection test's, inside its budget). */
     public Catalogs(S3ClientFactory clients, Duration restConnectTimeout, Duration restReadTimeout) {
+        this(clients, restConnectTimeout, restReadTimeout, java.time.Clock.systemUTC());
+    }
+
+    /** With the clock that says what today is (tests set it). */
+    public Catalogs(
+            S3ClientFactory clients, Duration restConnectTimeout, Duration restReadTimeout, java.time.Clock clock) {
         this.clients = clients;
         this.restConnectTimeout = restConnectTimeout;
         this.restReadTimeout = restReadTimeout;
+        this.clock = clock;
     }
 
     /**
@@ -92,7 +101,7 @@ public final class Catalogs {
             builder.endpointOverride(URI.create(endpoint));
         }
         AutoCloseable closeCredentials = credentials instanceof AutoCloseable c ? c : () -> {};
-        return new GlueCatalog(builder.build(), closeCredentials);
+        return new GlueCatalog(builder.build(), closeCredentials, clock);
     }
 
     private TableCatalog iceberg(DestinationConfig destination) {

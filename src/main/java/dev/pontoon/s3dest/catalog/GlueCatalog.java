@@ -34,10 +34,12 @@ final class GlueCatalog implements TableCatalog {
 
     private final GlueClient glue;
     private final AutoCloseable credentials;
+    private final java.time.Clock clock;
 
-    GlueCatalog(GlueClient glue, AutoCloseable credentials) {
+    GlueCatalog(GlueClient glue, AutoCloseable credentials, java.time.Clock clock) {
         this.glue = glue;
         this.credentials = credentials;
+        this.clock = clock;
     }
 
     @Override
@@ -45,12 +47,11 @@ final class GlueCatalog implements TableCatalog {
         List<String> partitions = batch.partitions();
         String name = def.namespace() + "." + def.table();
         Table table = getTable(def);
-        // The earliest date of the batch: where a new table's projection starts, or how far an old one must reach.
-        String rangeStart = partitions.isEmpty() ? null : partitions.get(0).substring("dt=".length());
+        Projection range = Projection.of(partitions, java.time.LocalDate.now(clock));
         if (table == null) {
-            create(def, rangeStart);
+            create(def, range);
         } else {
-            evolve(def, table, rangeStart);
+            evolve(def, table, range);
         }
         addPartitions(def, partitions);
         LOG.infof("glue table %s: %d partitions registered", name, partitions.size());
@@ -88,12 +89,12 @@ final class GlueCatalog implements TableCatalog {
         return location.endsWith("/") ? location : location + "/";
     }
 
-    private void create(TableDefinition def, String rangeStart) {
+    private void create(TableDefinition def, Projection range) {
         TableInput input = TableInput.builder()
                 .name(def.table())
                 .description("Pontoon S3 destination export of " + def.modelPath())
                 .tableType("EXTERNAL_TABLE")
-                .parameters(parameters(def, rangeStart, Map.of()))
+                .parameters(parameters(def, range, Map.of()))
                 .partitionKeys(Column.builder().name("dt").type("string").build())
                 .storageDescriptor(StorageDescriptor.builder()
                         .columns(columns(def.columns()))
@@ -107,7 +108,7 @@ final class GlueCatalog implements TableCatalog {
             glue.createTable(r -> r.databaseName(def.namespace()).tableInput(input));
         } catch (software.amazon.awssdk.services.glue.model.AlreadyExistsException e) {
             // Another commit created it meanwhile: check it as an existing table.
-            evolve(def, getTable(def), rangeStart);
+            evolve(def, getTable(def), range);
         } catch (EntityNotFoundException e) {
             throw new CatalogException(
                     "Glue database '" + def.namespace() + "' does not exist (EntityNotFoundException): "
@@ -118,7 +119,7 @@ final class GlueCatalog implements TableCatalog {
     }
 
     /** Columns the model gained are appended; a changed type or a dropped column is refused before any change. */
-    private void evolve(TableDefinition def, Table table, String rangeStart) {
+    private void evolve(TableDefinition def, Table table, Projection range) {
         // A table elsewhere belongs to another export (another customer's, perhaps): never add to it (SPEC §12).
         String at = table.storageDescriptor() == null
                 ? null
@@ -157,9 +158,8 @@ final class GlueCatalog implements TableCatalog {
             }
         });
         String currentRange = table.parameters().get("projection.dt.range");
-        boolean earlier = rangeStart != null
-                && currentRange != null
-                && rangeStart.compareTo(currentRange.split(",", 2)[0]) < 0;
+        String widened = range.widen(currentRange);
+        boolean earlier = !widened.equals(currentRange);
         if (added.isEmpty() && !earlier) {
             return;
         }
@@ -183,7 +183,7 @@ final class GlueCatalog implements TableCatalog {
                 .retention(table.retention())
                 .tableType(table.tableType())
                 .partitionKeys(table.partitionKeys())
-                .parameters(earlier ? parameters(def, rangeStart, table.parameters()) : table.parameters())
+                .parameters(earlier ? parameters(def, range, table.parameters()) : table.parameters())
                 .storageDescriptor(
                         table.storageDescriptor().toBuilder().columns(columns).build())
                 .build();
@@ -245,8 +245,8 @@ final class GlueCatalog implements TableCatalog {
                 .toList();
     }
 
-    /** Athena partition projection on dt, from the first batch's date, plus what the table was given before. */
-    private static Map<String, String> parameters(TableDefinition def, String rangeStart, Map<String, String> before) {
+    /** Athena partition projection on dt, over the batches' dates, plus what the table was given before. */
+    private static Map<String, String> parameters(TableDefinition def, Projection range, Map<String, String> before) {
         Map<String, String> p = new TreeMap<>(before);
         p.put("classification", "parquet");
         p.put("EXTERNAL", "TRUE");
@@ -255,13 +255,47 @@ final class GlueCatalog implements TableCatalog {
         p.put("projection.dt.format", "yyyy-MM-dd");
         p.put("projection.dt.interval", "1");
         p.put("projection.dt.interval.unit", "DAYS");
-        if (rangeStart != null || !p.containsKey("projection.dt.range")) {
-            // NOW: the projection reaches today without a call per batch; the start is the earliest batch's date.
-            p.put("projection.dt.range", (rangeStart != null ? rangeStart : "2020-01-01") + ",NOW");
-        }
+        p.put("projection.dt.range", range.widen(p.get("projection.dt.range")));
         p.put("storage.location.template", def.location() + "dt=${dt}");
         p.put("pontoon.managed_by", "pontoon-s3-destination");
         return p;
+    }
+
+    /**
+     * The projection range {@code <start>,<end>} a batch needs. The start is the earliest batch's date. The end is
+     * {@code NOW}, so the range reaches today without a call per batch; a batch dated after the commit's today (a
+     * {@code transfer_started_at} in the future, or a clock behind) would be invisible through projection, so the end
+     * becomes {@code NOW+<n>DAYS}, reaching that date whatever day the reader queries on. The end only ever grows.
+     */
+    record Projection(String first, long daysAhead) {
+        private static final java.util.regex.Pattern AHEAD = java.util.regex.Pattern.compile("NOW\\+([0-9]{1,6})DAYS");
+
+        static Projection of(List<String> partitions, java.time.LocalDate today) {
+            if (partitions.isEmpty()) {
+                return new Projection(null, 0);
+            }
+            String first = partitions.get(0).substring("dt=".length());
+            java.time.LocalDate last = java.time.LocalDate.parse(
+                    partitions.get(partitions.size() - 1).substring("dt=".length()));
+            return new Projection(first, Math.max(0, java.time.temporal.ChronoUnit.DAYS.between(today, last)));
+        }
+
+        /** The range covering both {@code current} (null: none yet) and this batch. */
+        String widen(String current) {
+            String start = first;
+            long ahead = daysAhead;
+            if (current != null) {
+                String[] ends = current.split(",", 2);
+                if (start == null || ends[0].compareTo(start) < 0) {
+                    start = ends[0];
+                }
+                java.util.regex.Matcher m = ends.length == 2 ? AHEAD.matcher(ends[1].trim()) : null;
+                if (m != null && m.matches()) {
+                    ahead = Math.max(ahead, Long.parseLong(m.group(1)));
+                }
+            }
+            return (start != null ? start : "2020-01-01") + "," + (ahead == 0 ? "NOW" : "NOW+" + ahead + "DAYS");
+        }
     }
 
     /** A Glue refusal as a cause a person can act on: the action to grant, or a retryable failure. */

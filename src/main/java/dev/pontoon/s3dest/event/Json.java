@@ -42,8 +42,11 @@ public final class Json {
             throw new InvalidEventException("event: could not be read: " + e.getMessage(), e);
         }
         try {
-            JsonNode node = MAPPER.readTree(bytes);
-            if (node == null || node.isMissingNode()) {
+            JsonNode node;
+            try (com.fasterxml.jackson.core.JsonParser p = MAPPER.getFactory().createParser(bytes)) {
+                node = tree(p);
+            }
+            if (node == null) {
                 throw new InvalidEventException("event: is empty; expected a JSON object");
             }
             return node;
@@ -57,13 +60,91 @@ public final class Json {
     }
 
     public static JsonNode read(String text) {
-        try {
-            return MAPPER.readTree(text);
+        try (com.fasterxml.jackson.core.JsonParser p = MAPPER.getFactory().createParser(text)) {
+            JsonNode node = tree(p);
+            return node == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance() : node;
         } catch (NumberFormatException e) {
             throw badNumber(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         } catch (JsonProcessingException e) {
             throw invalid(e);
+        } catch (IOException e) {
+            throw new InvalidEventException("event: could not be read: " + e.getMessage(), e);
         }
+    }
+
+    private static final JsonNodeFactory NODES = JsonNodeFactory.withExactBigDecimals(true);
+
+    /**
+     * The document the parser holds, as a tree, null when it is empty. Built here rather than by
+     * {@code readTree} for one value: a negative zero written as a decimal ({@code -0.0}, {@code -0e0}) keeps its sign as a double node,
+     * where an exact decimal would drop it (SPEC §3: a double keeps its sign). Every other number is the exact
+     * decimal or integer Jackson reads. The parser enforces nesting depth and duplicate keys.
+     */
+    private static JsonNode tree(com.fasterxml.jackson.core.JsonParser p) throws IOException {
+        com.fasterxml.jackson.core.JsonToken t = p.nextToken();
+        return t == null ? null : value(p, t);
+    }
+
+    private static JsonNode value(com.fasterxml.jackson.core.JsonParser p, com.fasterxml.jackson.core.JsonToken t)
+            throws IOException {
+        switch (t) {
+            case START_OBJECT -> {
+                com.fasterxml.jackson.databind.node.ObjectNode object = NODES.objectNode();
+                while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+                    String name = p.currentName();
+                    object.set(name, value(p, p.nextToken()));
+                }
+                return object;
+            }
+            case START_ARRAY -> {
+                com.fasterxml.jackson.databind.node.ArrayNode array = NODES.arrayNode();
+                for (var e = p.nextToken(); e != com.fasterxml.jackson.core.JsonToken.END_ARRAY; e = p.nextToken()) {
+                    array.add(value(p, e));
+                }
+                return array;
+            }
+            case VALUE_STRING -> {
+                return NODES.textNode(p.getText());
+            }
+            case VALUE_NUMBER_INT -> {
+                return switch (p.getNumberType()) {
+                    case INT -> NODES.numberNode(p.getIntValue());
+                    case LONG -> NODES.numberNode(p.getLongValue());
+                    default -> NODES.numberNode(p.getBigIntegerValue());
+                };
+            }
+            case VALUE_NUMBER_FLOAT -> {
+                java.math.BigDecimal d = p.getDecimalValue();
+                return d.signum() == 0 && negativeZero(p) ? NODES.numberNode(-0.0d) : NODES.numberNode(d);
+            }
+            case VALUE_TRUE, VALUE_FALSE -> {
+                return NODES.booleanNode(t == com.fasterxml.jackson.core.JsonToken.VALUE_TRUE);
+            }
+            case VALUE_NULL -> {
+                return NODES.nullNode();
+            }
+            default -> throw new InvalidEventException("event: unexpected JSON token " + t);
+        }
+    }
+
+    /** Whether the number token is written with a minus sign and only zero digits. */
+    private static boolean negativeZero(com.fasterxml.jackson.core.JsonParser p) throws IOException {
+        char[] text = p.getTextCharacters();
+        int at = p.getTextOffset();
+        if (text[at] != '-') {
+            return false;
+        }
+        int end = at + p.getTextLength();
+        for (int i = at + 1; i < end; i++) {
+            char c = text[i];
+            if (c == 'e' || c == 'E') {
+                break;
+            }
+            if (c >= '1' && c <= '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

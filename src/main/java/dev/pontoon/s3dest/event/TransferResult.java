@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.List;
+import java.util.Map;
 
 /** The transfer function's output (SPEC §4); its field names are a contract with state machines. */
 @JsonPropertyOrder({
@@ -15,7 +16,9 @@ import java.util.List;
     "files",
     "next_file_index",
     "duration_ms",
-    "batch_manifest"
+    "batch_manifest",
+    "unmatched_fields",
+    "unmatched_fields_truncated"
 })
 public record TransferResult(
         @JsonProperty("status") String status,
@@ -28,7 +31,15 @@ public record TransferResult(
         @JsonProperty("duration_ms") long durationMs,
 
         @JsonProperty("batch_manifest") @JsonInclude(JsonInclude.Include.NON_NULL)
-        String batchManifest) {
+        String batchManifest,
+
+        /** Source fields that matched no declared column, per name (SPEC §4); left out when there were none. */
+        @JsonProperty("unmatched_fields") @JsonInclude(JsonInclude.Include.NON_EMPTY)
+        Map<String, Long> unmatchedFields,
+
+        /** More names matched no column than {@code unmatched_fields} lists (it keeps the first 100 by name). */
+        @JsonProperty("unmatched_fields_truncated") @JsonInclude(JsonInclude.Include.NON_DEFAULT)
+        boolean unmatchedFieldsTruncated) {
 
     public static TransferResult ok(
             String model, String batchId, List<FileResult> files, int nextFileIndex, long durationMs) {
@@ -39,11 +50,48 @@ public record TransferResult(
             bytes += f.bytes();
         }
         return new TransferResult(
-                "ok", model, batchId, rows, bytes, List.copyOf(files), nextFileIndex, durationMs, null);
+                "ok",
+                model,
+                batchId,
+                rows,
+                bytes,
+                List.copyOf(files),
+                nextFileIndex,
+                durationMs,
+                null,
+                Map.of(),
+                false);
     }
 
     /** The same result, naming the batch manifest a {@code "commit": true} event wrote (null: none). */
     public TransferResult withBatchManifest(String key) {
-        return new TransferResult(status, model, batchId, rows, bytes, files, nextFileIndex, durationMs, key);
+        return new TransferResult(
+                status,
+                model,
+                batchId,
+                rows,
+                bytes,
+                files,
+                nextFileIndex,
+                durationMs,
+                key,
+                unmatchedFields,
+                unmatchedFieldsTruncated);
+    }
+
+    /** The same result, reporting the source fields that matched no declared column. */
+    public TransferResult withUnmatchedFields(Map<String, Long> counts, boolean truncated) {
+        return new TransferResult(
+                status,
+                model,
+                batchId,
+                rows,
+                bytes,
+                files,
+                nextFileIndex,
+                durationMs,
+                batchManifest,
+                new java.util.TreeMap<>(counts),
+                truncated);
     }
 }

@@ -10,21 +10,29 @@ import java.util.List;
 public final class InlineRowSource implements RowSource {
     private final ArrayNode rows;
     private final JsonRowDecoder decoder;
+    private final UnmatchedFields unmatched = new UnmatchedFields();
+    private final UnmatchedFields.Tally tally = unmatched.tally();
     private int next;
     private final java.util.function.Supplier<String> position = () -> "rows[" + next + "] (row " + (next + 1) + ")";
 
     public InlineRowSource(ArrayNode rows, List<ColumnSpec> modelColumns, ObjectMapper mapper) {
         this.rows = rows;
-        this.decoder = new JsonRowDecoder(modelColumns, mapper);
+        this.decoder = new JsonRowDecoder(modelColumns, mapper).countingUnmatched(tally);
     }
 
     @Override
     public boolean next(Row row) {
         if (next >= rows.size()) {
+            tally.flush();
             return false;
         }
         decoder.decode(rows.get(next), row, position);
         next++;
         return true;
+    }
+
+    @Override
+    public UnmatchedFields unmatchedFields() {
+        return unmatched;
     }
 }

@@ -50,6 +50,20 @@ final class JsonLineDecoder extends JsonNumbers {
         return this;
     }
 
+    /** Where keys that match no declared column are counted; null: not counted. */
+    private UnmatchedFields.Tally unmatched;
+
+    /** The start and length of the last field name {@link #field} found to match no column. */
+    private int unknownStart;
+
+    private int unknownLength;
+
+    /** The same decoder, counting keys that match no declared column into {@code tally}. */
+    JsonLineDecoder countingUnmatched(UnmatchedFields.Tally tally) {
+        this.unmatched = tally;
+        return this;
+    }
+
     JsonLineDecoder(List<ColumnSpec> modelColumns, ObjectMapper mapper) {
         super(mapper.getFactory().streamReadConstraints().getMaxStringLength());
         this.mapper = mapper;
@@ -75,6 +89,18 @@ final class JsonLineDecoder extends JsonNumbers {
      * may then hold some of this line's values, which the general decoder overwrites).
      */
     boolean decode(byte[] line, int start, int end, Row row) {
+        boolean decoded = decodeLine(line, start, end, row);
+        if (unmatched != null) {
+            if (decoded) {
+                unmatched.commitLine();
+            } else {
+                unmatched.dropLine();
+            }
+        }
+        return decoded;
+    }
+
+    private boolean decodeLine(byte[] line, int start, int end, Row row) {
         reset(line, start, end);
         ws();
         if (at() != '{') {
@@ -99,6 +125,9 @@ final class JsonLineDecoder extends JsonNumbers {
                         || column >= 0 && seen[column]
                         || column == UNKNOWN && rejectUnknown) {
                     return false; // a column given twice is an error the general decoder names
+                }
+                if (column == UNKNOWN && unmatched != null && !unmatched.pending(b, unknownStart, unknownLength)) {
+                    return false;
                 }
                 if (column == UNKNOWN ? !skipValue(1) : !value(row, column)) {
                     return false;
@@ -170,6 +199,8 @@ final class JsonLineDecoder extends JsonNumbers {
         if (i != null) {
             return i;
         }
+        unknownStart = s;
+        unknownLength = len;
         return ascii ? UNKNOWN : GIVE_UP;
     }
 

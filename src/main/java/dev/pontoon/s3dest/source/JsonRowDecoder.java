@@ -44,6 +44,15 @@ public final class JsonRowDecoder {
         return this;
     }
 
+    /** Where keys that match no declared column are counted; null: not counted. */
+    private UnmatchedFields.Tally unmatched;
+
+    /** The same decoder, counting keys that match no declared column into {@code tally}. */
+    public JsonRowDecoder countingUnmatched(UnmatchedFields.Tally tally) {
+        this.unmatched = tally;
+        return this;
+    }
+
     public JsonRowDecoder(List<ColumnSpec> modelColumns, ObjectMapper mapper) {
         this.columns = modelColumns.toArray(ColumnSpec[]::new);
         for (int i = 0; i < columns.length; i++) {
@@ -79,6 +88,9 @@ public final class JsonRowDecoder {
                 if (rejectUnknown) {
                     throw new InvalidEventException(where.get() + ": key '" + p.currentName()
                             + "' matches no declared column (source.unknown_fields is error)");
+                }
+                if (unmatched != null) {
+                    unmatched.count(p.currentName());
                 }
                 p.skipChildren();
                 continue;

@@ -57,6 +57,14 @@ public interface RowSource extends Closeable {
         };
     }
 
+    /**
+     * The source fields that matched no declared column, per name (SPEC §4); complete once every piece was read to
+     * its end.
+     */
+    default UnmatchedFields unmatchedFields() {
+        return UnmatchedFields.none();
+    }
+
     @Override
     default void close() throws IOException {}
 }

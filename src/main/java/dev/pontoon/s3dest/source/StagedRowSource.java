@@ -67,6 +67,8 @@ public final class StagedRowSource implements RowSource {
     /** Decoders not in use: a block takes one while it is decoded (decoders hold state, blocks are many). */
     private final java.util.concurrent.ConcurrentLinkedQueue<JsonDecoders> idle =
             new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** Fields of the objects that match no declared column, from every decoding thread. */
+    private final UnmatchedFields unmatched = new UnmatchedFields();
     /** When read here rather than by a pipeline: the pieces, and the one being read. */
     private Parts reading;
 
@@ -119,6 +121,11 @@ public final class StagedRowSource implements RowSource {
             piece.close();
             piece = null;
         }
+    }
+
+    @Override
+    public UnmatchedFields unmatchedFields() {
+        return unmatched;
     }
 
     @Override
@@ -283,10 +290,13 @@ public final class StagedRowSource implements RowSource {
 
     /** The two decoders of a JSONL line, used by one block at a time. */
     private final class JsonDecoders {
+        final UnmatchedFields.Tally tally = unmatched.tally();
         final JsonLineDecoder fast = new JsonLineDecoder(columns, mapper)
-                .rejectingUnknown(spec.drift().unknownAsError());
+                .rejectingUnknown(spec.drift().unknownAsError())
+                .countingUnmatched(tally);
         final JsonRowDecoder general = new JsonRowDecoder(columns, mapper)
-                .rejectingUnknown(spec.drift().unknownAsError());
+                .rejectingUnknown(spec.drift().unknownAsError())
+                .countingUnmatched(tally);
     }
 
     /**
@@ -494,6 +504,7 @@ public final class StagedRowSource implements RowSource {
 
         private void release() {
             if (decoders != null) {
+                decoders.tally.flush();
                 idle.add(decoders);
                 decoders = null;
             }
@@ -510,9 +521,12 @@ public final class StagedRowSource implements RowSource {
         private final List<String> record = new java.util.ArrayList<>();
         private int[] modelIndexOfField;
         private int headerSize;
+        private List<String> headerNames;
         private final String[] values = new String[columns.size()];
         private final java.util.function.Supplier<String> position = this::position;
         private boolean done;
+        /** Records read, for the count of each header field that matches no declared column. */
+        private long records;
 
         CsvRows(InputStream object, InputStream in, Where where) {
             this.object = object;
@@ -528,6 +542,7 @@ public final class StagedRowSource implements RowSource {
             try {
                 if ((modelIndexOfField == null && !readHeader()) || !reader.next(record)) {
                     done = true;
+                    countUnmatched();
                     try {
                         object.close();
                     } catch (IOException ignored) {
@@ -547,6 +562,7 @@ public final class StagedRowSource implements RowSource {
                     }
                 }
                 decoder.decode(values, row, position);
+                records++;
                 return true;
             } catch (IOException | MalformedInputException | SdkException e) {
                 throw where.readFailure(e, reader.currentLine());
@@ -555,6 +571,18 @@ public final class StagedRowSource implements RowSource {
 
         private String position() {
             return where.uri() + " line " + reader.recordLine();
+        }
+
+        /** Each header field that matches no declared column, once per record read. */
+        private void countUnmatched() {
+            if (modelIndexOfField == null) {
+                return;
+            }
+            for (int f = 0; f < headerSize; f++) {
+                if (modelIndexOfField[f] < 0) {
+                    unmatched.add(headerNames.get(f), records);
+                }
+            }
         }
 
         /** Maps header names to model columns; header fields the model does not name are skipped. */
@@ -570,7 +598,8 @@ public final class StagedRowSource implements RowSource {
                 modelIndex.put(columns.get(i).name(), i);
             }
             headerSize = record.size();
-            reader.header(record.stream().map(h -> h == null ? "" : h).toList());
+            headerNames = record.stream().map(h -> h == null ? "" : h).toList();
+            reader.header(headerNames);
             modelIndexOfField = new int[headerSize];
             java.util.Set<String> seen = new java.util.HashSet<>();
             for (int f = 0; f < headerSize; f++) {

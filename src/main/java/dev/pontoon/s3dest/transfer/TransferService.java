@@ -26,6 +26,7 @@ import dev.pontoon.s3dest.source.ColumnInference;
 import dev.pontoon.s3dest.source.InlineRowSource;
 import dev.pontoon.s3dest.source.RowSource;
 import dev.pontoon.s3dest.source.StagedRowSource;
+import dev.pontoon.s3dest.source.UnmatchedFields;
 import dev.pontoon.s3dest.source.Values;
 import java.io.IOException;
 import java.net.URI;
@@ -201,7 +202,13 @@ public final class TransferService {
             List<FileResult> files = writeRows(
                     event, source, writer, pontoonColumns(event, modelColumns.size()), deadline, run, started);
             run.abortedUploads += abortLeftBehind(s3, event, writer.nextIndex());
-            writeManifest(s3, event, fileColumns, writer, files);
+            UnmatchedFields unmatched = source.unmatchedFields();
+            if (!unmatched.isEmpty()) {
+                LOG.warnf(
+                        "source fields that match no declared column (skipped): %s%s",
+                        unmatched.counts(), unmatched.truncated() ? " and more" : "");
+            }
+            writeManifest(s3, event, fileColumns, writer, files, unmatched);
             String batchManifest = event.commit()
                     ? committer
                             .commitWhole(s3, event, fileColumns, writer.schema(), files)
@@ -209,7 +216,8 @@ public final class TransferService {
                     : null;
             long millis = (System.nanoTime() - started) / 1_000_000;
             TransferResult result = TransferResult.ok(model, event.batchId(), files, writer.nextIndex(), millis)
-                    .withBatchManifest(batchManifest);
+                    .withBatchManifest(batchManifest)
+                    .withUnmatchedFields(unmatched.counts(), unmatched.truncated());
             LOG.logf(
                     summaryLevel,
                     "transfer %s of model %s batch %s: %d rows, %d bytes, %d files to s3://%s in %d ms (%.0f rows/s, %d retries)",
@@ -379,7 +387,8 @@ public final class TransferService {
             TransferEvent event,
             List<ColumnSpec> columns,
             RollingParquetWriter writer,
-            List<FileResult> files) {
+            List<FileResult> files,
+            UnmatchedFields unmatched) {
         String key = ChunkManifest.key(event);
         byte[] body = ChunkManifest.content(
                 mapper,
@@ -388,7 +397,9 @@ public final class TransferService {
                 writer.schema(),
                 files,
                 writer.nextIndex(),
-                event.source() == null ? List.of() : event.source().uris());
+                event.source() == null ? List.of() : event.source().uris(),
+                unmatched.counts(),
+                unmatched.truncated());
         try {
             ObjectTarget target = new ObjectTarget(
                     event.destination().bucket(),

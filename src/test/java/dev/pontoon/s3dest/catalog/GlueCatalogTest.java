@@ -127,6 +127,33 @@ class GlueCatalogTest {
     }
 
     @Test
+    void aBatchDatedAfterTodayWidensTheProjectionToReachItAndTheEndNeverShrinks() {
+        // The commit's today is 2025-09-20; a batch dated 2025-09-25 would be invisible through "…,NOW" until then.
+        committer = new BatchCommitter(
+                clients,
+                Json.MAPPER,
+                new Catalogs(
+                        clients,
+                        java.time.Duration.ofSeconds(5),
+                        java.time.Duration.ofSeconds(60),
+                        java.time.Clock.fixed(
+                                java.time.Instant.parse("2025-09-20T23:00:00Z"), java.time.ZoneOffset.UTC)));
+        commitAfterChunks(input("b1", "2025-09-25T13:22:33.123Z"));
+        assertThat(glue.table("analytics", "orders")
+                        .get("Parameters")
+                        .get("projection.dt.range")
+                        .asText())
+                .isEqualTo("2025-09-25,NOW+5DAYS");
+        // An earlier batch dated today moves the start and keeps the reach.
+        commitAfterChunks(input("b2", "2025-09-20T08:00:00Z"));
+        assertThat(glue.table("analytics", "orders")
+                        .get("Parameters")
+                        .get("projection.dt.range")
+                        .asText())
+                .isEqualTo("2025-09-20,NOW+5DAYS");
+    }
+
+    @Test
     void aChangedTypeIsRefusedNamingTheColumnAndBothTypesAndNothingChanges() {
         commitAfterChunks(input("b1", "2025-09-25T13:22:33.123Z"));
         JsonNode before = glue.table("analytics", "orders");

@@ -397,6 +397,32 @@ class TransferHandlerTest {
         assertThat(keys()).hasSize(2);
     }
 
+    @Test
+    void anInlineNegativeZeroKeepsItsSignAndUnknownKeysAreCounted() throws Exception {
+        ObjectNode event = Events.transfer(
+                Events.destination(server, bucket, "zero"), "m", STARTED, "b", "id:bigint!", "d:double", "f:float");
+        ArrayNode rows = (ArrayNode) event.get("rows");
+        rows.addObject().put("id", 1).put("d", -0.0d).put("f", -0.0d).put("extra", 1);
+        rows.addObject()
+                .put("id", 2)
+                .put("d", 0.0d)
+                .put("f", 0.0d)
+                .put("extra", 2)
+                .put("other", "x");
+        String body = event.toString();
+        assertThat(body).contains("\"d\":-0.0");
+        JsonNode result = invoke(event);
+        assertThat(result.get("unmatched_fields").toString()).isEqualTo("{\"extra\":2,\"other\":1}");
+        Path file = Parquet.download(s3, bucket, result.at("/files/0/key").asText());
+        List<Map<String, Object>> read = Parquet.query("SELECT id, d::VARCHAR AS d, f::VARCHAR AS f, "
+                + "signbit(d) AS neg FROM read_parquet('" + file + "') ORDER BY id");
+        assertThat(read.get(0))
+                .containsEntry("d", "-0.0")
+                .containsEntry("f", "-0.0")
+                .containsEntry("neg", true);
+        assertThat(read.get(1)).containsEntry("d", "0.0").containsEntry("neg", false);
+    }
+
     private ObjectNode bigEvent(int n) {
         ObjectNode dest = Events.destination(server, bucket, "big");
         dest.put("compression", "uncompressed");

@@ -83,6 +83,8 @@ class StagedSourceTransferTest {
         }
         assertThat(rows).isEqualTo(12000);
         assertThat(sum).isEqualTo(expectedSum);
+        // The key the model does not name, counted on every line across objects, blocks and decoding threads.
+        assertThat(result.get("unmatched_fields").toString()).isEqualTo("{\"unknown_field\":12000}");
         // Files follow the order of the sources: the first file starts with id 0.
         Path first = Parquet.download(s3, bucket, result.at("/files/0/key").asText());
         assertThat(Parquet.query("SELECT min(id) AS m FROM read_parquet('" + first + "')")
@@ -143,6 +145,44 @@ class StagedSourceTransferTest {
                 .containsEntry("note", "");
         assertThat(rows.get(4)).containsEntry("note", "no newline at end").containsEntry("active", "false");
         assertThat(Parquet.duckTypes(file)).doesNotContainKey("ignored_extra");
+        assertThat(result.get("unmatched_fields").toString()).isEqualTo("{\"ignored_extra\":5}");
+    }
+
+    @Test
+    void keysThatMatchNoColumnAreCountedPerNameOnceEachInTheResultAndTheManifest() throws Exception {
+        // Lines the fast decoder takes, and lines it leaves to the general one (a non-ASCII key, an escaped key, an
+        // exponent): each key is counted once per line whichever decoder reads it.
+        StringBuilder jsonl = new StringBuilder();
+        long accented = 0;
+        long escaped = 0;
+        int lines = 9000;
+        for (int i = 0; i < lines; i++) {
+            jsonl.append("{\"id\": ").append(i).append(", \"unknown_field\": [1, 2]");
+            if (i % 7 == 0) {
+                jsonl.append(", \"caf\u00e9\": 1");
+                accented++;
+            }
+            if (i % 11 == 0) {
+                jsonl.append(", \"tab\\tkey\": {\"a\": null}");
+                escaped++;
+            }
+            jsonl.append(", \"amount\": ").append(i % 13 == 0 ? "1e1" : "2.5").append("}\n");
+        }
+        put("drift/part-0.jsonl", jsonl.toString().getBytes(StandardCharsets.UTF_8));
+        JsonNode result = invoke(event("jsonl", null, "drift/part-0.jsonl"));
+        assertThat(result.get("rows").asLong()).isEqualTo(lines);
+        JsonNode unmatched = result.get("unmatched_fields");
+        assertThat(unmatched.size()).isEqualTo(3);
+        assertThat(unmatched.get("unknown_field").asLong()).isEqualTo(lines);
+        assertThat(unmatched.get("caf\u00e9").asLong()).isEqualTo(accented);
+        assertThat(unmatched.get("tab\tkey").asLong()).isEqualTo(escaped);
+        String manifestKey = keys(bucket).stream()
+                .filter(k -> k.contains("/_manifests/"))
+                .findFirst()
+                .orElseThrow();
+        JsonNode manifest = Json.read(new String(
+                s3.getObjectAsBytes(r -> r.bucket(bucket).key(manifestKey)).asByteArray(), StandardCharsets.UTF_8));
+        assertThat(manifest.get("unmatched_fields")).isEqualTo(unmatched);
     }
 
     @Test
