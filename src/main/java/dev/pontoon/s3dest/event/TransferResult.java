@@ -41,8 +41,20 @@ public record TransferResult(
         @JsonProperty("unmatched_fields_truncated") @JsonInclude(JsonInclude.Include.NON_DEFAULT)
         boolean unmatchedFieldsTruncated) {
 
+    /**
+     * @param batchManifest the batch manifest a {@code "commit": true} event wrote; null: none
+     * @param unmatchedFields source fields that matched no declared column, per name
+     * @param unmatchedFieldsTruncated more names matched no column than {@code unmatchedFields} lists
+     */
     public static TransferResult ok(
-            String model, String batchId, List<FileResult> files, int nextFileIndex, long durationMs) {
+            String model,
+            String batchId,
+            List<FileResult> files,
+            int nextFileIndex,
+            long durationMs,
+            String batchManifest,
+            Map<String, Long> unmatchedFields,
+            boolean unmatchedFieldsTruncated) {
         long rows = 0;
         long bytes = 0;
         for (FileResult f : files) {
@@ -58,40 +70,8 @@ public record TransferResult(
                 List.copyOf(files),
                 nextFileIndex,
                 durationMs,
-                null,
-                Map.of(),
-                false);
-    }
-
-    /** The same result, naming the batch manifest a {@code "commit": true} event wrote (null: none). */
-    public TransferResult withBatchManifest(String key) {
-        return new TransferResult(
-                status,
-                model,
-                batchId,
-                rows,
-                bytes,
-                files,
-                nextFileIndex,
-                durationMs,
-                key,
-                unmatchedFields,
-                unmatchedFieldsTruncated);
-    }
-
-    /** The same result, reporting the source fields that matched no declared column. */
-    public TransferResult withUnmatchedFields(Map<String, Long> counts, boolean truncated) {
-        return new TransferResult(
-                status,
-                model,
-                batchId,
-                rows,
-                bytes,
-                files,
-                nextFileIndex,
-                durationMs,
                 batchManifest,
-                new java.util.TreeMap<>(counts),
-                truncated);
+                new java.util.TreeMap<>(unmatchedFields),
+                unmatchedFieldsTruncated);
     }
 }

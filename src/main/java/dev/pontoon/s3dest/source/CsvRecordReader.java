@@ -87,14 +87,37 @@ final class CsvRecordReader {
         while (true) {
             field.setLength(0);
             if (c == '"') {
-                c = quoted(fields.size());
-                fields.add(field.toString());
-            } else {
-                while (c >= 0 && c != ',' && c != '\n' && c != '\r') {
-                    append((char) c, fields.size(), recordLine);
+                int end = closingQuote();
+                if (end >= 0) {
+                    // the whole field is in the buffer and has no "" inside: one String, no copy char by char
+                    fields.add(new String(buf, pos, end - pos));
+                    pos = end + 1;
                     c = read();
+                    if (c >= 0 && c != ',' && c != '\n' && c != '\r') {
+                        throw afterQuote(c);
+                    }
+                } else {
+                    c = quoted(fields.size());
+                    fields.add(field.toString());
                 }
-                fields.add(field.length() == 0 ? null : field.toString());
+            } else if (c < 0) {
+                fields.add(null);
+            } else {
+                int end = plainEnd();
+                if (end >= 0) {
+                    // the whole field is in the buffer (c is its first character, at pos - 1)
+                    int start = pos - 1;
+                    bound(end - start, fields.size(), recordLine);
+                    fields.add(end == start ? null : new String(buf, start, end - start));
+                    pos = end;
+                    c = read();
+                } else {
+                    while (c >= 0 && c != ',' && c != '\n' && c != '\r') {
+                        append((char) c, fields.size(), recordLine);
+                        c = read();
+                    }
+                    fields.add(field.length() == 0 ? null : field.toString());
+                }
             }
             if (c == ',') {
                 c = read();
@@ -108,6 +131,60 @@ final class CsvRecordReader {
             }
             return true;
         }
+    }
+
+    /**
+     * Where the unquoted field whose first character is at {@code pos - 1} ends (a comma or line break) in the
+     * buffer; -1 if it runs past what the buffer holds.
+     */
+    private int plainEnd() {
+        for (int i = pos - 1; i < len; i++) {
+            char ch = buf[i];
+            if (ch == ',' || ch == '\n' || ch == '\r') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * The closing quote of the quoted field that starts at {@code pos}, when the whole field is in the buffer, holds
+     * no {@code ""} and fits the bounds (line breaks inside are counted); -1 to read it character by character.
+     */
+    private int closingQuote() {
+        int limit = (int) Math.min(len, pos + Math.min(MAX_FIELD_CHARS, MAX_RECORD_CHARS - recordChars));
+        int breaks = 0;
+        for (int i = pos; i < limit; i++) {
+            char ch = buf[i];
+            if (ch == '"') {
+                if (i + 1 >= len || buf[i + 1] == '"') {
+                    return -1; // an escaped quote, or the buffer ends: the careful path decides
+                }
+                line += breaks;
+                recordChars += i - pos;
+                return i;
+            }
+            if (ch == '\n' || (ch == '\r' && (i + 1 >= len || buf[i + 1] != '\n'))) {
+                if (i + 1 >= len) {
+                    return -1;
+                }
+                breaks++;
+            }
+        }
+        return -1;
+    }
+
+    /** Checks a field of {@code n} characters against the field and record bounds. */
+    private void bound(int n, int index, int startLine) {
+        recordChars += n;
+        if (n >= MAX_FIELD_CHARS || recordChars > MAX_RECORD_CHARS) {
+            throw tooLong(n >= MAX_FIELD_CHARS, index, startLine);
+        }
+    }
+
+    private InvalidEventException afterQuote(int after) {
+        return new InvalidEventException(where + " line " + line + ": unexpected '" + (char) after
+                + "' after a closing quote (a quote inside a quoted field is written \"\")");
     }
 
     /** Reads a quoted field after its opening quote; returns the character after the closing quote. */
@@ -126,8 +203,7 @@ final class CsvRecordReader {
                 }
                 int after = read();
                 if (after >= 0 && after != ',' && after != '\n' && after != '\r') {
-                    throw new InvalidEventException(where + " line " + line + ": unexpected '" + (char) after
-                            + "' after a closing quote (a quote inside a quoted field is written \"\")");
+                    throw afterQuote(after);
                 }
                 return after;
             }
@@ -141,15 +217,18 @@ final class CsvRecordReader {
     /** Adds to the field, within the field and record bounds. */
     private void append(char c, int index, int startLine) {
         if (field.length() >= MAX_FIELD_CHARS || ++recordChars > MAX_RECORD_CHARS) {
-            String name =
-                    header != null && index < header.size() ? "column " + header.get(index) : "field " + (index + 1);
-            throw new InvalidEventException(where + " line " + startLine + ", " + name + ": a field longer than "
-                    + (field.length() >= MAX_FIELD_CHARS
-                            ? MAX_FIELD_CHARS + " characters"
-                            : "its record allows (" + MAX_RECORD_CHARS + " characters)")
-                    + " (is a quote never closed?)");
+            throw tooLong(field.length() >= MAX_FIELD_CHARS, index, startLine);
         }
         field.append(c);
+    }
+
+    private InvalidEventException tooLong(boolean fieldBound, int index, int startLine) {
+        String name = header != null && index < header.size() ? "column " + header.get(index) : "field " + (index + 1);
+        return new InvalidEventException(where + " line " + startLine + ", " + name + ": a field longer than "
+                + (fieldBound
+                        ? MAX_FIELD_CHARS + " characters"
+                        : "its record allows (" + MAX_RECORD_CHARS + " characters)")
+                + " (is a quote never closed?)");
     }
 
     private int read() throws IOException {

@@ -1,10 +1,7 @@
 package dev.pontoon.s3dest.source;
 
-import java.nio.charset.StandardCharsets;
-
 /**
- * The number readers of the JSONL fast path: integers, doubles (Clinger's exact path, then {@link EiselLemire},
- * then {@link Double#parseDouble}) and decimals as unscaled longs, each reading exactly what Jackson would, and
+ * The number readers of the JSONL fast path: integers, doubles (Clinger's exact path, then FastDoubleParser) and decimals as unscaled longs, each reading exactly what Jackson would, and
  * {@link #skipValue} for the values of fields the model does not name.
  */
 abstract class JsonNumbers extends JsonCursor {
@@ -112,9 +109,8 @@ abstract class JsonNumbers extends JsonCursor {
 
     /**
      * A JSON number as the nearest double. Up to 18 significant digits with a power of ten within ±22 take
-     * Clinger's exact path (both operands exact doubles, one correctly rounded operation); other numbers of up to
-     * 18 digits take {@link EiselLemire}; what it cannot decide, and longer numbers, go through
-     * {@link Double#parseDouble}, which is what the general decoder gives too.
+     * Clinger's exact path (both operands exact doubles, one correctly rounded operation); other numbers go through
+     * FastDoubleParser, which gives what {@link Double#parseDouble} gives.
      */
     final double number() {
         ok = false;
@@ -154,14 +150,29 @@ abstract class JsonNumbers extends JsonCursor {
         ok = true;
         double v;
         if (digits > 18 || m > (1L << 53) || exponent < -22 || exponent > 22) {
-            long bits = digits <= 18 && m != 0 ? EiselLemire.bits(m, exponent, negative) : EiselLemire.FAIL;
-            return bits != EiselLemire.FAIL
-                    ? Double.longBitsToDouble(bits)
-                    : Double.parseDouble(new String(b, s, pos - s, StandardCharsets.ISO_8859_1));
+            return slowDouble(s, pos - s);
         }
         v = exponent < 0 ? m / POW10[-exponent] : m * POW10[exponent];
         // "-0" is an integer, and an integer zero has no sign: Jackson reads it as 0, so must this
         return negative && (m != 0 || pos - s > intDigits + 1) ? -v : v;
+    }
+
+    /** Chars of a number for {@link #slowDouble}: the literal is ASCII once its syntax is checked. */
+    private char[] chars = new char[32];
+
+    /**
+     * A number Clinger's path cannot take, through FastDoubleParser as jackson-core ships it (correctly rounded:
+     * what {@link Double#parseDouble} gives, 3-5 times faster; docs/BENCHMARKS.md, "Parsers"). The literal's JSON
+     * syntax was checked by the caller, so the Java syntax FastDoubleParser also accepts never reaches it.
+     */
+    private double slowDouble(int start, int length) {
+        if (chars.length < length) {
+            chars = new char[Math.max(length, 2 * chars.length)];
+        }
+        for (int i = 0; i < length; i++) {
+            chars[i] = (char) b[start + i];
+        }
+        return com.fasterxml.jackson.core.io.NumberInput.parseDouble(chars, 0, length, true);
     }
 
     /**

@@ -215,9 +215,15 @@ public final class TransferService {
                             .manifest()
                     : null;
             long millis = (System.nanoTime() - started) / 1_000_000;
-            TransferResult result = TransferResult.ok(model, event.batchId(), files, writer.nextIndex(), millis)
-                    .withBatchManifest(batchManifest)
-                    .withUnmatchedFields(unmatched.counts(), unmatched.truncated());
+            TransferResult result = TransferResult.ok(
+                    model,
+                    event.batchId(),
+                    files,
+                    writer.nextIndex(),
+                    millis,
+                    batchManifest,
+                    unmatched.counts(),
+                    unmatched.truncated());
             LOG.logf(
                     summaryLevel,
                     "transfer %s of model %s batch %s: %d rows, %d bytes, %d files to s3://%s in %d ms (%.0f rows/s, %d retries)",

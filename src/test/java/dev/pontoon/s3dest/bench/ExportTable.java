@@ -48,7 +48,7 @@ public final class ExportTable {
     }
 
     /** Writes {@code maxRows} rows, or fewer if the text reaches {@code bytes} first; returns the row count. */
-    static long writeJsonl(Path file, long bytes, long maxRows, boolean gzip) throws IOException {
+    public static long writeJsonl(Path file, long bytes, long maxRows, boolean gzip) throws IOException {
         long rows = 0;
         long written = 0;
         SplittableRandom random = new SplittableRandom(20250925);
