@@ -2,8 +2,8 @@ package dev.pontoon.s3dest.catalog;
 
 import dev.pontoon.s3dest.event.ColumnSpec;
 import dev.pontoon.s3dest.event.ColumnStats;
-import dev.pontoon.s3dest.event.EventParser;
 import dev.pontoon.s3dest.event.FileResult;
+import dev.pontoon.s3dest.event.Names;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -149,9 +149,8 @@ final class IcebergRestCatalog implements TableCatalog {
 
     private void create(TableDefinition def, CommittedBatch batch, TableIdentifier id) {
         Schema schema = schema(def.columns());
-        PartitionSpec spec = PartitionSpec.builderFor(schema)
-                .day(EventParser.SYNCED_AT_COLUMN)
-                .build();
+        PartitionSpec spec =
+                PartitionSpec.builderFor(schema).day(Names.SYNCED_AT_COLUMN).build();
         String location = def.location().substring(0, def.location().length() - 1);
         Transaction tx = catalog.buildTable(id, schema)
                 .withPartitionSpec(spec)
@@ -260,16 +259,16 @@ final class IcebergRestCatalog implements TableCatalog {
             PartitionField field = spec.fields().get(i);
             Types.NestedField source = schema.findField(field.sourceId());
             Object value = switch (source.name()) {
-                case EventParser.SYNCED_AT_COLUMN ->
+                case Names.SYNCED_AT_COLUMN ->
                     java.util.concurrent.TimeUnit.SECONDS.toMicros(
                                     batch.startedAt().getEpochSecond())
                             + batch.startedAt().getNano() / 1000;
-                case EventParser.BATCH_ID_COLUMN -> batch.batchId();
+                case Names.BATCH_ID_COLUMN -> batch.batchId();
                 default ->
                     throw new CatalogException("Iceberg table " + table + " is partitioned by "
                             + field.transform() + "(" + source.name() + "), which Pontoon's files do not hold "
-                            + "one value of; partition it by " + EventParser.SYNCED_AT_COLUMN + " or "
-                            + EventParser.BATCH_ID_COLUMN + "; nothing was committed");
+                            + "one value of; partition it by " + Names.SYNCED_AT_COLUMN + " or "
+                            + Names.BATCH_ID_COLUMN + "; nothing was committed");
             };
             @SuppressWarnings("unchecked")
             org.apache.iceberg.transforms.Transform<Object, Object> transform =

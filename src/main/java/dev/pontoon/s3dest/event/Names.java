@@ -8,6 +8,14 @@ import java.util.regex.Pattern;
  * Checked once where the event enters; the keys built from them ({@code s3.ObjectKeys}) trust them.
  */
 public final class Names {
+    /** Names reserved for the columns every file gets (SPEC §3). */
+    public static final String BATCH_ID_COLUMN = "pontoon__batch_id";
+
+    public static final String SYNCED_AT_COLUMN = "pontoon__last_synced_at";
+
+    /** The layout's partition key (SPEC §2): no model column may be named like it. */
+    public static final String PARTITION_COLUMN = "dt";
+
     private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
     private static final Pattern BATCH_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");

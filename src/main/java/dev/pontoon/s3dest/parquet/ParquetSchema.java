@@ -4,7 +4,7 @@ import static org.apache.parquet.schema.LogicalTypeAnnotation.TimeUnit.MICROS;
 
 import dev.pontoon.s3dest.event.ColumnSpec;
 import dev.pontoon.s3dest.event.ColumnType;
-import dev.pontoon.s3dest.event.EventParser;
+import dev.pontoon.s3dest.event.Names;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
@@ -24,8 +24,8 @@ public final class ParquetSchema {
     /** The model's columns followed by the two columns Pontoon adds to every file. */
     public static List<ColumnSpec> withPontoonColumns(List<ColumnSpec> modelColumns) {
         List<ColumnSpec> all = new ArrayList<>(modelColumns);
-        all.add(new ColumnSpec(EventParser.BATCH_ID_COLUMN, ColumnType.of(ColumnType.Kind.STRING), true));
-        all.add(new ColumnSpec(EventParser.SYNCED_AT_COLUMN, ColumnType.of(ColumnType.Kind.TIMESTAMP), true));
+        all.add(new ColumnSpec(Names.BATCH_ID_COLUMN, ColumnType.of(ColumnType.Kind.STRING), true));
+        all.add(new ColumnSpec(Names.SYNCED_AT_COLUMN, ColumnType.of(ColumnType.Kind.TIMESTAMP), true));
         return all;
     }
 

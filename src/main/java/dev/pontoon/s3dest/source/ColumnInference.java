@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.pontoon.s3dest.event.ColumnSpec;
 import dev.pontoon.s3dest.event.ColumnType;
 import dev.pontoon.s3dest.event.ColumnType.Kind;
-import dev.pontoon.s3dest.event.EventParser;
 import dev.pontoon.s3dest.event.InvalidEventException;
+import dev.pontoon.s3dest.event.JsonFields;
+import dev.pontoon.s3dest.event.ModelSpec;
+import dev.pontoon.s3dest.event.Names;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,16 +30,16 @@ public final class ColumnInference {
             index++;
             if (!row.isObject()) {
                 throw new InvalidEventException("rows[" + (index - 1) + "] (row " + index
-                        + "): must be a JSON object, got " + EventParser.kind(row));
+                        + "): must be a JSON object, got " + JsonFields.kind(row));
             }
             for (var it = row.fields(); it.hasNext(); ) {
                 var field = it.next();
                 String name = field.getKey();
-                if (name.equals(EventParser.BATCH_ID_COLUMN) || name.equals(EventParser.SYNCED_AT_COLUMN)) {
+                if (name.equals(Names.BATCH_ID_COLUMN) || name.equals(Names.SYNCED_AT_COLUMN)) {
                     continue;
                 }
                 String folded = name.toLowerCase(java.util.Locale.ROOT);
-                if (folded.equals(EventParser.PARTITION_COLUMN)) {
+                if (folded.equals(Names.PARTITION_COLUMN)) {
                     throw new InvalidEventException("rows[" + (index - 1) + "] (row " + index + "): key '" + name
                             + "' would be inferred as a column named like the partition key dt, which readers show"
                             + " instead; declare model.columns without it");
@@ -51,9 +53,9 @@ public final class ColumnInference {
                 Kind seen = kindOf(field.getValue());
                 Kind before = kinds.get(name);
                 if (!kinds.containsKey(name)) {
-                    if (kinds.size() == EventParser.MAX_COLUMNS) {
+                    if (kinds.size() == ModelSpec.MAX_COLUMNS) {
                         throw new InvalidEventException("rows[" + (index - 1) + "] (row " + index + "): the rows would"
-                                + " be inferred as more than " + EventParser.MAX_COLUMNS + " columns, the widest model"
+                                + " be inferred as more than " + ModelSpec.MAX_COLUMNS + " columns, the widest model"
                                 + " allowed; declare model.columns");
                     }
                     kinds.put(name, seen);

@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pontoon.s3dest.event.ColumnSpec;
 import dev.pontoon.s3dest.event.ColumnType;
-import dev.pontoon.s3dest.event.EventParser;
 import dev.pontoon.s3dest.event.InvalidEventException;
+import dev.pontoon.s3dest.event.JsonFields;
 import dev.pontoon.s3dest.parquet.Row;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -68,7 +68,7 @@ public final class JsonRowDecoder {
      */
     public void decode(JsonNode object, Row row, Supplier<String> where) {
         if (!object.isObject()) {
-            throw new InvalidEventException(where.get() + ": must be a JSON object, got " + EventParser.kind(object));
+            throw new InvalidEventException(where.get() + ": must be a JSON object, got " + JsonFields.kind(object));
         }
         try (JsonParser p = object.traverse(mapper)) {
             p.nextToken();

@@ -21,7 +21,7 @@ class EventParserTest {
     @Test
     void aModelWiderThanTheLimitIsRefusedDeclaredOrInferred() {
         StringBuilder cols = new StringBuilder();
-        for (int c = 0; c <= EventParser.MAX_COLUMNS; c++) {
+        for (int c = 0; c <= ModelSpec.MAX_COLUMNS; c++) {
             cols.append(c == 0 ? "" : ",").append("{\"name\": \"c").append(c).append("\", \"type\": \"int\"}");
         }
         String wide = "{\"transfer_started_at\": \"2025-09-25T13:22:33Z\", " + DEST + ", \"model\": {\"name\": \"m\","
@@ -30,7 +30,7 @@ class EventParserTest {
                 .isInstanceOf(InvalidEventException.class)
                 .hasMessage("model.columns: 10001 columns; a model may have at most 10000");
         StringBuilder keys = new StringBuilder("{");
-        for (int c = 0; c <= EventParser.MAX_COLUMNS; c++) {
+        for (int c = 0; c <= ModelSpec.MAX_COLUMNS; c++) {
             keys.append(c == 0 ? "" : ",").append("\"k").append(c).append("\": 1");
         }
         java.util.List<com.fasterxml.jackson.databind.JsonNode> rows = java.util.List.of(Json.read(keys + "}"));

@@ -107,16 +107,19 @@ class EventSchemasTest {
         JsonNode connection = Json.read(Files.readString(SCHEMAS.resolve("connection-test.schema.json")));
         JsonNode defs = transfer.get("$defs");
         assertThat(names(transfer.get("properties"))).isEqualTo(new TreeSet<>(EventParser.EVENT_FIELDS));
-        assertThat(names(defs.at("/destination/properties"))).isEqualTo(new TreeSet<>(EventParser.DESTINATION_FIELDS));
-        assertThat(names(defs.at("/model/properties"))).isEqualTo(new TreeSet<>(EventParser.MODEL_FIELDS));
-        assertThat(names(defs.at("/column/properties"))).isEqualTo(new TreeSet<>(EventParser.COLUMN_FIELDS));
-        assertThat(names(defs.at("/source/properties"))).isEqualTo(new TreeSet<>(EventParser.SOURCE_FIELDS));
-        assertThat(names(defs.at("/catalog/oneOf/1/properties"))).isEqualTo(new TreeSet<>(EventParser.GLUE_FIELDS));
-        assertThat(names(defs.at("/catalog/oneOf/2/properties"))).isEqualTo(new TreeSet<>(EventParser.ICEBERG_FIELDS));
+        assertThat(names(defs.at("/destination/properties")))
+                .isEqualTo(new TreeSet<>(DestinationParser.DESTINATION_FIELDS));
+        assertThat(names(defs.at("/model/properties"))).isEqualTo(new TreeSet<>(ModelParser.MODEL_FIELDS));
+        assertThat(names(defs.at("/column/properties"))).isEqualTo(new TreeSet<>(ModelParser.COLUMN_FIELDS));
+        assertThat(names(defs.at("/source/properties"))).isEqualTo(new TreeSet<>(SourceParser.SOURCE_FIELDS));
+        assertThat(names(defs.at("/catalog/oneOf/1/properties")))
+                .isEqualTo(new TreeSet<>(DestinationParser.GLUE_FIELDS));
+        assertThat(names(defs.at("/catalog/oneOf/2/properties")))
+                .isEqualTo(new TreeSet<>(DestinationParser.ICEBERG_FIELDS));
         assertThat(names(batch.get("properties"))).isEqualTo(new TreeSet<>(EventParser.BATCH_FIELDS));
         assertThat(names(batch.at("/properties/transfer/properties")))
                 .isEqualTo(new TreeSet<>(EventParser.BATCH_TRANSFER_FIELDS));
-        assertThat(names(batch.at("/$defs/staging/properties"))).isEqualTo(new TreeSet<>(EventParser.STAGING_FIELDS));
+        assertThat(names(batch.at("/$defs/staging/properties"))).isEqualTo(new TreeSet<>(SourceParser.STAGING_FIELDS));
         assertThat(names(connection.get("properties"))).isEqualTo(new TreeSet<>(EventParser.CONNECTION_TEST_FIELDS));
     }
 
