@@ -12,23 +12,13 @@ import dev.pontoon.s3dest.event.DestinationConfig;
 import dev.pontoon.s3dest.event.StagingPrefix;
 import dev.pontoon.s3dest.s3.ObjectTarget;
 import dev.pontoon.s3dest.s3.S3ClientFactory;
-import dev.pontoon.s3dest.s3.S3Errors;
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
-import java.net.SocketTimeoutException;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
-import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
-import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
-import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -40,10 +30,9 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  */
 public final class ConnectionTester {
     private static final Logger LOG = Logger.getLogger(ConnectionTester.class);
-    private static final Pattern EXPECTED_REGION = Pattern.compile("expecting '([a-z0-9-]+)'");
     static final String PUT = "put_object";
     /** How a failure without an S3 answer starts; such a put is diagnosed again with a body-less request. */
-    private static final String LOST_ANSWER = "Could not talk to S3 at ";
+    static final String LOST_ANSWER = "Could not talk to S3 at ";
 
     static final String DELETE = "delete_object";
     static final String MULTIPART = "abort_multipart_upload";
@@ -59,6 +48,7 @@ public final class ConnectionTester {
     private final S3ClientFactory clients;
     private final Catalogs catalogs;
     private final Duration budget;
+    private final S3Diagnosis diagnosis;
 
     /**
      * A tester whose every client has timeouts inside the policy's budget ({@code S3DEST_CONNECTION_TEST_BUDGET}):
@@ -68,6 +58,7 @@ public final class ConnectionTester {
         this.budget = clients.policy().connectionTestBudget();
         this.clients = clients.with(settingsWithin(budget));
         this.catalogs = new Catalogs(this.clients, fraction(budget, 5, 2), fraction(budget, 4, 3));
+        this.diagnosis = new S3Diagnosis(this.clients);
     }
 
     /** One try of a call stays well inside the budget; two tries of a step may not exceed it either. */
@@ -164,7 +155,7 @@ public final class ConnectionTester {
             // writing one would see a broken connection instead of the answer that names the cause.
             progress.step = PUT;
             ObjectTarget probe = new ObjectTarget(destination.bucket(), probeKey, "text/plain", destination.objects());
-            Optional<String> putFailure = attempt(
+            Optional<String> putFailure = diagnosis.attempt(
                     () -> s3.putObject(
                             r -> probe.applyTo(r).metadata(java.util.Map.of("purpose", "pontoon-connection-test")),
                             RequestBody.empty()),
@@ -188,7 +179,7 @@ public final class ConnectionTester {
             }
             progress.step = DELETE;
 
-            Optional<String> deleteFailure = attempt(
+            Optional<String> deleteFailure = diagnosis.attempt(
                     () -> s3.deleteObject(r -> r.bucket(destination.bucket()).key(probeKey)),
                     destination,
                     "s3:DeleteObject",
@@ -226,13 +217,13 @@ public final class ConnectionTester {
             }
             List<String> warnings =
                     done.stream().filter(Check::warning).map(Check::message).toList();
-            String message =
-                    "Connected: the function can write to s3://" + destination.bucket() + "/" + prefixPath(destination)
-                            + (event.staging() == null
-                                    ? ""
-                                    : " and read s3://" + event.staging().bucket() + "/"
-                                            + event.staging().prefix())
-                            + (warnings.isEmpty() ? "" : ", with a warning: " + String.join("; ", warnings));
+            String message = "Connected: the function can write to s3://" + destination.bucket() + "/"
+                    + diagnosis.prefixPath(destination)
+                    + (event.staging() == null
+                            ? ""
+                            : " and read s3://" + event.staging().bucket() + "/"
+                                    + event.staging().prefix())
+                    + (warnings.isEmpty() ? "" : ", with a warning: " + String.join("; ", warnings));
             return finish(true, message, done);
         }
     }
@@ -306,7 +297,9 @@ public final class ConnectionTester {
             } catch (RuntimeException e) {
                 return Check.failed(
                         READ_SOURCES,
-                        diagnose(e, named, "s3:GetObject", key).replace("check s3_bucket", "check source.bucket"));
+                        diagnosis
+                                .diagnose(e, named, "s3:GetObject", key)
+                                .replace("check s3_bucket", "check source.bucket"));
             }
             // The key itself is not repeated: the staging prefix holds other runs' objects.
             return Check.passed(
@@ -314,7 +307,8 @@ public final class ConnectionTester {
         } catch (RuntimeException e) {
             return Check.failed(
                     READ_SOURCES,
-                    diagnose(e, named, "s3:ListBucket", staging.prefix())
+                    diagnosis
+                            .diagnose(e, named, "s3:ListBucket", staging.prefix())
                             .replace(
                                     "arn:aws:s3:::" + staging.bucket() + "/"
                                             + (staging.prefix().isEmpty() ? "" : staging.prefix() + "/") + "*",
@@ -347,7 +341,7 @@ public final class ConnectionTester {
                                 "ExpiredToken" -> true;
                         default -> false;
                     }) {
-                return Optional.of(diagnose(e, destination, "s3:PutObject", probeKey));
+                return Optional.of(diagnosis.diagnose(e, destination, "s3:PutObject", probeKey));
             }
             return Optional.empty();
         } catch (RuntimeException e) {
@@ -381,7 +375,8 @@ public final class ConnectionTester {
             return Check.warned(
                     ENCRYPTION,
                     "could not read the probe's encryption back ("
-                            + diagnose(e, destination, "s3:GetObject (HeadObject)", key) + "); writes still work");
+                            + diagnosis.diagnose(e, destination, "s3:GetObject (HeadObject)", key)
+                            + "); writes still work");
         }
     }
 
@@ -396,7 +391,8 @@ public final class ConnectionTester {
         try {
             uploadId = s3.createMultipartUpload(r -> target.applyTo(r)).uploadId();
         } catch (RuntimeException e) {
-            return Check.failed(MULTIPART_WRITE, diagnose(e, destination, "s3:PutObject (CreateMultipartUpload)", key));
+            return Check.failed(
+                    MULTIPART_WRITE, diagnosis.diagnose(e, destination, "s3:PutObject (CreateMultipartUpload)", key));
         }
         String step = "s3:PutObject (UploadPart)";
         try {
@@ -413,7 +409,7 @@ public final class ConnectionTester {
                     .uploadId(uploadId)
                     .multipartUpload(m -> m.parts(p -> p.partNumber(1).eTag(etag))));
         } catch (RuntimeException e) {
-            String message = diagnose(e, destination, step, key);
+            String message = diagnosis.diagnose(e, destination, step, key);
             try {
                 s3.abortMultipartUpload(
                         r -> r.bucket(destination.bucket()).key(key).uploadId(uploadId));
@@ -422,7 +418,7 @@ public final class ConnectionTester {
             }
             return Check.failed(MULTIPART_WRITE, message);
         }
-        Optional<String> deleteFailure = attempt(
+        Optional<String> deleteFailure = diagnosis.attempt(
                 () -> s3.deleteObject(r -> r.bucket(destination.bucket()).key(key)),
                 destination,
                 "s3:DeleteObject",
@@ -443,7 +439,8 @@ public final class ConnectionTester {
         try {
             uploadId = s3.createMultipartUpload(r -> target.applyTo(r)).uploadId();
         } catch (RuntimeException e) {
-            return Check.failed(MULTIPART, diagnose(e, destination, "s3:PutObject (CreateMultipartUpload)", key));
+            return Check.failed(
+                    MULTIPART, diagnosis.diagnose(e, destination, "s3:PutObject (CreateMultipartUpload)", key));
         }
         try {
             s3.abortMultipartUpload(r -> r.bucket(destination.bucket()).key(key).uploadId(uploadId));
@@ -451,157 +448,11 @@ public final class ConnectionTester {
         } catch (RuntimeException e) {
             return Check.warned(
                     MULTIPART,
-                    diagnose(e, destination, "s3:AbortMultipartUpload", key)
+                    diagnosis.diagnose(e, destination, "s3:AbortMultipartUpload", key)
                             + ". Transfers work, but a failed one cannot clean up its parts; grant s3:AbortMultipartUpload or add an "
                             + "AbortIncompleteMultipartUpload lifecycle rule (the empty test upload " + uploadId
                             + " stays until then)");
         }
-    }
-
-    private Optional<String> attempt(Runnable call, DestinationConfig destination, String action, String key) {
-        try {
-            call.run();
-            return Optional.empty();
-        } catch (RuntimeException e) {
-            return Optional.of(diagnose(e, destination, action, key));
-        }
-    }
-
-    /** Turns an SDK failure into a cause a person can act on. Never includes a secret. */
-    String diagnose(RuntimeException e, DestinationConfig destination, String action, String key) {
-        String bucket = destination.bucket();
-        if (e instanceof S3Exception s3) {
-            String code =
-                    s3.awsErrorDetails() == null ? null : s3.awsErrorDetails().errorCode();
-            String detail = s3.awsErrorDetails() == null
-                    ? s3.getMessage()
-                    : s3.awsErrorDetails().errorMessage();
-            String region = bucketRegion(s3);
-            if (code == null) {
-                code = "HTTP " + s3.statusCode();
-            }
-            switch (code) {
-                case "InvalidAccessKeyId":
-                    return "The access key id " + maskedKeyId(destination)
-                            + " is not known to AWS (InvalidAccessKeyId): " + "check aws_access_key_id";
-                case "SignatureDoesNotMatch":
-                    return "The secret access key does not match the access key id " + maskedKeyId(destination)
-                            + " (SignatureDoesNotMatch): check aws_secret_access_key";
-                case "NoSuchBucket":
-                    return "Bucket '" + bucket + "' does not exist (NoSuchBucket): check s3_bucket";
-                case "PermanentRedirect", "AuthorizationHeaderMalformed", "IllegalLocationConstraintException":
-                    return wrongRegion(destination, code, region);
-                case "AccessDenied", "AllAccessDisabled":
-                    if (KMS_ACTION.matcher(String.valueOf(detail)).find()) {
-                        return kmsDenied(destination, detail);
-                    }
-                    return "Access denied for " + action + " on arn:aws:s3:::" + bucket + "/" + prefixPath(destination)
-                            + "*"
-                            + " (" + code + "): grant " + action.replaceAll(" .*", "") + " on that resource to "
-                            + (destination.hasStaticKeys() ? "the access key's user or role" : "the function's role")
-                            + tagsHint(destination, action);
-                case "InvalidToken", "ExpiredToken", "TokenRefreshRequired":
-                    return "The session token was refused (" + code + "): refresh aws_session_token";
-                default:
-                    if (s3.statusCode() == 301 || region != null && s3.statusCode() == 400) {
-                        return wrongRegion(destination, code, region);
-                    }
-                    return "S3 refused " + action + " on s3://" + bucket + "/" + key + ": " + code
-                            + (detail == null ? "" : " (" + detail + ")");
-            }
-        }
-        if (e instanceof ApiCallTimeoutException
-                || e instanceof ApiCallAttemptTimeoutException
-                || S3Errors.causeOf(e, SocketTimeoutException.class) != null) {
-            return "The S3 endpoint " + endpointName(destination) + " did not answer in time: check endpoint_url, "
-                    + "the network path (VPC endpoint, NAT, proxy) and that the service is up";
-        }
-        Throwable refused = S3Errors.causeOf(e, dev.pontoon.s3dest.trust.RefusedAddressException.class);
-        if (refused != null) {
-            return "The S3 endpoint " + endpointName(destination) + " was not contacted: " + refused.getMessage();
-        }
-        if (S3Errors.causeOf(e, UnknownHostException.class) != null) {
-            return "The S3 endpoint " + endpointName(destination) + " could not be resolved (unknown host): check "
-                    + "endpoint_url and s3_region, and DNS from the function's network";
-        }
-        if (S3Errors.causeOf(e, ConnectException.class) != null
-                || S3Errors.causeOf(e, NoRouteToHostException.class) != null) {
-            return "The S3 endpoint " + endpointName(destination) + " is unreachable (connection refused or no route): "
-                    + "check endpoint_url and the network path from the function";
-        }
-        if (e instanceof SdkClientException) {
-            return LOST_ANSWER + endpointName(destination) + ": " + e.getMessage();
-        }
-        LOG.warnf("unexpected failure in the connection test: %s", e.toString());
-        return "Unexpected failure: " + e.getClass().getSimpleName();
-    }
-
-    private String wrongRegion(DestinationConfig destination, String code, String region) {
-        String configured = clients.region(destination);
-        if (region != null) {
-            return "Bucket '" + destination.bucket() + "' is in region " + region + ", not " + configured + " (" + code
-                    + "): set s3_region to " + region;
-        }
-        return "Bucket '" + destination.bucket() + "' is not in region " + configured + " (" + code
-                + "): set s3_region to the bucket's region";
-    }
-
-    /** The region S3 names, from the {@code x-amz-bucket-region} header or the error message. */
-    private static String bucketRegion(S3Exception e) {
-        if (e.awsErrorDetails() != null && e.awsErrorDetails().sdkHttpResponse() != null) {
-            Optional<String> header = e.awsErrorDetails().sdkHttpResponse().firstMatchingHeader("x-amz-bucket-region");
-            if (header.isPresent()) {
-                return header.get();
-            }
-        }
-        String message = e.awsErrorDetails() == null
-                ? e.getMessage()
-                : e.awsErrorDetails().errorMessage();
-        if (message != null) {
-            Matcher m = EXPECTED_REGION.matcher(message);
-            if (m.find()) {
-                return m.group(1);
-            }
-        }
-        return null;
-    }
-
-    private static final Pattern KMS_ACTION = Pattern.compile("kms:[A-Za-z*]+");
-
-    /** S3 refused because KMS refused: name the KMS action and the key, which a bucket policy cannot grant. */
-    private static String kmsDenied(DestinationConfig destination, String detail) {
-        Matcher action = KMS_ACTION.matcher(detail);
-        action.find();
-        String key = destination.objects().kmsKeyId() != null
-                ? destination.objects().kmsKeyId()
-                : "the bucket's default KMS key";
-        return "Access denied by KMS for " + action.group() + " on " + key
-                + " (AccessDenied): grant kms:GenerateDataKey "
-                + "and kms:Decrypt on that key (writes with SSE-KMS need the first, multipart uploads both) to "
-                + (destination.hasStaticKeys() ? "the access key's user or role" : "the function's role");
-    }
-
-    private static String tagsHint(DestinationConfig destination, String action) {
-        return !destination.objects().tags().isEmpty() && action.startsWith("s3:PutObject")
-                ? " (objects are tagged: that also needs s3:PutObjectTagging)"
-                : "";
-    }
-
-    private String endpointName(DestinationConfig destination) {
-        var endpoint = clients.endpoint(destination);
-        return endpoint != null ? endpoint.toString() : "s3." + clients.region(destination) + ".amazonaws.com";
-    }
-
-    private static String maskedKeyId(DestinationConfig destination) {
-        String id = destination.accessKeyId();
-        if (id == null) {
-            return "of the function's role";
-        }
-        return id.length() <= 4 ? "****" : "****" + id.substring(id.length() - 4);
-    }
-
-    private static String prefixPath(DestinationConfig destination) {
-        return destination.prefix().isEmpty() ? "" : destination.prefix() + "/";
     }
 
     /** Under the prefix, so a policy scoped to it passes; the underscore keeps query engines from reading it. */
