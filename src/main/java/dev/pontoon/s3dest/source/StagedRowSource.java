@@ -15,15 +15,10 @@ import io.airlift.compress.zstd.ZstdInputStream;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.CharacterCodingException;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
-import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -185,18 +180,18 @@ public final class StagedRowSource implements RowSource {
         } catch (RuntimeException e) {
             throw S3Errors.map(e, "GetObject (source " + uri + ")", bucket, key);
         }
-        Where where = new Where(uri, bucket, key);
+        StagedObject.Where where = new StagedObject.Where(uri, bucket, key);
         InputStream in;
         try {
             in = decompress(new BufferedInputStream(object, BUFFER), key, uri);
         } catch (IOException | RuntimeException e) {
-            abort(object);
+            StagedObject.abort(object);
             throw e instanceof InvalidEventException invalid ? invalid : where.readFailure(e, 1);
         }
         if (spec.format() == SourceSpec.Format.JSONL) {
             return new JsonlBlocks(object, in, where);
         }
-        return RowSource.single(new CsvRows(object, in, where));
+        return RowSource.single(new CsvRows(object, in, where, columns, mapper, spec, unmatched));
     }
 
     private InputStream decompress(BufferedInputStream in, String key, String uri) throws IOException {
@@ -253,41 +248,6 @@ public final class StagedRowSource implements RowSource {
         return SourceCompression.NONE;
     }
 
-    /** Stops reading an object before its end, without downloading the rest. */
-    private static void abort(InputStream object) {
-        if (object instanceof ResponseInputStream<?> response) {
-            response.abort();
-        } else if (object instanceof RangedObjectStream ranged) {
-            ranged.abort();
-        }
-    }
-
-    /** Which object a failure is about. */
-    private record Where(String uri, String bucket, String key) {
-        RuntimeException readFailure(Exception e, long line) {
-            if (e instanceof CharacterCodingException) {
-                return new InvalidEventException(uri + " line " + line + ": not valid UTF-8");
-            }
-            if (e instanceof ZipException
-                    || e instanceof java.io.EOFException
-                            && e.getMessage() != null
-                            && e.getMessage().contains("ZLIB")) {
-                return new InvalidEventException(
-                        uri + ": corrupt gzip data near line " + line + " (" + e.getMessage() + ")");
-            }
-            if (e instanceof MalformedInputException) {
-                return new InvalidEventException(
-                        uri + ": corrupt zstd data near line " + line + " (" + e.getMessage() + ")");
-            }
-            return S3Errors.map(e, "GetObject (reading source " + uri + " at line " + line + ")", bucket, key);
-        }
-
-        InvalidEventException lineTooLong(long line, LineReader.LineTooLongException e) {
-            return new InvalidEventException(uri + " line " + line + ": " + e.getMessage()
-                    + "; JSONL has one object per line, and a row may take at most that");
-        }
-    }
-
     /** The two decoders of a JSONL line, used by one block at a time. */
     private final class JsonDecoders {
         final UnmatchedFields.Tally tally = unmatched.tally();
@@ -306,11 +266,11 @@ public final class StagedRowSource implements RowSource {
     private final class JsonlBlocks implements Parts {
         private final InputStream object;
         private final LineBlocks blocks;
-        private final Where where;
+        private final StagedObject.Where where;
         private CompletableFuture<Long> linesBefore = CompletableFuture.completedFuture(0L);
         private boolean finished;
 
-        JsonlBlocks(InputStream object, InputStream in, Where where) {
+        JsonlBlocks(InputStream object, InputStream in, StagedObject.Where where) {
             this.object = object;
             this.blocks = new LineBlocks(in, FIRST_BLOCK, LINES_PER_BLOCK, maxLine);
             this.where = where;
@@ -361,7 +321,7 @@ public final class StagedRowSource implements RowSource {
         public void close() {
             if (!finished) {
                 finished = true;
-                abort(object);
+                StagedObject.abort(object);
             }
         }
     }
@@ -387,7 +347,7 @@ public final class StagedRowSource implements RowSource {
         private final LineBlocks.Block block;
         private final CompletableFuture<Long> before;
         private final CompletableFuture<Long> after;
-        private final Where where;
+        private final StagedObject.Where where;
         private final LineBlocks owner;
         private final java.util.function.Supplier<String> position = () -> where().uri() + " line " + line();
         private LineReader lines;
@@ -398,7 +358,7 @@ public final class StagedRowSource implements RowSource {
                 LineBlocks.Block block,
                 CompletableFuture<Long> before,
                 CompletableFuture<Long> after,
-                Where where,
+                StagedObject.Where where,
                 LineBlocks owner) {
             this.block = block;
             this.before = before;
@@ -407,7 +367,7 @@ public final class StagedRowSource implements RowSource {
             this.owner = owner;
         }
 
-        private Where where() {
+        private StagedObject.Where where() {
             return where;
         }
 
@@ -509,164 +469,6 @@ public final class StagedRowSource implements RowSource {
                 decoders = null;
             }
             owner.release(block.bytes());
-        }
-    }
-
-    /** One CSV object, read whole by one thread. */
-    private final class CsvRows implements RowSource {
-        private final InputStream object;
-        private final Where where;
-        private final CsvRecordReader reader;
-        private final TextRowDecoder decoder = new TextRowDecoder(columns, mapper);
-        private final List<String> record = new java.util.ArrayList<>();
-        private int[] modelIndexOfField;
-        private int headerSize;
-        private List<String> headerNames;
-        private final String[] values = new String[columns.size()];
-        private final java.util.function.Supplier<String> position = this::position;
-        private boolean done;
-        /** Records read, for the count of each header field that matches no declared column. */
-        private long records;
-
-        CsvRows(InputStream object, InputStream in, Where where) {
-            this.object = object;
-            this.where = where;
-            this.reader = new CsvRecordReader(in, where.uri());
-        }
-
-        @Override
-        public boolean next(Row row) throws IOException {
-            if (done) {
-                return false;
-            }
-            try {
-                if ((modelIndexOfField == null && !readHeader()) || !reader.next(record)) {
-                    done = true;
-                    countUnmatched();
-                    try {
-                        object.close();
-                    } catch (IOException ignored) {
-                        // fully read; nothing left to release
-                    }
-                    return false;
-                }
-                if (record.size() != headerSize) {
-                    throw new InvalidEventException(where.uri() + " line " + reader.recordLine() + ": has "
-                            + record.size() + " fields, the header has " + headerSize);
-                }
-                Arrays.fill(values, null);
-                for (int f = 0; f < headerSize; f++) {
-                    int m = modelIndexOfField[f];
-                    if (m >= 0) {
-                        values[m] = record.get(f);
-                    }
-                }
-                decoder.decode(values, row, position);
-                records++;
-                return true;
-            } catch (IOException | MalformedInputException | SdkException e) {
-                throw where.readFailure(e, reader.currentLine());
-            }
-        }
-
-        private String position() {
-            return where.uri() + " line " + reader.recordLine();
-        }
-
-        /** Each header field that matches no declared column, once per record read. */
-        private void countUnmatched() {
-            if (modelIndexOfField == null) {
-                return;
-            }
-            for (int f = 0; f < headerSize; f++) {
-                if (modelIndexOfField[f] < 0) {
-                    unmatched.add(headerNames.get(f), records);
-                }
-            }
-        }
-
-        /** Maps header names to model columns; header fields the model does not name are skipped. */
-        private boolean readHeader() throws IOException {
-            if (!reader.next(record)) {
-                return false;
-            }
-            if (!record.isEmpty() && record.get(0) != null && record.get(0).startsWith("\uFEFF")) {
-                record.set(0, record.get(0).substring(1));
-            }
-            Map<String, Integer> modelIndex = new HashMap<>();
-            for (int i = 0; i < columns.size(); i++) {
-                modelIndex.put(columns.get(i).name(), i);
-            }
-            headerSize = record.size();
-            headerNames = record.stream().map(h -> h == null ? "" : h).toList();
-            reader.header(headerNames);
-            modelIndexOfField = new int[headerSize];
-            java.util.Set<String> seen = new java.util.HashSet<>();
-            for (int f = 0; f < headerSize; f++) {
-                String name = record.get(f);
-                if (name != null && !seen.add(name)) {
-                    throw new InvalidEventException(
-                            where.uri() + " line 1: the header names column '" + name + "' twice");
-                }
-                modelIndexOfField[f] = name == null ? -1 : modelIndex.getOrDefault(name, -1);
-                if (modelIndexOfField[f] < 0 && spec.drift().unknownAsError()) {
-                    throw new InvalidEventException(where.uri() + " line 1: header field '" + name
-                            + "' matches no declared column (source.unknown_fields is error)" + nearest(name));
-                }
-            }
-            // A declared column the header lacks is an error (SPEC §4): a misspelt or renamed header would otherwise
-            // land the column as all nulls without a word.
-            for (int i = 0; i < columns.size(); i++) {
-                ColumnSpec column = columns.get(i);
-                if (seen.contains(column.name())) {
-                    continue;
-                }
-                if (spec.drift().missingAsNull() && column.nullable()) {
-                    continue;
-                }
-                throw new InvalidEventException(where.uri() + " line 1: the header has no column '" + column.name()
-                        + "'" + headerHint(column.name())
-                        + (column.nullable() ? " (set source.missing_columns to null to land it as null)" : ""));
-            }
-            return true;
-        }
-
-        /** The header field that most likely means {@code name}: the same ignoring case, else none. */
-        private String headerHint(String name) {
-            for (String field : record) {
-                if (field != null && field.equalsIgnoreCase(name)) {
-                    return "; the header has '" + field + "' (names are matched exactly)";
-                }
-            }
-            if (record.size() == 1 && record.get(0) != null) {
-                String only = record.get(0);
-                for (String separator : new String[] {";", "\t", "|"}) {
-                    if (only.contains(separator)) {
-                        return "; the header is one field holding '" + (separator.equals("\t") ? "\\t" : separator)
-                                + "': the file seems separated by it, not by commas";
-                    }
-                }
-            }
-            return "";
-        }
-
-        /** A declared column named like the header field ignoring case, as a hint. */
-        private String nearest(String field) {
-            for (ColumnSpec c : columns) {
-                if (field != null && c.name().equalsIgnoreCase(field)) {
-                    return "; the model declares '" + c.name() + "'";
-                }
-            }
-            return "";
-        }
-
-        /** Stops the download if the object was not read to its end. */
-        @Override
-        public void close() {
-            if (!done) {
-                done = true;
-                abort(object);
-            }
         }
     }
 }
