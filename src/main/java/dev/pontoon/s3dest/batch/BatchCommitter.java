@@ -2,7 +2,6 @@ package dev.pontoon.s3dest.batch;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pontoon.s3dest.catalog.Catalogs;
 import dev.pontoon.s3dest.catalog.CommittedBatch;
@@ -17,7 +16,6 @@ import dev.pontoon.s3dest.event.StagingPrefix;
 import dev.pontoon.s3dest.event.TransferEvent;
 import dev.pontoon.s3dest.parquet.ParquetSchema;
 import dev.pontoon.s3dest.s3.ObjectKeys;
-import dev.pontoon.s3dest.s3.ObjectTarget;
 import dev.pontoon.s3dest.s3.S3ClientFactory;
 import dev.pontoon.s3dest.s3.S3Errors;
 import java.time.Instant;
@@ -31,7 +29,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.apache.parquet.schema.MessageType;
 import org.jboss.logging.Logger;
-import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -62,7 +59,7 @@ public final class BatchCommitter {
     }
 
     /** What identifies a batch and what its files hold. */
-    private record Batch(
+    record Batch(
             String transferId,
             String batchId,
             Instant startedAt,
@@ -274,25 +271,9 @@ public final class BatchCommitter {
                         new CommittedBatch(batch.batchId(), batch.startedAt(), partitions, files));
             }
         }
-        ObjectNode m = mapper.createObjectNode();
-        m.put("format_version", 1);
-        m.put("status", "complete");
-        m.put("model", batch.model());
-        m.put("transfer_id", batch.transferId());
-        m.put("batch_id", batch.batchId());
-        m.put("transfer_started_at", batch.startedAt().toString());
-        Manifests.putFiles(m, files, false);
-        ArrayNode partitionArray = m.putArray("partitions");
-        partitions.forEach(partitionArray::add);
-        m.set("columns", ChunkManifest.columns(mapper, batch.fileColumns(), batch.schema()));
-        m.put("sources", sources);
+        ObjectNode m = BatchManifest.content(mapper, batch, files, partitions, sources);
         String key = BatchManifest.key(d.prefix(), batch.model(), batch.startedAt(), batch.batchId());
-        ObjectTarget target = new ObjectTarget(d.bucket(), key, ObjectTarget.JSON, d.objects());
-        try {
-            s3.putObject(r -> target.applyTo(r), RequestBody.fromBytes(Manifests.bytes(mapper, m)));
-        } catch (RuntimeException e) {
-            throw S3Errors.map(e, "PutObject (batch manifest)", d.bucket(), key);
-        }
+        Manifests.put(s3, d, key, Manifests.bytes(mapper, m), "batch manifest");
         long rows = m.get("rows").asLong();
         long bytes = m.get("bytes").asLong();
         LOG.infof(

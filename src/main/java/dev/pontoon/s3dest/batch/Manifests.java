@@ -10,8 +10,11 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 
-/** How manifests are serialized: pretty-printed, in insertion order, so equal content is equal bytes. */
-final class Manifests {
+/**
+ * How manifests are serialized (pretty-printed, in insertion order, so equal content is equal bytes) and written
+ * (with the destination's object settings).
+ */
+public final class Manifests {
     private static final Base64.Encoder BASE64 = Base64.getEncoder();
 
     private Manifests() {}
@@ -72,6 +75,22 @@ final class Manifests {
             return mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** PUTs a manifest with the destination's object settings; {@code what} names it in a failure. */
+    public static void put(
+            software.amazon.awssdk.services.s3.S3Client s3,
+            dev.pontoon.s3dest.event.DestinationConfig destination,
+            String key,
+            byte[] body,
+            String what) {
+        dev.pontoon.s3dest.s3.ObjectTarget target = new dev.pontoon.s3dest.s3.ObjectTarget(
+                destination.bucket(), key, dev.pontoon.s3dest.s3.ObjectTarget.JSON, destination.objects());
+        try {
+            s3.putObject(r -> target.applyTo(r), software.amazon.awssdk.core.sync.RequestBody.fromBytes(body));
+        } catch (RuntimeException e) {
+            throw dev.pontoon.s3dest.s3.S3Errors.map(e, "PutObject (" + what + ")", destination.bucket(), key);
         }
     }
 }

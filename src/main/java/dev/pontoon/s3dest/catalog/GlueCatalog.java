@@ -1,6 +1,7 @@
 package dev.pontoon.s3dest.catalog;
 
 import dev.pontoon.s3dest.event.ColumnSpec;
+import dev.pontoon.s3dest.s3.S3Errors;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -300,22 +301,15 @@ final class GlueCatalog implements TableCatalog {
 
     /** A Glue refusal as a cause a person can act on: the action to grant, or a retryable failure. */
     private static RuntimeException map(GlueException e, String action, TableDefinition def) {
-        String code = e.awsErrorDetails() == null
-                ? "HTTP " + e.statusCode()
-                : e.awsErrorDetails().errorCode();
-        String detail = e.awsErrorDetails() == null
-                ? e.getMessage()
-                : e.awsErrorDetails().errorMessage();
+        String code = S3Errors.errorCode(e) == null ? "HTTP " + e.statusCode() : S3Errors.errorCode(e);
+        String detail = S3Errors.errorMessage(e) == null ? e.getMessage() : S3Errors.errorMessage(e);
         String table = def.namespace() + "." + def.table();
         if ("AccessDeniedException".equals(code) || e.statusCode() == 403) {
             return new CatalogException("Glue refused " + action + " on table " + table + " (" + code + "): grant "
                     + action + " on the catalog, database " + def.namespace() + " and table " + def.table()
                     + " to the function's role; nothing was committed");
         }
-        if (e.isThrottlingException()
-                || e.statusCode() >= 500
-                || "ConcurrentModificationException".equals(code)
-                || "InternalServiceException".equals(code)) {
+        if (S3Errors.isTransient(e) || "ConcurrentModificationException".equals(code)) {
             return new CatalogTransientException(
                     action + " on Glue table " + table + " failed: " + code + " (" + detail + "); retry the commit", e);
         }

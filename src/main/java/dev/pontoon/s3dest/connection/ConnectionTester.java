@@ -12,6 +12,7 @@ import dev.pontoon.s3dest.event.DestinationConfig;
 import dev.pontoon.s3dest.event.StagingPrefix;
 import dev.pontoon.s3dest.s3.ObjectTarget;
 import dev.pontoon.s3dest.s3.S3ClientFactory;
+import dev.pontoon.s3dest.s3.S3Errors;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -328,8 +329,7 @@ public final class ConnectionTester {
             s3.getObject(r -> r.bucket(destination.bucket()).key(probeKey)).abort();
             return Optional.empty();
         } catch (S3Exception e) {
-            String code =
-                    e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+            String code = S3Errors.errorCode(e);
             if (code != null
                     && switch (code) {
                         case "InvalidAccessKeyId",

@@ -43,11 +43,8 @@ final class S3Diagnosis {
     String diagnose(RuntimeException e, DestinationConfig destination, String action, String key) {
         String bucket = destination.bucket();
         if (e instanceof S3Exception s3) {
-            String code =
-                    s3.awsErrorDetails() == null ? null : s3.awsErrorDetails().errorCode();
-            String detail = s3.awsErrorDetails() == null
-                    ? s3.getMessage()
-                    : s3.awsErrorDetails().errorMessage();
+            String code = S3Errors.errorCode(s3);
+            String detail = (S3Errors.errorMessage(s3) == null ? s3.getMessage() : S3Errors.errorMessage(s3));
             String region = bucketRegion(s3);
             if (code == null) {
                 code = "HTTP " + s3.statusCode();
@@ -126,9 +123,7 @@ final class S3Diagnosis {
                 return header.get();
             }
         }
-        String message = e.awsErrorDetails() == null
-                ? e.getMessage()
-                : e.awsErrorDetails().errorMessage();
+        String message = (S3Errors.errorMessage(e) == null ? e.getMessage() : S3Errors.errorMessage(e));
         if (message != null) {
             Matcher m = EXPECTED_REGION.matcher(message);
             if (m.find()) {

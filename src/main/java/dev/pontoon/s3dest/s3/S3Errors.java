@@ -24,13 +24,11 @@ public final class S3Errors {
             return t;
         }
         if (failure instanceof AwsServiceException s3) {
-            String code =
-                    s3.awsErrorDetails() == null ? null : s3.awsErrorDetails().errorCode();
-            String detail =
-                    s3.awsErrorDetails() == null ? null : s3.awsErrorDetails().errorMessage();
+            String code = errorCode(s3);
+            String detail = errorMessage(s3);
             String message = where + " failed: " + (code == null ? "HTTP " + s3.statusCode() : code)
                     + (detail == null ? "" : " (" + detail + ")");
-            if (isRetryable(s3.statusCode(), code)) {
+            if (isTransient(s3)) {
                 return new S3TransientException(message, code, failure);
             }
             return new S3PermanentException(message, code, failure);
@@ -76,24 +74,33 @@ public final class S3Errors {
         return null;
     }
 
-    static boolean isRetryable(int status, String code) {
-        if (status == 501) {
+    /**
+     * Whether an AWS service's answer is worth retrying, from the SDK's own predicates (throttling, clock skew,
+     * retryable statuses) plus what S3 and Glue say with a code only: the one classification every client uses.
+     */
+    public static boolean isTransient(AwsServiceException e) {
+        if (e.statusCode() == 501) {
             return false; // NotImplemented: the same request fails the same way
         }
-        if (status >= 500 || status == 429) {
-            return true;
-        }
-        return code != null
-                && switch (code) {
-                    case "SlowDown",
-                            "Throttling",
-                            "ThrottlingException",
-                            "RequestTimeout",
-                            "RequestTimeTooSkewed",
-                            "InternalError",
-                            "ServiceUnavailable" -> true;
-                    default -> false;
-                };
+        String code = errorCode(e);
+        return e.isThrottlingException()
+                || e.isClockSkewException()
+                || e.isRetryableException()
+                || e.statusCode() >= 500
+                || e.statusCode() == 429
+                || "RequestTimeout".equals(code)
+                || "InternalError".equals(code)
+                || "InternalServiceException".equals(code);
+    }
+
+    /** The service's error code, or null when the answer had none. */
+    public static String errorCode(AwsServiceException e) {
+        return e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+    }
+
+    /** The service's error message, or null when the answer had none. */
+    public static String errorMessage(AwsServiceException e) {
+        return e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorMessage();
     }
 
     private static String rootMessage(Throwable t) {

@@ -3,6 +3,7 @@ package dev.pontoon.s3dest.transfer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pontoon.s3dest.batch.BatchCommitter;
 import dev.pontoon.s3dest.batch.ChunkManifest;
+import dev.pontoon.s3dest.batch.Manifests;
 import dev.pontoon.s3dest.catalog.Catalogs;
 import dev.pontoon.s3dest.event.ColumnSpec;
 import dev.pontoon.s3dest.event.DestinationConfig;
@@ -406,16 +407,7 @@ public final class TransferService {
                 event.source() == null ? List.of() : event.source().uris(),
                 unmatched.counts(),
                 unmatched.truncated());
-        try {
-            ObjectTarget target = new ObjectTarget(
-                    event.destination().bucket(),
-                    key,
-                    ObjectTarget.JSON,
-                    event.destination().objects());
-            s3.putObject(r -> target.applyTo(r), software.amazon.awssdk.core.sync.RequestBody.fromBytes(body));
-        } catch (RuntimeException e) {
-            throw S3Errors.map(e, "PutObject (manifest)", event.destination().bucket(), key);
-        }
+        Manifests.put(s3, event.destination(), key, body, "manifest");
     }
 
     /** Every staged object must lie in the operator's staging (SPEC §12), checked before any request. */
