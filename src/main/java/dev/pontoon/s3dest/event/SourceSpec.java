@@ -55,14 +55,18 @@ public record SourceSpec(
 
     public enum Format {
         JSONL,
-        CSV;
+        CSV,
+        /** Staged Parquet (warehouse unloads), read by ranged GETs (SPEC §13). */
+        PARQUET;
 
         static Format parse(String field, String text) {
             return switch (text.trim().toLowerCase(Locale.ROOT)) {
                 case "jsonl", "ndjson", "json_lines" -> JSONL;
                 case "csv" -> CSV;
+                case "parquet" -> PARQUET;
                 default ->
-                    throw new InvalidEventException(field + ": unknown format '" + text + "' (expected jsonl or csv)");
+                    throw new InvalidEventException(
+                            field + ": unknown format '" + text + "' (expected jsonl, csv or parquet)");
             };
         }
     }

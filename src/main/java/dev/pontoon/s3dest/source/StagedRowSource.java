@@ -51,6 +51,22 @@ public final class StagedRowSource implements RowSource {
 
     private static final int RANGES_AHEAD = 2;
 
+    /**
+     * The most bytes of column chunks one Parquet row group may need: an eighth of the heap, as each decoding thread
+     * may hold one row group and the one being fetched waits beside them (SPEC §13's bound).
+     */
+    static long defaultMaxRowGroupBytes() {
+        return Runtime.getRuntime().maxMemory() / 8;
+    }
+
+    private long maxRowGroupBytes = defaultMaxRowGroupBytes();
+
+    /** The same source with another bound on a Parquet row group's needed bytes (tests). */
+    StagedRowSource withMaxRowGroupBytes(long bytes) {
+        this.maxRowGroupBytes = bytes;
+        return this;
+    }
+
     private final S3Client s3;
     private final java.util.concurrent.ExecutorService rangeReaders;
     private final int range;
@@ -172,6 +188,10 @@ public final class StagedRowSource implements RowSource {
         String rest = uri.substring("s3://".length());
         String bucket = rest.substring(0, rest.indexOf('/'));
         String key = rest.substring(rest.indexOf('/') + 1);
+        if (spec.format() == SourceSpec.Format.PARQUET) {
+            return new ParquetObject(
+                    s3, new StagedObject.Where(uri, bucket, key), columns, mapper, spec, unmatched, maxRowGroupBytes);
+        }
         InputStream object;
         try {
             object = rangeReaders == null

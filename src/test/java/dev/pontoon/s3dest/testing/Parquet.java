@@ -46,6 +46,14 @@ public final class Parquet {
         }
     }
 
+    /** Runs one statement (a COPY that writes a test's input, say) in a fresh in-memory DuckDB. */
+    public static void execute(String sql) throws SQLException {
+        try (Connection c = new org.duckdb.DuckDBDriver().connect("jdbc:duckdb:", new java.util.Properties());
+                Statement st = c.createStatement()) {
+            st.execute(sql);
+        }
+    }
+
     /** Rows of the file, values cast to text by DuckDB so they can be compared exactly. */
     public static List<Map<String, Object>> rowsAsText(Path file, String orderBy) throws SQLException {
         List<Map<String, Object>> typed = query("SELECT * FROM read_parquet('" + file + "') ORDER BY " + orderBy);
