@@ -57,16 +57,19 @@ public record SourceSpec(
         JSONL,
         CSV,
         /** Staged Parquet (warehouse unloads), read by ranged GETs (SPEC §13). */
-        PARQUET;
+        PARQUET,
+        /** Arrow IPC, stream or file format (Pontoon's transfer cache; SPEC §13). */
+        ARROW;
 
         static Format parse(String field, String text) {
             return switch (text.trim().toLowerCase(Locale.ROOT)) {
                 case "jsonl", "ndjson", "json_lines" -> JSONL;
                 case "csv" -> CSV;
                 case "parquet" -> PARQUET;
+                case "arrow", "arrows", "arrow_ipc", "feather" -> ARROW;
                 default ->
                     throw new InvalidEventException(
-                            field + ": unknown format '" + text + "' (expected jsonl, csv or parquet)");
+                            field + ": unknown format '" + text + "' (expected jsonl, csv, parquet or arrow)");
             };
         }
     }

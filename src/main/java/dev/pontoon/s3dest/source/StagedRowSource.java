@@ -211,7 +211,65 @@ public final class StagedRowSource implements RowSource {
         if (spec.format() == SourceSpec.Format.JSONL) {
             return new JsonlBlocks(object, in, where);
         }
+        if (spec.format() == SourceSpec.Format.ARROW) {
+            return new ArrowObject(
+                    in,
+                    where,
+                    columns,
+                    mapper,
+                    spec,
+                    unmatched,
+                    maxRowGroupBytes,
+                    () -> {
+                        try {
+                            object.close();
+                        } catch (IOException ignored) {
+                            // read to its end or abandoned; nothing else to release
+                        }
+                    },
+                    () -> arrowFooterSchema(where));
+        }
         return RowSource.single(new CsvRows(object, in, where, columns, mapper, spec, unmatched));
+    }
+
+    /**
+     * The schema in an Arrow file's footer: its last ten bytes give the footer's length (then the ARROW1 magic), and
+     * a second ranged GET reads the footer. Only an uncompressed object has a footer to find this way.
+     */
+    private org.apache.arrow.flatbuf.Schema arrowFooterSchema(StagedObject.Where where) {
+        String key = where.key().toLowerCase(java.util.Locale.ROOT);
+        if (spec.compression() == SourceCompression.GZIP
+                || spec.compression() == SourceCompression.ZSTD
+                || key.endsWith(".gz")
+                || key.endsWith(".zst")) {
+            throw new InvalidEventException(where.uri() + ": an Arrow file (ARROW1) is read with its footer, which a"
+                    + " compressed object hides; stage the stream format (.arrows) to compress it");
+        }
+        byte[] tail = range(where, "bytes=-10");
+        java.nio.ByteBuffer t = java.nio.ByteBuffer.wrap(tail).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        int length = tail.length < 10 ? -1 : t.getInt(0);
+        if (length <= 0 || length > 64 * 1024 * 1024 || tail[4] != 'A' || tail[9] != '1') {
+            throw new InvalidEventException(
+                    where.uri() + ": starts like an Arrow file but has no footer at its end (truncated?)");
+        }
+        byte[] footer = range(where, "bytes=-" + (length + 10));
+        try {
+            return org.apache.arrow.flatbuf.Footer.getRootAsFooter(
+                            java.nio.ByteBuffer.wrap(footer, 0, length).slice().order(java.nio.ByteOrder.LITTLE_ENDIAN))
+                    .schema();
+        } catch (RuntimeException e) {
+            throw new InvalidEventException(where.uri() + ": its Arrow file footer is not readable (corrupt)");
+        }
+    }
+
+    private byte[] range(StagedObject.Where where, String range) {
+        try {
+            return s3.getObjectAsBytes(
+                            r -> r.bucket(where.bucket()).key(where.key()).range(range))
+                    .asByteArray();
+        } catch (RuntimeException e) {
+            throw S3Errors.map(e, "GetObject (source " + where.uri() + " footer)", where.bucket(), where.key());
+        }
     }
 
     private InputStream decompress(BufferedInputStream in, String key, String uri) throws IOException {

@@ -146,8 +146,7 @@ class ParquetSourceTest {
                 .map(p -> "'" + p + "'")
                 .reduce((a, b) -> a + ", " + b)
                 .orElseThrow();
-        List<Map<String, Object>> got =
-                Parquet.query(landed + " FROM read_parquet([" + files + "]) ORDER BY id");
+        List<Map<String, Object>> got = Parquet.query(landed + " FROM read_parquet([" + files + "]) ORDER BY id");
         assertThat(got).hasSize(5000);
         for (int r = 0; r < want.size(); r++) {
             assertThat(got.get(r)).as("row " + r).isEqualTo(want.get(r));
