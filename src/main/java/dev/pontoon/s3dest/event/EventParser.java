@@ -92,8 +92,11 @@ public final class EventParser {
             }
         } else {
             sourceSpec = SourceParser.source(source);
-            if (model.columns().isEmpty()) {
-                throw new InvalidEventException("model.columns: must be declared for a 'source' transfer");
+            if (model.columns().isEmpty()
+                    && sourceSpec.format() != SourceSpec.Format.PARQUET
+                    && sourceSpec.format() != SourceSpec.Format.ARROW) {
+                throw new InvalidEventException("model.columns: must be declared for a 'source' transfer of jsonl or"
+                        + " csv (parquet and arrow sources may take their files' schema)");
             }
         }
         return new TransferEvent(

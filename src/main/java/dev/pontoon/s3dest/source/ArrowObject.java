@@ -115,6 +115,18 @@ final class ArrowObject implements RowSource.Parts {
         return null;
     }
 
+    /** The object's first schema: its first message's, or its file footer's when the stream part does not hold it. */
+    static Schema firstSchema(InputStream in, StagedObject.Where where, java.util.function.Supplier<Schema> footer)
+            throws IOException {
+        ArrowObject reader = new ArrowObject(
+                in, where, List.of(), null, null, UnmatchedFields.none(), Long.MAX_VALUE, () -> {}, footer);
+        Message message = reader.readMessage();
+        if (message == null) {
+            throw reader.invalid("holds no Arrow schema");
+        }
+        return message.headerType() == MessageHeader.Schema ? (Schema) message.header(new Schema()) : footer.get();
+    }
+
     /**
      * The next message's metadata, or null at the end of the object. An end-of-stream marker ends one stream;
      * another may follow (a new schema), as appended streams do.

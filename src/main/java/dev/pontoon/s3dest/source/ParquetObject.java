@@ -118,7 +118,7 @@ final class ParquetObject implements RowSource.Parts {
         try {
             this.reader = ParquetFileReader.open(file, READ_OPTIONS);
         } catch (IOException | RuntimeException e) {
-            throw notParquet(e);
+            throw notParquet(where, e);
         }
         try {
             MessageType schema = reader.getFooter().getFileMetaData().getSchema();
@@ -178,7 +178,29 @@ final class ParquetObject implements RowSource.Parts {
         }
     }
 
-    private InvalidEventException notParquet(Exception e) {
+    /** The object's top-level columns: names, natural types (null: none holds it exactly), nullability. */
+    static void schemaColumns(
+            S3Client s3,
+            StagedObject.Where where,
+            List<String> names,
+            List<dev.pontoon.s3dest.event.ColumnType> types,
+            List<Boolean> nullable) {
+        S3InputFile file = new S3InputFile(s3, where.bucket(), where.key());
+        MessageType schema;
+        try (ParquetFileReader reader = ParquetFileReader.open(file, READ_OPTIONS)) {
+            schema = reader.getFooter().getFileMetaData().getSchema();
+        } catch (IOException | RuntimeException e) {
+            throw notParquet(where, e);
+        }
+        for (Type field : schema.getFields()) {
+            names.add(field.getName());
+            boolean flat = field.isPrimitive() && !field.isRepetition(Type.Repetition.REPEATED);
+            types.add(flat ? ParquetTypes.infer(field.asPrimitiveType()) : null);
+            nullable.add(!field.isRepetition(Type.Repetition.REQUIRED));
+        }
+    }
+
+    private static InvalidEventException notParquet(StagedObject.Where where, Exception e) {
         String m = String.valueOf(e.getMessage());
         if (e instanceof InvalidEventException invalid) {
             return invalid;

@@ -5,7 +5,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pontoon.s3dest.event.ColumnSpec;
+import dev.pontoon.s3dest.event.ColumnType;
 import dev.pontoon.s3dest.event.InvalidEventException;
+import dev.pontoon.s3dest.event.Json;
+import dev.pontoon.s3dest.event.ModelSpec;
+import dev.pontoon.s3dest.event.Names;
 import dev.pontoon.s3dest.event.SourceSpec;
 import dev.pontoon.s3dest.event.SourceSpec.SourceCompression;
 import dev.pontoon.s3dest.parquet.Row;
@@ -230,6 +234,78 @@ public final class StagedRowSource implements RowSource {
                     () -> arrowFooterSchema(where));
         }
         return RowSource.single(new CsvRows(object, in, where, columns, mapper, spec, unmatched));
+    }
+
+    /**
+     * The model's columns from the first staged object's own schema, for a Parquet or Arrow source with no declared
+     * columns (SPEC §13): each column's type through the same mapping table as declared ones, exactly; nullable
+     * unless the file says a value is required. The two pontoon__ columns of an earlier export are left out (they are
+     * written anew); a column named like the partition key, two names equal ignoring case, a type with no model
+     * equivalent or a nested column are refused, naming the object and the column.
+     */
+    public static List<ColumnSpec> sourceColumns(S3Client s3, SourceSpec spec) {
+        String uri = spec.uris().get(0);
+        String rest = uri.substring("s3://".length());
+        StagedObject.Where where = new StagedObject.Where(
+                uri, rest.substring(0, rest.indexOf('/')), rest.substring(rest.indexOf('/') + 1));
+        List<String> names = new java.util.ArrayList<>();
+        List<ColumnType> types = new java.util.ArrayList<>();
+        List<Boolean> nullable = new java.util.ArrayList<>();
+        if (spec.format() == SourceSpec.Format.PARQUET) {
+            ParquetObject.schemaColumns(s3, where, names, types, nullable);
+        } else if (spec.format() == SourceSpec.Format.ARROW) {
+            StagedRowSource source = new StagedRowSource(s3, spec, List.of(), Json.MAPPER, null);
+            source.arrowSchemaColumns(where, names, types, nullable);
+        } else {
+            throw new InvalidEventException("model.columns: must be declared for a " + spec.format() + " source");
+        }
+        List<ColumnSpec> columns = new java.util.ArrayList<>();
+        java.util.Map<String, String> folded = new java.util.HashMap<>();
+        for (int i = 0; i < names.size(); i++) {
+            String name = names.get(i);
+            if (name.equals(Names.BATCH_ID_COLUMN) || name.equals(Names.SYNCED_AT_COLUMN)) {
+                continue;
+            }
+            String key = name.toLowerCase(java.util.Locale.ROOT);
+            if (key.equals(Names.PARTITION_COLUMN)) {
+                throw new InvalidEventException(uri + ": column '" + name + "' is named like the partition key dt,"
+                        + " which readers show instead; declare model.columns without it");
+            }
+            String before = folded.putIfAbsent(key, name);
+            if (before != null) {
+                throw new InvalidEventException(uri + ": columns '" + before + "' and '" + name + "' are one name"
+                        + " ignoring case, as Glue, Athena and Hive compare them; declare model.columns");
+            }
+            if (types.get(i) == null) {
+                throw new InvalidEventException(uri + ": column '" + name + "' has a type no model column holds"
+                        + " exactly (nested, or a half float, or a decimal wider than 38 digits); declare"
+                        + " model.columns without it");
+            }
+            columns.add(new ColumnSpec(name, types.get(i), nullable.get(i)));
+        }
+        if (columns.isEmpty() || columns.size() > ModelSpec.MAX_COLUMNS) {
+            throw new InvalidEventException(uri + ": its schema gives " + columns.size()
+                    + " columns; a model needs 1 to " + ModelSpec.MAX_COLUMNS);
+        }
+        return columns;
+    }
+
+    /** The Arrow object's first schema (or its file footer's), as names, natural types and nullability. */
+    private void arrowSchemaColumns(
+            StagedObject.Where where, List<String> names, List<ColumnType> types, List<Boolean> nullable) {
+        org.apache.arrow.flatbuf.Schema schema;
+        try (InputStream object = s3.getObject(r -> r.bucket(where.bucket()).key(where.key()));
+                InputStream in = decompress(new BufferedInputStream(object, BUFFER), where.key(), where.uri())) {
+            schema = ArrowObject.firstSchema(in, where, () -> arrowFooterSchema(where));
+        } catch (IOException | RuntimeException e) {
+            throw e instanceof InvalidEventException invalid ? invalid : where.readFailure(e, 1);
+        }
+        for (int f = 0; f < schema.fieldsLength(); f++) {
+            ArrowType type = ArrowType.of(schema.fields(f));
+            names.add(type.name());
+            types.add(type.nested() ? null : ArrowVector.natural(type));
+            nullable.add(schema.fields(f).nullable());
+        }
     }
 
     /**

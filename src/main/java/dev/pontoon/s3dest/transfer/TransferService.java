@@ -189,16 +189,36 @@ public final class TransferService {
     private TransferResult run(TransferEvent event, Deadline deadline, Run run, long started) {
         DestinationConfig destination = event.destination();
         String model = event.model().name();
-        List<ColumnSpec> modelColumns = modelColumns(event);
-        List<ColumnSpec> fileColumns = ParquetSchema.withPontoonColumns(modelColumns);
+        // A columnar source without declared columns takes its first object's schema (SPEC §13), read below.
+        boolean fromSourceSchema =
+                event.source() != null && event.model().columns().isEmpty();
+        List<ColumnSpec> declared = fromSourceSchema ? null : modelColumns(event);
         checkStaging(event);
         ObjectKeys.checkLength(destination.prefix(), model, event.transferStartedAt(), event.batchId());
         if (event.commit()) {
             committer.checkCatalog(destination);
         }
         try (S3Client s3 = clients.create(destination, run.stats);
-                S3Client sourceS3 = sourceClient(event, s3);
-                RowSource source = openSource(event, modelColumns, sourceS3)) {
+                S3Client sourceS3 = sourceClient(event, s3)) {
+            List<ColumnSpec> modelColumns =
+                    fromSourceSchema ? StagedRowSource.sourceColumns(sourceS3, event.source()) : declared;
+            return write(event, deadline, run, started, s3, sourceS3, modelColumns);
+        }
+    }
+
+    /** The rows into files, then what makes the chunk whole, with the model's columns known. */
+    private TransferResult write(
+            TransferEvent event,
+            Deadline deadline,
+            Run run,
+            long started,
+            S3Client s3,
+            S3Client sourceS3,
+            List<ColumnSpec> modelColumns) {
+        DestinationConfig destination = event.destination();
+        String model = event.model().name();
+        List<ColumnSpec> fileColumns = ParquetSchema.withPontoonColumns(modelColumns);
+        try (RowSource source = openSource(event, modelColumns, sourceS3)) {
             RollingParquetWriter writer = openWriter(event, fileColumns, s3);
             List<FileResult> files = writeRows(
                     event, source, writer, pontoonColumns(event, modelColumns.size()), deadline, run, started);

@@ -136,6 +136,28 @@ class ArrowSourceTest {
     }
 
     @Test
+    void aModelWithoutDeclaredColumnsTakesTheStreamsSchemaThroughTheSameTable() throws Exception {
+        JsonNode result = invoke(event("arrow", "cache/cache.arrows", new String[0]));
+        assertThat(result.get("rows").asLong()).isEqualTo(3000);
+        Path file = Parquet.download(s3, bucket, result.at("/files/0/key").asText());
+        assertThat(Parquet.duckTypes(file))
+                .containsEntry("id", "BIGINT")
+                .containsEntry("i", "INTEGER")
+                .containsEntry("tiny", "INTEGER")
+                .containsEntry("u", "BIGINT")
+                .containsEntry("f", "FLOAT")
+                .containsEntry("amount", "DECIMAL(18,4)")
+                .containsEntry("long_name", "VARCHAR")
+                .containsEntry("status", "VARCHAR")
+                .containsEntry("blob", "BLOB")
+                .containsEntry("day_ms", "DATE")
+                .containsEntry("at_ms", "TIME")
+                .containsEntry("ts", "TIMESTAMP WITH TIME ZONE")
+                .containsEntry("local", "TIMESTAMP")
+                .containsEntry("ms", "TIMESTAMP WITH TIME ZONE");
+    }
+
+    @Test
     void aTypeThatWouldChangeValuesAndAnObjectThatIsNotArrowAreRefusedAndLandNothing() throws Exception {
         String[] narrow = Arrays.copyOf(MODEL, MODEL.length);
         narrow[7] = "amount:decimal(12,2)";

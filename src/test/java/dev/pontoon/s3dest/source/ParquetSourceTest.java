@@ -159,6 +159,37 @@ class ParquetSourceTest {
     }
 
     @Test
+    void aModelWithoutDeclaredColumnsTakesTheFilesSchemaThroughTheSameTable() throws Exception {
+        Path file = dir.resolve("inferred.parquet");
+        Parquet.execute("COPY (" + SOURCE_SELECT + ") TO '" + file + "' (FORMAT PARQUET)");
+        put("infer/part-0.parquet", Files.readAllBytes(file));
+        JsonNode result = invoke(staged("parquet", "inferred", new String[0], "infer/part-0.parquet"));
+        assertThat(result.get("rows").asLong()).isEqualTo(5000);
+        Path out = Parquet.download(s3, bucket, result.at("/files/0/key").asText());
+        assertThat(Parquet.duckTypes(out))
+                .containsEntry("i", "INTEGER")
+                .containsEntry("u", "BIGINT")
+                .containsEntry("big", "DECIMAL(38,10)")
+                .containsEntry("name", "VARCHAR")
+                .containsEntry("blob", "BLOB")
+                .containsEntry("at", "TIME")
+                .containsEntry("ts", "TIMESTAMP WITH TIME ZONE")
+                .containsEntry("local", "TIMESTAMP")
+                .containsEntry("ns", "TIMESTAMP")
+                .containsEntry("code", "VARCHAR");
+        StringBuilder all = new StringBuilder();
+        for (JsonNode f : result.get("files")) {
+            all.append(all.isEmpty() ? "'" : ", '")
+                    .append(Parquet.download(s3, bucket, f.get("key").asText()))
+                    .append('\'');
+        }
+        assertThat(Parquet.query("SELECT count(*) AS n, count(i) AS i FROM read_parquet([" + all + "])")
+                        .get(0))
+                .containsEntry("n", 5000L)
+                .containsEntry("i", 4000L);
+    }
+
+    @Test
     void theSameRowsFromJsonlAndFromParquetGiveTheSameBytes() throws Exception {
         StringBuilder jsonl = new StringBuilder();
         for (int i = 0; i < 3000; i++) {
