@@ -172,7 +172,10 @@ public final class ThroughputBenchmark {
                 System.getProperty("java.class.path"),
                 main));
         cmd.addAll(List.of(args));
-        return new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true);
+        // the local S3 server is plain http on loopback: allowed as the operator would (SPEC §12)
+        builder.environment().put("S3DEST_ALLOWED_ENDPOINTS", "http://127.0.0.1:*");
+        return builder.start();
     }
 
     /** Echoes the child's output until a line starts with {@code prefix}, and returns that line. */

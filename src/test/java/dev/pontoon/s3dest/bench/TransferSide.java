@@ -25,7 +25,8 @@ public final class TransferSide {
                 Events.transfer(destination, "export", "2025-09-25T13:22:33.123Z", "bench", ExportTable.COLUMNS);
         event.remove("rows");
         // One staged object, or several separated by commas (decoded side by side with s3dest.decode-threads > 1).
-        var uris = event.putObject("source").put("format", "jsonl").putArray("uris");
+        String format = args.length > 4 ? args[4] : "jsonl";
+        var uris = event.putObject("source").put("format", format).putArray("uris");
         for (String uri : args[1].split(",")) {
             uris.add(uri);
         }
