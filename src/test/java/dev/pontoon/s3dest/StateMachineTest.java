@@ -136,6 +136,66 @@ class StateMachineTest {
     }
 
     @Test
+    void aPrefixOfParquetUnloadsAndOneOfArrowCachesEachLandAsOneCommittedBatch() throws Exception {
+        String bucket = bucket("smp");
+        String staging = bucket("smpst");
+        String arrowPrefix = "staging/run-44/";
+        Path cache = dir.resolve("arrow");
+        Files.createDirectories(cache);
+        Process node = new ProcessBuilder("node", "write-arrow.mjs", cache.toString())
+                .directory(ASL.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("arrow.log").toFile())
+                .start();
+        assertThat(node.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(node.exitValue())
+                .as(Files.readString(dir.resolve("arrow.log")))
+                .isZero();
+        try (S3Client s3 = SERVER.client()) {
+            for (int f = 0; f < 5; f++) {
+                Path file = dir.resolve("part-" + f + ".parquet");
+                Parquet.execute(
+                        "COPY (SELECT range + " + (f * 400) + " AS id, 'note ' || range AS note, range AS extra "
+                                + "FROM range(400)) TO '" + file + "' (FORMAT PARQUET)");
+                String key = PREFIX + String.format("part-%04d.parquet", f);
+                s3.putObject(r -> r.bucket(staging).key(key), RequestBody.fromFile(file));
+            }
+            for (int f = 0; f < 2; f++) {
+                String key = arrowPrefix + "cache-" + f + ".arrows";
+                s3.putObject(r -> r.bucket(staging).key(key), RequestBody.fromFile(cache.resolve("cache.arrows")));
+            }
+        }
+        ObjectNode input = Batches.input(SERVER, bucket, staging, PREFIX, "run44");
+        ((ObjectNode) input.get("source")).put("format", "parquet");
+        JsonNode run = run(input, staging);
+        assertThat(run.get("status").asText()).as(run.toString()).isEqualTo("SUCCEEDED");
+        assertThat(run.get("output").get("rows").asLong()).isEqualTo(2000);
+
+        ObjectNode arrows = Batches.input(SERVER, bucket, staging, arrowPrefix, "run45");
+        ((ObjectNode) arrows.get("source")).put("format", "arrow").put("missing_columns", "null");
+        JsonNode arrowRun = run(arrows, staging);
+        assertThat(arrowRun.get("status").asText()).as(arrowRun.toString()).isEqualTo("SUCCEEDED");
+        assertThat(arrowRun.get("output").get("rows").asLong()).isEqualTo(6000);
+        try (S3Client s3 = SERVER.client()) {
+            List<String> files = new ArrayList<>();
+            for (String manifest : List.of(
+                    run.get("output").get("manifest").asText(),
+                    arrowRun.get("output").get("manifest").asText())) {
+                JsonNode m = Json.read(
+                        s3.getObjectAsBytes(r -> r.bucket(bucket).key(manifest)).asUtf8String());
+                for (JsonNode f : m.get("files")) {
+                    files.add("'" + Parquet.download(s3, bucket, f.get("key").asText()) + "'");
+                }
+            }
+            assertThat(Parquet.query("SELECT count(*) AS n, count(DISTINCT pontoon__batch_id) AS batches FROM "
+                                    + "read_parquet([" + String.join(", ", files) + "])")
+                            .get(0))
+                    .containsEntry("n", 8000L)
+                    .containsEntry("batches", 2L);
+        }
+    }
+
+    @Test
     void aFailingChunkCommitsNothingAndTheRunNamesTheMissingSources() throws Exception {
         String bucket = bucket("smf");
         String staging = bucket("smfst");
