@@ -79,6 +79,16 @@ const stream = new Uint8Array(first.length + second.length);
 stream.set(first, 0);
 stream.set(second, first.length);
 writeFileSync(`${dir}/cache.arrows`, stream);
+// A cache whose second stream changed a column's type (i: int32, then utf8), as a changed source query would.
+const changed = new Table({
+  id: makeVector(makeData({ type: new Int64(), length: 2, data: BigInt64Array.from([7n, 8n]) })),
+  i: vectorFromArray(['seven', 'eight'], new Utf8()),
+});
+const third = RecordBatchStreamWriter.writeAll(changed.batches).toUint8Array(true);
+const drifted = new Uint8Array(first.length + third.length);
+drifted.set(first, 0);
+drifted.set(third, first.length);
+writeFileSync(`${dir}/drifted.arrows`, drifted);
 // The file format, all rows in one.
 const all = batchTable(0, N);
 writeFileSync(`${dir}/cache.arrow`, tableToIPC(all, 'file'));

@@ -87,7 +87,7 @@ class ArrowSourceTest {
         server.createBucket(bucket);
         server.createBucket(staging);
         s3 = server.client();
-        for (String name : new String[] {"cache.arrows", "cache.arrow", "rows.jsonl"}) {
+        for (String name : new String[] {"cache.arrows", "cache.arrow", "rows.jsonl", "drifted.arrows"}) {
             try {
                 s3.putObject(
                         r -> r.bucket(staging).key("cache/" + name),
@@ -171,6 +171,9 @@ class ArrowSourceTest {
         assertThat(invokeFailing(event("arrow", "cache/rows.jsonl", MODEL)))
                 .contains("cache/rows.jsonl: does not start like an Arrow IPC stream or file");
         assertThat(keys()).isEmpty(); // each refused before a row was read
+        // a second stream whose column changed type is checked on its own: refused naming the stream
+        assertThat(invokeFailing(event("arrow", "cache/drifted.arrows", new String[] {"id:bigint!", "i:int"})))
+                .contains("cache/drifted.arrows: column 'i' is utf8 in stream 2 and int in the model");
         byte[] whole = Files.readAllBytes(files.resolve("cache.arrows"));
         s3.putObject(
                 r -> r.bucket(staging).key("cache/truncated.arrows"),

@@ -246,6 +246,8 @@ class ParquetSourceTest {
                 + "FROM range(100)) TO '" + file + "' (FORMAT PARQUET)");
         put("bad/typed.parquet", Files.readAllBytes(file));
         put("bad/not.parquet", "{\"id\": 1}\n".getBytes());
+        byte[] typed = Files.readAllBytes(file);
+        put("bad/truncated.parquet", java.util.Arrays.copyOf(typed, typed.length - 20)); // its footer cut short
 
         String mismatch = invokeFailing(
                 staged("parquet", "out", new String[] {"id:bigint!", "name:bigint"}, "bad/typed.parquet"));
@@ -259,6 +261,8 @@ class ParquetSourceTest {
         assertThat(nulls).contains("bad/typed.parquet row 42, column must: null in a non-nullable column");
         String notParquet = invokeFailing(staged("parquet", "out", new String[] {"id:bigint!"}, "bad/not.parquet"));
         assertThat(notParquet).contains("bad/not.parquet: not a readable Parquet file");
+        assertThat(invokeFailing(staged("parquet", "out", new String[] {"id:bigint!"}, "bad/truncated.parquet")))
+                .contains("bad/truncated.parquet: not a readable Parquet file");
         String missing = invokeFailing(
                 staged("parquet", "out", new String[] {"id:bigint!", "gone:string"}, "bad/typed.parquet"));
         assertThat(missing).contains("bad/typed.parquet: has no column 'gone'");
