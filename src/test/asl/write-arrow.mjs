@@ -5,7 +5,7 @@ import {
   makeData, makeVector, Table, tableToIPC, RecordBatchStreamWriter, vectorFromArray,
   Int8, Int16, Int32, Int64, Uint32, Float32, Float64, Utf8, LargeUtf8, Binary, Bool,
   DateDay, DateMillisecond, TimeMicrosecond, TimeMillisecond, TimestampMicrosecond, TimestampNanosecond,
-  TimestampMillisecond, Decimal, Dictionary, Field, Schema,
+  TimestampMillisecond, Decimal, Dictionary, Field, Schema, List, Struct,
 } from 'apache-arrow';
 
 const dir = process.argv[2];
@@ -69,6 +69,12 @@ function batchTable(from, n) {
     local: makeVector(makeData({ type: new TimestampMicrosecond(), length: n, data: tsUs.slice() })),
     ns: makeVector(makeData({ type: new TimestampNanosecond(), length: n, data: tsNs })),
     ms: makeVector(makeData({ type: new TimestampMillisecond('+02:00'), length: n, data: tsMs })),
+    tags: vectorFromArray(Array.from({ length: n }, (_, i) => ((from + i) % 7 === 3 ? null
+        : Array.from({ length: (from + i) % 4 }, (_, k) => (from + i) * 10 + k))),
+      new List(new Field('item', new Int32(), true))),
+    point: vectorFromArray(Array.from({ length: n }, (_, i) => ((from + i) % 6 === 5 ? null
+        : { label: `p${from + i}`, x: (from + i) + 0.25 })),
+      new Struct([new Field('label', new Utf8(), true), new Field('x', new Float64(), true)])),
   });
 }
 
@@ -129,6 +135,8 @@ for (const table of [all]) {
       local: isoMicros(1735689600000000n + id * 3661000001n, false),
       ns: isoMicros((1577836800000000000n + id * 1001000n) / 1000n, false),
       ms: isoMicros((1577836800000n + id * 60000n) * 1000n, true),
+      tags: n % 7 === 3 ? null : Array.from({ length: n % 4 }, (_, k) => n * 10 + k),
+      point: n % 6 === 5 ? null : { label: `p${n}`, x: n + 0.25 },
     }));
   }
 }

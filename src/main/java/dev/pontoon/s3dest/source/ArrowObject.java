@@ -247,12 +247,13 @@ final class ArrowObject implements RowSource.Parts {
                 continue;
             }
             ArrowType type = fieldTypes[f];
-            ColumnType natural = type.nested() ? null : ArrowVector.natural(type);
+            ColumnType natural = ArrowVector.natural(type);
             if (natural == null || !fits(natural, column.type())) {
                 throw invalid("column '" + column.name() + "' is " + type.describe() + " in stream " + streams
                         + " and " + column.type() + " in the model; "
-                        + (type.nested()
-                                ? "nested Arrow columns are not supported yet"
+                        + (type.nested() && natural == null
+                                ? "nested columns of this kind (unions, run-end encoded, list views) are not"
+                                        + " supported yet"
                                 : "it would change values, so it is refused"));
             }
         }
@@ -282,7 +283,7 @@ final class ArrowObject implements RowSource.Parts {
                     default -> false;
                 };
             case DOUBLE -> from == Kind.FLOAT || from == Kind.DOUBLE;
-            case JSON -> from == Kind.STRING;
+            case JSON -> from == Kind.STRING || from == Kind.JSON;
             default -> from == declared.kind();
         };
     }
@@ -327,50 +328,82 @@ final class ArrowObject implements RowSource.Parts {
         return byColumn;
     }
 
-    /** Walks the batch's field nodes and buffers in schema order; flat fields become vectors. */
+    /** Where the walk over a record batch's field nodes, buffers and variadic buffer counts stands. */
+    private static final class Cursor {
+        int node;
+        int buffer;
+        int view;
+    }
+
+    /** Walks the batch's field nodes and buffers in schema order (depth first), a vector per field. */
     private ArrowVector[] read(RecordBatch batch, ByteBuffer body, ArrowType[] types) throws IOException {
-        BodyCompression compression = batch.compression();
         ArrowVector[] vectors = new ArrowVector[types.length];
-        int node = 0;
-        int buffer = 0;
-        int view = 0;
+        Cursor at = new Cursor();
         for (int f = 0; f < types.length; f++) {
-            ArrowType t = types[f];
-            if (node + t.nodes() > batch.nodesLength() || buffer + t.buffers() > batch.buffersLength()) {
-                throw invalid("a record batch has fewer field nodes or buffers than its schema needs");
-            }
-            if (!t.nested()) {
-                int length = Math.toIntExact(batch.nodes(node).length());
-                boolean varSize = t.buffers() == 3;
-                ByteBuffer validity = buffer(batch, body, compression, buffer);
-                ByteBuffer offsets = varSize ? buffer(batch, body, compression, buffer + 1) : null;
-                ByteBuffer values = buffer(batch, body, compression, buffer + (varSize ? 2 : 1));
-                ByteBuffer[] variadic = null;
-                int extra = 0;
-                if (t.views() > 0) {
-                    extra = Math.toIntExact(batch.variadicBufferCounts(view++));
-                    variadic = new ByteBuffer[extra];
-                    for (int v = 0; v < extra; v++) {
-                        variadic[v] = buffer(batch, body, compression, buffer + 2 + v);
-                    }
-                }
-                ArrowVector dictionary = null;
-                if (t.dictionaryId() >= 0) {
-                    dictionary = dictionaries.get(t.dictionaryId());
-                    if (dictionary == null) {
-                        throw invalid("column '" + t.name() + "' uses dictionary " + t.dictionaryId()
-                                + ", which no dictionary batch before it defined");
-                    }
-                }
-                vectors[f] = new ArrowVector(t, length, validity, values, offsets, variadic, dictionary);
-                buffer += extra;
-            } else {
-                view += t.views();
-            }
-            node += t.nodes();
-            buffer += t.buffers();
+            vectors[f] = vector(types[f], batch, body, at);
         }
         return vectors;
+    }
+
+    /** The vector of one field (null for a kind that is skipped), advancing the cursor past it and its children. */
+    private ArrowVector vector(ArrowType t, RecordBatch batch, ByteBuffer body, Cursor at) throws IOException {
+        BodyCompression compression = batch.compression();
+        if (at.node + t.nodes() > batch.nodesLength() || at.buffer + t.buffers() > batch.buffersLength()) {
+            throw invalid("a record batch has fewer field nodes or buffers than its schema needs");
+        }
+        int length = Math.toIntExact(batch.nodes(at.node).length());
+        if (t.buffers() == 0 && !t.nested()) {
+            at.node += 1; // the null type: no buffers, every value null
+            return null;
+        }
+        if (!t.nested()) {
+            boolean varSize = t.buffers() == 3;
+            ByteBuffer validity = buffer(batch, body, compression, at.buffer);
+            ByteBuffer offsets = varSize ? buffer(batch, body, compression, at.buffer + 1) : null;
+            ByteBuffer values =
+                    t.buffers() < 2 ? null : buffer(batch, body, compression, at.buffer + (varSize ? 2 : 1));
+            ByteBuffer[] variadic = null;
+            int extra = 0;
+            if (t.views() > 0) {
+                extra = Math.toIntExact(batch.variadicBufferCounts(at.view++));
+                variadic = new ByteBuffer[extra];
+                for (int v = 0; v < extra; v++) {
+                    variadic[v] = buffer(batch, body, compression, at.buffer + 2 + v);
+                }
+            }
+            ArrowVector dictionary = null;
+            if (t.dictionaryId() >= 0) {
+                dictionary = dictionaries.get(t.dictionaryId());
+                if (dictionary == null) {
+                    throw invalid("column '" + t.name() + "' uses dictionary " + t.dictionaryId()
+                            + ", which no dictionary batch before it defined");
+                }
+            }
+            at.node += 1;
+            at.buffer += t.buffers() + extra;
+            return new ArrowVector(t, length, validity, values, offsets, variadic, dictionary, null);
+        }
+        if (!t.jsonable()) {
+            at.node += t.nodes();
+            at.buffer += t.buffers();
+            for (int v = 0; v < t.views(); v++) {
+                at.buffer += Math.toIntExact(batch.variadicBufferCounts(at.view++));
+            }
+            return null;
+        }
+        byte kind = t.typeType();
+        boolean hasOffsets = kind == org.apache.arrow.flatbuf.Type.List
+                || kind == org.apache.arrow.flatbuf.Type.LargeList
+                || kind == org.apache.arrow.flatbuf.Type.Map;
+        ByteBuffer validity = buffer(batch, body, compression, at.buffer);
+        ByteBuffer offsets = hasOffsets ? buffer(batch, body, compression, at.buffer + 1) : null;
+        at.node += 1;
+        at.buffer += hasOffsets ? 2 : 1;
+        ArrowVector[] children = new ArrowVector[t.children().size()];
+        for (int c = 0; c < children.length; c++) {
+            children[c] = vector(t.children().get(c), batch, body, at);
+        }
+        return new ArrowVector(t, length, validity, null, offsets, null, null, children);
     }
 
     /** One buffer of the body, decompressed when the batch says so. */
@@ -487,6 +520,17 @@ final class ArrowObject implements RowSource.Parts {
                     Values.setDecimal(row, c, to, d);
                 }
                 case STRING, JSON, BINARY -> {
+                    if (v.type.nested()) {
+                        java.io.StringWriter out = new java.io.StringWriter();
+                        try (com.fasterxml.jackson.core.JsonGenerator g =
+                                mapper.getFactory().createGenerator(out)) {
+                            v.writeJson(i, g);
+                        } catch (IOException e) {
+                            throw new IllegalArgumentException("could not be written as JSON: " + e.getMessage());
+                        }
+                        row.setBinary(c, Binary.fromString(out.toString()));
+                        return;
+                    }
                     v.range(i, range);
                     byte[] bytes = bytes(range);
                     int from = range.buffer.hasArray() ? range.buffer.arrayOffset() + range.start : 0;

@@ -26,7 +26,9 @@ record ArrowType(
         boolean nested,
         int nodes,
         int buffers,
-        int views) {
+        int views,
+        java.util.List<ArrowType> children,
+        int listSize) {
 
     static ArrowType of(Field field) {
         byte t = field.typeType();
@@ -82,9 +84,19 @@ record ArrowType(
         }
         int nodes = 1;
         int buffers = dictionaryId >= 0 ? 2 : ownBuffers(t);
+        if (t == Type.Union) {
+            var union = (org.apache.arrow.flatbuf.Union) field.type(new org.apache.arrow.flatbuf.Union());
+            buffers = union.mode() == org.apache.arrow.flatbuf.UnionMode.Sparse ? 1 : 2;
+        }
         int views = t == Type.Utf8View || t == Type.BinaryView ? 1 : 0;
+        int listSize = t == Type.FixedSizeList
+                ? ((org.apache.arrow.flatbuf.FixedSizeList) field.type(new org.apache.arrow.flatbuf.FixedSizeList()))
+                        .listSize()
+                : 0;
+        java.util.List<ArrowType> children = new java.util.ArrayList<>();
         for (int c = 0; c < field.childrenLength(); c++) {
             ArrowType child = of(field.children(c));
+            children.add(child);
             nodes += child.nodes;
             buffers += child.buffers;
             views += child.views;
@@ -106,7 +118,9 @@ record ArrowType(
                 nested,
                 nodes,
                 buffers,
-                views);
+                views,
+                java.util.List.copyOf(children),
+                listSize);
     }
 
     /** The type of a dictionary's values: this field's type, not dictionary-encoded. */
@@ -127,7 +141,9 @@ record ArrowType(
                 nested,
                 nodes,
                 ownBuffers(typeType),
-                views);
+                views,
+                children,
+                listSize);
     }
 
     /** Buffers of one node of this type in an IPC record batch (the columnar format's layouts). */
@@ -138,6 +154,15 @@ record ArrowType(
             case Type.Binary, Type.Utf8, Type.LargeBinary, Type.LargeUtf8, Type.ListView, Type.LargeListView -> 3;
             case Type.Union -> 2; // dense: type ids and offsets (a sparse union is refused before its buffers count)
             default -> 2; // validity and values; lists: validity and offsets; views: validity and views
+        };
+    }
+
+    /** Whether this nested type can be written as JSON (lists, structs and maps of types that can). */
+    boolean jsonable() {
+        return switch (typeType) {
+            case Type.List, Type.LargeList, Type.FixedSizeList, Type.Struct_, Type.Map ->
+                children.stream().allMatch(c -> c.nested() ? c.jsonable() : ArrowVector.natural(c) != null);
+            default -> false;
         };
     }
 

@@ -29,6 +29,8 @@ final class ArrowVector {
     private final ByteBuffer[] variadic;
     /** For a dictionary-encoded column: the dictionary's values; {@link #values} then holds the indices. */
     final ArrowVector dictionary;
+    /** A list's, map's or struct's children (a map's one child is its struct of key and value). */
+    private final ArrowVector[] children;
 
     ArrowVector(
             ArrowType type,
@@ -37,7 +39,9 @@ final class ArrowVector {
             ByteBuffer values,
             ByteBuffer offsets,
             ByteBuffer[] variadic,
-            ArrowVector dictionary) {
+            ArrowVector dictionary,
+            ArrowVector[] children) {
+        this.children = children;
         this.type = type;
         this.length = length;
         this.validity = validity == null || validity.remaining() == 0 ? null : le(validity);
@@ -195,8 +199,112 @@ final class ArrowVector {
         };
     }
 
+    /**
+     * Writes row {@code i}'s value as JSON: lists as arrays, structs and maps as objects (a map's keys as text),
+     * numbers exactly, text as strings, binary as base64, dates, times and timestamps as ISO-8601 strings.
+     */
+    void writeJson(int i, com.fasterxml.jackson.core.JsonGenerator g) throws java.io.IOException {
+        if (isNull(i)) {
+            g.writeNull();
+            return;
+        }
+        switch (type.typeType()) {
+            case Type.Struct_ -> {
+                g.writeStartObject();
+                for (ArrowVector child : children) {
+                    g.writeFieldName(child.type.name());
+                    child.writeJson(i, g);
+                }
+                g.writeEndObject();
+                return;
+            }
+            case Type.List, Type.LargeList, Type.FixedSizeList, Type.Map -> {
+                long from;
+                long to;
+                if (type.typeType() == Type.FixedSizeList) {
+                    from = (long) i * type.listSize();
+                    to = from + type.listSize();
+                } else if (type.typeType() == Type.LargeList) {
+                    from = offsets.getLong(i * 8);
+                    to = offsets.getLong(i * 8 + 8);
+                } else {
+                    from = offsets.getInt(i * 4);
+                    to = offsets.getInt(i * 4 + 4);
+                }
+                if (type.typeType() == Type.Map) {
+                    ArrowVector entries = children[0];
+                    g.writeStartObject();
+                    for (long j = from; j < to; j++) {
+                        g.writeFieldName(entries.children[0].text((int) j));
+                        entries.children[1].writeJson((int) j, g);
+                    }
+                    g.writeEndObject();
+                } else {
+                    g.writeStartArray();
+                    for (long j = from; j < to; j++) {
+                        children[0].writeJson((int) j, g);
+                    }
+                    g.writeEndArray();
+                }
+                return;
+            }
+            default -> {}
+        }
+        ColumnType natural = natural(type);
+        switch (natural.kind()) {
+            case BOOLEAN -> g.writeBoolean(bool(i));
+            case INT, BIGINT -> g.writeNumber(longAt(i));
+            case FLOAT -> g.writeNumber((float) doubleAt(i));
+            case DOUBLE -> g.writeNumber(doubleAt(i));
+            case DECIMAL -> g.writeNumber(type.typeType() == Type.Int ? new BigDecimal(unsignedAt(i)) : decimalAt(i));
+            case STRING -> g.writeString(text(i));
+            case BINARY -> {
+                Range r = new Range();
+                range(i, r);
+                byte[] copy = new byte[r.length];
+                r.buffer.duplicate().position(r.start).get(copy);
+                g.writeString(java.util.Base64.getEncoder().encodeToString(copy));
+            }
+            case DATE -> g.writeString(java.time.LocalDate.ofEpochDay(longAt(i)).toString());
+            case TIME ->
+                g.writeString(java.time.LocalTime.ofNanoOfDay(longAt(i) * 1000).toString());
+            case TIMESTAMP ->
+                g.writeString(java.time.Instant.EPOCH
+                        .plus(longAt(i), java.time.temporal.ChronoUnit.MICROS)
+                        .toString());
+            case TIMESTAMP_NTZ ->
+                g.writeString(java.time.LocalDateTime.ofEpochSecond(
+                                Math.floorDiv(longAt(i), 1_000_000L),
+                                (int) Math.floorMod(longAt(i), 1_000_000L) * 1000,
+                                java.time.ZoneOffset.UTC)
+                        .toString());
+            default -> throw new IllegalArgumentException("a " + type + " value has no JSON form here");
+        }
+    }
+
+    /** Row {@code i}'s text, checked as UTF-8 (a map key, or a string inside a JSON value). */
+    String text(int i) {
+        if (natural(type) == null || natural(type).kind() != Kind.STRING) {
+            return String.valueOf(
+                    natural(type) != null && natural(type).kind() == Kind.DECIMAL
+                            ? decimalAt(i).toPlainString()
+                            : String.valueOf(longAt(i)));
+        }
+        Range r = new Range();
+        range(i, r);
+        byte[] copy = new byte[r.length];
+        r.buffer.duplicate().position(r.start).get(copy);
+        if (!Utf8.isValid(copy, 0, copy.length)) {
+            throw new IllegalArgumentException("not valid UTF-8");
+        }
+        return new String(copy, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     /** The model type an Arrow type lands as when the model declares none; null when none can hold it. */
     static ColumnType natural(ArrowType t) {
+        if (t.nested()) {
+            return t.jsonable() ? ColumnType.of(Kind.JSON) : null;
+        }
         return switch (t.typeType()) {
             case Type.Bool -> ColumnType.of(Kind.BOOLEAN);
             case Type.Int -> {

@@ -303,7 +303,7 @@ public final class StagedRowSource implements RowSource {
         for (int f = 0; f < schema.fieldsLength(); f++) {
             ArrowType type = ArrowType.of(schema.fields(f));
             names.add(type.name());
-            types.add(type.nested() ? null : ArrowVector.natural(type));
+            types.add(ArrowVector.natural(type));
             nullable.add(schema.fields(f).nullable());
         }
     }
