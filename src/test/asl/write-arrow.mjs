@@ -5,7 +5,7 @@ import {
   makeData, makeVector, Table, tableToIPC, RecordBatchStreamWriter, vectorFromArray,
   Int8, Int16, Int32, Int64, Uint32, Float32, Float64, Utf8, LargeUtf8, Binary, Bool,
   DateDay, DateMillisecond, TimeMicrosecond, TimeMillisecond, TimestampMicrosecond, TimestampNanosecond,
-  TimestampMillisecond, Decimal, Dictionary, Field, Schema, List, Struct,
+  TimestampMillisecond, Decimal, Dictionary, Field, Schema, List, Struct, Map_,
 } from 'apache-arrow';
 
 const dir = process.argv[2];
@@ -75,6 +75,10 @@ function batchTable(from, n) {
     point: vectorFromArray(Array.from({ length: n }, (_, i) => ((from + i) % 6 === 5 ? null
         : { label: `p${from + i}`, x: (from + i) + 0.25 })),
       new Struct([new Field('label', new Utf8(), true), new Field('x', new Float64(), true)])),
+    attrs: vectorFromArray(Array.from({ length: n }, (_, i) => new Map(
+        Array.from({ length: (from + i) % 3 }, (_, k) => [`k${k}`, (from + i) + k]))),
+      new Map_(new Field('entries', new Struct([new Field('key', new Utf8(), false),
+        new Field('value', new Int32(), true)]), false))),
   });
 }
 
@@ -137,6 +141,7 @@ for (const table of [all]) {
       ms: isoMicros((1577836800000n + id * 60000n) * 1000n, true),
       tags: n % 7 === 3 ? null : Array.from({ length: n % 4 }, (_, k) => n * 10 + k),
       point: n % 6 === 5 ? null : { label: `p${n}`, x: n + 0.25 },
+      attrs: Object.fromEntries(Array.from({ length: n % 3 }, (_, k) => [`k${k}`, n + k])),
     }));
   }
 }

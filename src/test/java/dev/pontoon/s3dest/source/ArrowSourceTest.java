@@ -30,7 +30,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * ({@code src/test/asl/write-arrow.mjs}, an independent writer): the stream format with two streams back to back as
  * Pontoon's append-mode cache writes them, and the file format, every flat type (integers of each width and sign,
  * floats, decimal128, utf8 and large utf8, a dictionary-encoded string, binary, booleans, both date units, times and
- * timestamps of several units, with and without a time zone, and a list and a struct landed as json) with nulls. The writer also writes the same rows as
+ * timestamps of several units, with and without a time zone, a list, a struct and a map landed as json) with nulls. The writer also writes the same rows as
  * JSONL, and each Arrow object must land byte for byte as that JSONL does; DuckDB reads the result back.
  */
 @QuarkusTest
@@ -59,7 +59,8 @@ class ArrowSourceTest {
         "ns:timestamp_ntz",
         "ms:timestamptz",
         "tags:json",
-        "point:json"
+        "point:json",
+        "attrs:json"
     };
     private static Path files;
     private final S3TestServer server = S3TestServer.shared();
