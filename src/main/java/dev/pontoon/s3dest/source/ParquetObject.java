@@ -98,6 +98,11 @@ final class ParquetObject implements RowSource.Parts {
     private final ColumnDescriptor[] descriptors;
 
     private final ParquetTypes.Setter[] setters;
+    /** Per model column: its field's index in {@link #nestedSchema} when it is nested (lands as json), else -1. */
+    private final int[] nestedOfColumn;
+    /** The nested fields read, assembled as records by parquet-java; null when none is. */
+    private final MessageType nestedSchema;
+
     private final List<BlockMetaData> rowGroups;
     private int next;
     private long rowsBefore;
@@ -126,6 +131,9 @@ final class ParquetObject implements RowSource.Parts {
             this.rowGroups = reader.getRowGroups();
             this.descriptors = new ColumnDescriptor[columns.size()];
             this.setters = new ParquetTypes.Setter[columns.size()];
+            this.nestedOfColumn = new int[columns.size()];
+            java.util.Arrays.fill(nestedOfColumn, -1);
+            List<Type> nested = new ArrayList<>();
             Map<String, Integer> byName = new HashMap<>();
             for (int i = 0; i < columns.size(); i++) {
                 byName.put(columns.get(i).name(), i);
@@ -144,9 +152,15 @@ final class ParquetObject implements RowSource.Parts {
                 }
                 ColumnSpec column = columns.get(i);
                 if (!field.isPrimitive() || field.isRepetition(Type.Repetition.REPEATED)) {
-                    throw new InvalidEventException(where.uri() + ": column '" + field.getName() + "' is nested ("
-                            + field.toString().trim().replaceAll("\\s+", " ")
-                            + "); nested Parquet columns are not supported yet, declared as " + column.type());
+                    if (column.type().kind() != dev.pontoon.s3dest.event.ColumnType.Kind.JSON) {
+                        throw new InvalidEventException(where.uri() + ": column '" + field.getName() + "' is nested ("
+                                + field.toString().trim().replaceAll("\\s+", " ") + ") in the file and "
+                                + column.type() + " in the model; a nested column lands as json");
+                    }
+                    nestedOfColumn[i] = nested.size();
+                    nested.add(field);
+                    kept.add(field);
+                    continue;
                 }
                 PrimitiveType type = field.asPrimitiveType();
                 ParquetTypes.Setter setter = ParquetTypes.setter(column, type, mapper);
@@ -159,8 +173,9 @@ final class ParquetObject implements RowSource.Parts {
                 descriptors[i] = schema.getColumnDescription(new String[] {field.getName()});
                 kept.add(field);
             }
+            this.nestedSchema = nested.isEmpty() ? null : new MessageType(schema.getName(), nested);
             for (int i = 0; i < columns.size(); i++) {
-                if (descriptors[i] == null) {
+                if (descriptors[i] == null && nestedOfColumn[i] < 0) {
                     ColumnSpec column = columns.get(i);
                     if (!(spec.drift().missingAsNull() && column.nullable())) {
                         throw new InvalidEventException(where.uri() + ": has no column '" + column.name() + "'"
@@ -195,7 +210,10 @@ final class ParquetObject implements RowSource.Parts {
         for (Type field : schema.getFields()) {
             names.add(field.getName());
             boolean flat = field.isPrimitive() && !field.isRepetition(Type.Repetition.REPEATED);
-            types.add(flat ? ParquetTypes.infer(field.asPrimitiveType()) : null);
+            types.add(
+                    flat
+                            ? ParquetTypes.infer(field.asPrimitiveType())
+                            : dev.pontoon.s3dest.event.ColumnType.of(dev.pontoon.s3dest.event.ColumnType.Kind.JSON));
             nullable.add(!field.isRepetition(Type.Repetition.REQUIRED));
         }
     }
@@ -268,6 +286,7 @@ final class ParquetObject implements RowSource.Parts {
         private final long rowsBefore;
         private final long count;
         private ColumnReader[] readers;
+        private org.apache.parquet.io.RecordReader<org.apache.parquet.example.data.Group> records;
         private long read;
 
         RowGroupRows(PageReadStore pages, long rowsBefore) {
@@ -288,9 +307,19 @@ final class ParquetObject implements RowSource.Parts {
                 for (int i = 0; i < descriptors.length; i++) {
                     readers[i] = descriptors[i] == null ? null : store.getColumnReader(descriptors[i]);
                 }
+                if (nestedSchema != null) {
+                    records = new org.apache.parquet.io.ColumnIOFactory()
+                            .getColumnIO(nestedSchema)
+                            .getRecordReader(pages, new GroupRecordConverter(nestedSchema));
+                }
             }
             row.clearBytes();
+            org.apache.parquet.example.data.Group record = records == null ? null : records.read();
             for (int i = 0; i < readers.length; i++) {
+                if (nestedOfColumn[i] >= 0) {
+                    nested(record, i, row);
+                    continue;
+                }
                 ColumnReader r = readers[i];
                 if (r == null || r.getCurrentDefinitionLevel() < descriptors[i].getMaxDefinitionLevel()) {
                     if (!columns.get(i).nullable()) {
@@ -313,5 +342,29 @@ final class ParquetObject implements RowSource.Parts {
             read++;
             return true;
         }
+
+        /** A nested column's value of this row as compact JSON, or null. */
+        private void nested(org.apache.parquet.example.data.Group record, int i, Row row) {
+            int field = nestedOfColumn[i];
+            Type type = nestedSchema.getType(field);
+            if (!type.isRepetition(Type.Repetition.REPEATED) && record.getFieldRepetitionCount(field) == 0) {
+                if (!columns.get(i).nullable()) {
+                    throw new InvalidEventException(where.uri() + " row " + (rowsBefore + read + 1) + ", column "
+                            + columns.get(i).name() + ": null in a non-nullable column");
+                }
+                row.setNull(i);
+                return;
+            }
+            java.io.StringWriter out = new java.io.StringWriter();
+            try (com.fasterxml.jackson.core.JsonGenerator g = JSON.createGenerator(out)) {
+                ParquetJson.writeField(record, field, type, g);
+            } catch (IOException | IllegalArgumentException e) {
+                throw new InvalidEventException(where.uri() + " row " + (rowsBefore + read + 1) + ", column "
+                        + columns.get(i).name() + " (json): " + e.getMessage());
+            }
+            row.setBinary(i, org.apache.parquet.io.api.Binary.fromString(out.toString()));
+        }
     }
+
+    private static final com.fasterxml.jackson.core.JsonFactory JSON = new com.fasterxml.jackson.core.JsonFactory();
 }

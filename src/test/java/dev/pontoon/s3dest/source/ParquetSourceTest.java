@@ -209,18 +209,38 @@ class ParquetSourceTest {
                     .append('"')
                     .append(", \"ts\": \"2025-09-25T13:22:")
                     .append(10 + i % 50)
-                    .append(".123456Z\"}\n");
+                    .append(".123456Z\"")
+                    // nested values land as json: a list (with a null element), a struct, a map
+                    .append(", \"tags\": ")
+                    .append(i % 5 == 0 ? "null" : i % 5 == 1 ? "[]" : "[" + i + ", null, " + (i + 1) + "]")
+                    .append(", \"point\": ")
+                    .append(i % 6 == 0 ? "null" : "{\"label\":\"p" + i + "\",\"x\":" + i + ".25}")
+                    .append(", \"attrs\": {\"k")
+                    .append(i % 3)
+                    .append("\":")
+                    .append(i)
+                    .append("}}\n");
         }
         Path jsonFile = dir.resolve("rows.jsonl");
         Files.writeString(jsonFile, jsonl);
         Path parquetFile = dir.resolve("rows.parquet");
         Parquet.execute("COPY (SELECT * FROM read_json('" + jsonFile + "', format = 'newline_delimited', columns = "
                 + "{id: 'BIGINT', name: 'VARCHAR', amount: 'DECIMAL(12,2)', d: 'DOUBLE', day: 'DATE', "
-                + "ts: 'TIMESTAMPTZ'}) ORDER BY id) TO '" + parquetFile + "' (FORMAT PARQUET, ROW_GROUP_SIZE 700)");
+                + "ts: 'TIMESTAMPTZ', tags: 'INTEGER[]', point: 'STRUCT(label VARCHAR, x DOUBLE)', "
+                + "attrs: 'MAP(VARCHAR, INTEGER)'}) ORDER BY id) TO '" + parquetFile
+                + "' (FORMAT PARQUET, ROW_GROUP_SIZE 700)");
         put("same/rows.jsonl", Files.readAllBytes(jsonFile));
         put("same/rows.parquet", Files.readAllBytes(parquetFile));
         String[] columns = {
-            "id:bigint!", "name:string", "amount:decimal(12,2)", "d:double", "day:date", "ts:timestamptz"
+            "id:bigint!",
+            "name:string",
+            "amount:decimal(12,2)",
+            "d:double",
+            "day:date",
+            "ts:timestamptz",
+            "tags:json",
+            "point:json",
+            "attrs:json"
         };
         ObjectNode fromJson = staged("jsonl", "json-out", columns, "same/rows.jsonl");
         ObjectNode fromParquet = staged("parquet", "json-out", columns, "same/rows.parquet");
