@@ -386,10 +386,9 @@ public final class ConnectionTester {
      * kms:Decrypt), then DeleteObject of the result.
      */
     private Check multipartWrite(S3Client s3, DestinationConfig destination, String key) {
-        ObjectTarget target = new ObjectTarget(destination.bucket(), key, "text/plain", destination.objects());
         String uploadId;
         try {
-            uploadId = s3.createMultipartUpload(r -> target.applyTo(r)).uploadId();
+            uploadId = createUpload(s3, destination, key);
         } catch (RuntimeException e) {
             return Check.failed(
                     MULTIPART_WRITE, diagnosis.diagnose(e, destination, "s3:PutObject (CreateMultipartUpload)", key));
@@ -432,12 +431,17 @@ public final class ConnectionTester {
         return Check.passed(MULTIPART_WRITE, "wrote and deleted a multipart object with the destination's settings");
     }
 
+    /** A multipart upload with the destination's object settings, as a transfer starts one; its id. */
+    private static String createUpload(S3Client s3, DestinationConfig destination, String key) {
+        ObjectTarget target = new ObjectTarget(destination.bucket(), key, "text/plain", destination.objects());
+        return s3.createMultipartUpload(r -> target.applyTo(r)).uploadId();
+    }
+
     /** What a failed transfer does: create a multipart upload and abort it. A refused abort is only a warning. */
     private Check multipart(S3Client s3, DestinationConfig destination, String key) {
-        ObjectTarget target = new ObjectTarget(destination.bucket(), key, "text/plain", destination.objects());
         String uploadId;
         try {
-            uploadId = s3.createMultipartUpload(r -> target.applyTo(r)).uploadId();
+            uploadId = createUpload(s3, destination, key);
         } catch (RuntimeException e) {
             return Check.failed(
                     MULTIPART, diagnosis.diagnose(e, destination, "s3:PutObject (CreateMultipartUpload)", key));

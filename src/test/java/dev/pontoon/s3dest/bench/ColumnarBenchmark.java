@@ -12,7 +12,9 @@ import software.amazon.awssdk.services.s3.S3Client;
  * Staged Parquet beside DuckDB and beside this project's own JSONL path, in one run (issue #27, docs/BENCHMARKS.md):
  * the standard export table written as Parquet by DuckDB (SNAPPY, its default row groups, as warehouses unload it),
  * then (1) the transfer of that Parquet object, (2) DuckDB's {@code COPY (SELECT * FROM read_parquet(…)) TO …}, timed
- * for the statement alone, (3) the transfer of the same rows as JSONL. Each side in its own JVM (the transfer with the
+ * for the statement alone, (3) the transfer of the same rows as JSONL, (4) the transfer of a table of the same shape
+ * as an Arrow IPC stream written by Arrow's JavaScript library ({@code src/test/asl/write-export-arrow.mjs}; DuckDB
+ * reads Arrow IPC only through an extension this machine cannot download, so it is compared with (2)). Each side in its own JVM (the transfer with the
  * template's GC), the S3 server in another process whose CPU is reported apart. Args: rows (default 5000000), codec
  * of the output (default snappy).
  *
@@ -43,6 +45,24 @@ public final class ColumnarBenchmark {
                         + ExportTable.DUCKDB_COLUMNS + ")) TO '" + parquet + "' (FORMAT PARQUET, COMPRESSION snappy)");
             }
         }
+        Path arrows = work.resolve("export-" + rows + ".arrows");
+        if (!Files.exists(arrows)) {
+            System.out.printf(
+                    "writing the export table's shape as Arrow IPC with Arrow's JavaScript library into %s …%n",
+                    arrows);
+            Process node = new ProcessBuilder(
+                            "node",
+                            "--max-old-space-size=8192",
+                            "write-export-arrow.mjs",
+                            Long.toString(rows),
+                            arrows.toString())
+                    .directory(Path.of("src/test/asl").toFile())
+                    .inheritIO()
+                    .start();
+            if (node.waitFor() != 0) {
+                throw new IllegalStateException("node write-export-arrow.mjs failed");
+            }
+        }
         Process server = ThroughputBenchmark.java(
                 List.of("-Xmx1g"), "dev.pontoon.s3dest.testing.S3ServerMain", store.toString());
         List<String> table = new ArrayList<>();
@@ -56,6 +76,7 @@ public final class ColumnarBenchmark {
                 }
                 s3.putObject(r -> r.bucket("staging").key(parquet.getFileName().toString()), parquet);
                 s3.putObject(r -> r.bucket("staging").key(jsonl.getFileName().toString()), jsonl);
+                s3.putObject(r -> r.bucket("staging").key(arrows.getFileName().toString()), arrows);
             }
             BenchResult fromParquet = transfer(server, endpoint, parquet, codec, "parquet", table, rows);
             BenchResult duck = BenchResult.parse(ThroughputBenchmark.awaitLine(
@@ -69,6 +90,7 @@ public final class ColumnarBenchmark {
                     BenchResult.PREFIX));
             table.add(row("DuckDB COPY from read_parquet (statement only)", duck, rows));
             BenchResult fromJsonl = transfer(server, endpoint, jsonl, codec, "jsonl", table, rows);
+            BenchResult fromArrow = transfer(server, endpoint, arrows, codec, "arrow", table, rows);
             table.add(String.format(
                     "| **Parquet transfer ÷ DuckDB** | **%.2f×** rows/s | **%.2f×** CPU per row | %.3f× size | |",
                     (rows / fromParquet.seconds()) / (rows / duck.seconds()),
@@ -78,6 +100,14 @@ public final class ColumnarBenchmark {
                     "| **Parquet transfer ÷ JSONL transfer** | **%.2f×** rows/s | **%.2f×** CPU per row | | |",
                     (rows / fromParquet.seconds()) / (rows / fromJsonl.seconds()),
                     fromParquet.cpuSeconds() / fromJsonl.cpuSeconds()));
+            table.add(String.format(
+                    "| **Arrow transfer ÷ DuckDB (from Parquet)** | **%.2f×** rows/s | **%.2f×** CPU per row | | |",
+                    (rows / fromArrow.seconds()) / (rows / duck.seconds()),
+                    fromArrow.cpuSeconds() / duck.cpuSeconds()));
+            table.add(String.format(
+                    "| **Arrow transfer ÷ JSONL transfer** | **%.2f×** rows/s | **%.2f×** CPU per row | | |",
+                    (rows / fromArrow.seconds()) / (rows / fromJsonl.seconds()),
+                    fromArrow.cpuSeconds() / fromJsonl.cpuSeconds()));
         } finally {
             server.getOutputStream().close();
             server.waitFor();
