@@ -28,7 +28,8 @@ import org.apache.parquet.io.api.Binary;
 /**
  * One staged Arrow IPC object (SPEC §13): the stream format ({@code .arrows}), several streams back to back as
  * Pontoon's append-mode cache writes them (each with its own schema), or the file format ({@code .arrow}, whose
- * stream part is read in order and its footer skipped). Read front to back, message by message: a schema is
+ * stream part is read in order; its schema from its footer when the stream part does not repeat it, as Arrow's
+ * JavaScript writer does not). Read front to back, message by message: a schema is
  * matched to the model by name and type before any row ({@link ArrowVector#natural}, the same rules as Parquet's);
  * dictionary batches are kept by id; each record batch is one piece, its body read here (on the thread handing
  * pieces out) and its rows decoded on a decoding thread straight from the body's buffers. Memory: one record

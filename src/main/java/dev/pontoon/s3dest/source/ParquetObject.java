@@ -38,7 +38,8 @@ final class ParquetObject implements RowSource.Parts {
      * parquet-java's read options with our Hadoop-free page decompressors. Its builder always makes Hadoop's codec
      * factory first (a {@code new Configuration()}), which fails where Hadoop is not on the class path, as in the
      * function; the options' own constructor takes the factory directly, but is package-private, so it is called
-     * reflectively, once, with the builder's defaults.
+     * reflectively, once, with the builder's defaults except one: page checksums are verified where the writer wrote
+     * them (a corrupt page is then an error, not wrong values).
      */
     private static final ParquetReadOptions READ_OPTIONS = readOptions();
 

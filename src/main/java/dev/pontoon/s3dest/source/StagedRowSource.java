@@ -224,13 +224,7 @@ public final class StagedRowSource implements RowSource {
                     spec,
                     unmatched,
                     maxRowGroupBytes,
-                    () -> {
-                        try {
-                            object.close();
-                        } catch (IOException ignored) {
-                            // read to its end or abandoned; nothing else to release
-                        }
-                    },
+                    () -> StagedObject.abort(object), // read to its end, or abandoned: no draining the rest
                     () -> arrowFooterSchema(where));
         }
         return RowSource.single(new CsvRows(object, in, where, columns, mapper, spec, unmatched));
