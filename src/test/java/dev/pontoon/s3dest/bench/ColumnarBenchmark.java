@@ -16,7 +16,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  * as an Arrow IPC stream written by Arrow's JavaScript library ({@code src/test/asl/write-export-arrow.mjs}; DuckDB
  * reads Arrow IPC only through an extension this machine cannot download, so it is compared with (2)). Each side in its own JVM (the transfer with the
  * template's GC), the S3 server in another process whose CPU is reported apart. Args: rows (default 5000000), codec
- * of the output (default snappy).
+ * of the output (default snappy), calls per transfer JVM (default 2, the second timed; 1 times a fresh JVM's first
+ * call, what a cold start pays for each source format).
  *
  * <pre>
  * ./mvnw -q test-compile exec:exec -Dexec.executable=java -Dexec.classpathScope=test \
@@ -28,6 +29,8 @@ public final class ColumnarBenchmark {
         StandaloneLogging.configure();
         long rows = args.length > 0 ? Long.parseLong(args[0]) : 5_000_000;
         String codec = args.length > 1 ? args[1] : "snappy";
+        // 2: the second call is timed (warm); 1: a fresh JVM's first call (what a cold start pays for each format)
+        String runs = args.length > 2 ? args[2] : "2";
         Path work = Path.of("target/bench").toAbsolutePath();
         Path store = work.resolve("s3-columnar");
         Files.createDirectories(store);
@@ -78,7 +81,7 @@ public final class ColumnarBenchmark {
                 s3.putObject(r -> r.bucket("staging").key(jsonl.getFileName().toString()), jsonl);
                 s3.putObject(r -> r.bucket("staging").key(arrows.getFileName().toString()), arrows);
             }
-            BenchResult fromParquet = transfer(server, endpoint, parquet, codec, "parquet", table, rows);
+            BenchResult fromParquet = transfer(server, endpoint, parquet, codec, "parquet", table, rows, runs);
             BenchResult duck = BenchResult.parse(ThroughputBenchmark.awaitLine(
                     ThroughputBenchmark.java(
                             List.of("-Xmx512m"),
@@ -89,23 +92,23 @@ public final class ColumnarBenchmark {
                                     .toString()),
                     BenchResult.PREFIX));
             table.add(row("DuckDB COPY from read_parquet (statement only)", duck, rows));
-            BenchResult fromJsonl = transfer(server, endpoint, jsonl, codec, "jsonl", table, rows);
-            BenchResult fromArrow = transfer(server, endpoint, arrows, codec, "arrow", table, rows);
+            BenchResult fromJsonl = transfer(server, endpoint, jsonl, codec, "jsonl", table, rows, runs);
+            BenchResult fromArrow = transfer(server, endpoint, arrows, codec, "arrow", table, rows, runs);
             table.add(String.format(
-                    "| **Parquet transfer ÷ DuckDB** | **%.2f×** rows/s | **%.2f×** CPU per row | %.3f× size | |",
+                    "| **Parquet transfer ÷ DuckDB** | **%.2f×** rows/s | | **%.2f×** CPU per row | %.3f× size | |",
                     (rows / fromParquet.seconds()) / (rows / duck.seconds()),
                     fromParquet.cpuSeconds() / duck.cpuSeconds(),
                     (double) fromParquet.outputBytes() / duck.outputBytes()));
             table.add(String.format(
-                    "| **Parquet transfer ÷ JSONL transfer** | **%.2f×** rows/s | **%.2f×** CPU per row | | |",
+                    "| **Parquet transfer ÷ JSONL transfer** | **%.2f×** rows/s | | **%.2f×** CPU per row | | |",
                     (rows / fromParquet.seconds()) / (rows / fromJsonl.seconds()),
                     fromParquet.cpuSeconds() / fromJsonl.cpuSeconds()));
             table.add(String.format(
-                    "| **Arrow transfer ÷ DuckDB (from Parquet)** | **%.2f×** rows/s | **%.2f×** CPU per row | | |",
+                    "| **Arrow transfer ÷ DuckDB (from Parquet)** | **%.2f×** rows/s | | **%.2f×** CPU per row | | |",
                     (rows / fromArrow.seconds()) / (rows / duck.seconds()),
                     fromArrow.cpuSeconds() / duck.cpuSeconds()));
             table.add(String.format(
-                    "| **Arrow transfer ÷ JSONL transfer** | **%.2f×** rows/s | **%.2f×** CPU per row | | |",
+                    "| **Arrow transfer ÷ JSONL transfer** | **%.2f×** rows/s | | **%.2f×** CPU per row | | |",
                     (rows / fromArrow.seconds()) / (rows / fromJsonl.seconds()),
                     fromArrow.cpuSeconds() / fromJsonl.cpuSeconds()));
         } finally {
@@ -114,13 +117,20 @@ public final class ColumnarBenchmark {
         }
         System.out.println();
         System.out.printf("%,d rows of the export table, output %s, Java %s%n", rows, codec, Runtime.version());
-        System.out.println("| path | rows/s | CPU s per 1M rows | output bytes | peak RSS MiB |");
-        System.out.println("| --- | --- | --- | --- | --- |");
+        System.out.println("| path | rows/s | seconds | CPU s per 1M rows | output bytes | peak RSS MiB |");
+        System.out.println("| --- | --- | --- | --- | --- | --- |");
         table.forEach(System.out::println);
     }
 
     private static BenchResult transfer(
-            Process server, String endpoint, Path input, String codec, String format, List<String> table, long rows)
+            Process server,
+            String endpoint,
+            Path input,
+            String codec,
+            String format,
+            List<String> table,
+            long rows,
+            String runs)
             throws Exception {
         long serverBefore = cpuTicks(server);
         BenchResult r = BenchResult.parse(ThroughputBenchmark.awaitLine(
@@ -130,7 +140,7 @@ public final class ColumnarBenchmark {
                         endpoint,
                         "s3://staging/" + input.getFileName(),
                         codec,
-                        "2",
+                        runs,
                         format),
                 BenchResult.PREFIX));
         if (r.rows() != rows) {
