@@ -147,8 +147,9 @@ public final class ColumnarBenchmark {
             throw new IllegalStateException("the transfer wrote " + r.rows() + " rows, not " + rows);
         }
         table.add(row(
-                "transfer from " + format + ", warm (s3proxy used "
-                        + String.format("%.1f", (cpuTicks(server) - serverBefore) / 100.0) + " CPU s over both calls)",
+                "transfer from " + format + (runs.equals("1") ? ", first call of a fresh JVM" : ", warm")
+                        + " (s3proxy used " + String.format("%.1f", (cpuTicks(server) - serverBefore) / 100.0)
+                        + " CPU s)",
                 r,
                 rows));
         return r;
@@ -156,8 +157,13 @@ public final class ColumnarBenchmark {
 
     private static String row(String who, BenchResult r, long rows) {
         return String.format(
-                "| %s | %,.0f | %.2f | %,d | %.0f |",
-                who, rows / r.seconds(), r.cpuSeconds() / (rows / 1e6), r.outputBytes(), r.peakRssBytes() / 1048576.0);
+                "| %s | %,.0f | %.2f | %.2f | %,d | %.0f |",
+                who,
+                rows / r.seconds(),
+                r.seconds(),
+                r.cpuSeconds() / (rows / 1e6),
+                r.outputBytes(),
+                r.peakRssBytes() / 1048576.0);
     }
 
     private static long cpuTicks(Process p) {
