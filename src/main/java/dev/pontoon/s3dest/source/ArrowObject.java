@@ -503,7 +503,7 @@ final class ArrowObject implements RowSource.Parts {
         }
 
         private void set(ArrowVector v, int i, Row row, int c, ColumnType to) {
-            ColumnType natural = ArrowVector.natural(v.type);
+            ColumnType natural = v.naturalType;
             switch (to.kind()) {
                 case BOOLEAN -> row.setLong(c, v.bool(i) ? 1 : 0);
                 case INT, BIGINT, DATE, TIME, TIMESTAMP, TIMESTAMP_NTZ -> row.setLong(c, v.longAt(i));

@@ -31,6 +31,8 @@ final class ArrowVector {
     final ArrowVector dictionary;
     /** A list's, map's or struct's children (a map's one child is its struct of key and value). */
     private final ArrowVector[] children;
+    /** The model type this column's values are read as ({@link #natural}), worked out once, not per value. */
+    final ColumnType naturalType;
 
     ArrowVector(
             ArrowType type,
@@ -43,6 +45,7 @@ final class ArrowVector {
             ArrowVector[] children) {
         this.children = children;
         this.type = type;
+        this.naturalType = natural(type);
         this.length = length;
         this.validity = validity == null || validity.remaining() == 0 ? null : le(validity);
         this.values = values == null ? null : le(values);
@@ -250,8 +253,7 @@ final class ArrowVector {
             }
             default -> {}
         }
-        ColumnType natural = natural(type);
-        switch (natural.kind()) {
+        switch (naturalType.kind()) {
             case BOOLEAN -> g.writeBoolean(bool(i));
             case INT, BIGINT -> g.writeNumber(longAt(i));
             case FLOAT -> g.writeNumber((float) doubleAt(i));
@@ -284,9 +286,9 @@ final class ArrowVector {
 
     /** Row {@code i}'s text, checked as UTF-8 (a map key, or a string inside a JSON value). */
     String text(int i) {
-        if (natural(type) == null || natural(type).kind() != Kind.STRING) {
+        if (naturalType == null || naturalType.kind() != Kind.STRING) {
             return String.valueOf(
-                    natural(type) != null && natural(type).kind() == Kind.DECIMAL
+                    naturalType != null && naturalType.kind() == Kind.DECIMAL
                             ? decimalAt(i).toPlainString()
                             : String.valueOf(longAt(i)));
         }
