@@ -5,7 +5,7 @@ import {
   makeData, makeVector, Table, tableToIPC, RecordBatchStreamWriter, vectorFromArray,
   Int8, Int16, Int32, Int64, Uint32, Float32, Float64, Utf8, LargeUtf8, Binary, Bool,
   DateDay, DateMillisecond, TimeMicrosecond, TimeMillisecond, TimestampMicrosecond, TimestampNanosecond,
-  TimestampMillisecond, Decimal, Dictionary, Field, Schema, List, Struct, Map_,
+  TimestampMillisecond, Decimal, Dictionary, Field, Schema, List, Struct, Map_, LargeBinary, FixedSizeBinary, TimeSecond, TimestampSecond, Uint64, Utf8View,
 } from 'apache-arrow';
 
 const dir = process.argv[2];
@@ -47,7 +47,25 @@ function batchTable(from, n) {
   const blobs = Array.from({ length: n }, (_, i) => Uint8Array.from([0, 255, (from + i) % 256]));
   const flags = Array.from({ length: n }, (_, i) => ((from + i) % 5 === 3 ? null : (from + i) % 2 === 0));
   const nulls = validity(n, 5);
+  // decimal256(30, 4): eight little-endian 32-bit words per value
+  const wide = new Uint32Array(n * 8);
+  for (let i = 0; i < n; i++) {
+    const v = BigInt(from + i) * 98765432109876543210n - 12345678901234567890123n;
+    const u = v < 0n ? (1n << 256n) + v : v;
+    for (let w = 0; w < 8; w++) wide[i * 8 + w] = Number((u >> BigInt(32 * w)) & 0xffffffffn);
+  }
+  const u64 = BigUint64Array.from({ length: n }, (_, i) => 18446744073709551615n - BigInt(from + i) * 7919n);
+  const seconds = Int32Array.from({ length: n }, (_, i) => ((from + i) * 37) % 86400);
+  const tsSeconds = BigInt64Array.from({ length: n }, (_, i) => 1700000000n + BigInt(from + i) * 3600n);
   return new Table({
+    view: vectorFromArray(names.map((v, i) => (v === null ? null : `${v} and some more text past twelve bytes`)),
+      new Utf8View()),
+    big_blob: vectorFromArray(blobs.map((b) => Uint8Array.from([...b, 7])), new LargeBinary()),
+    wide: makeVector(makeData({ type: new Decimal(4, 30, 256), length: n, data: wide })),
+    pair: vectorFromArray(blobs.map((b) => Uint8Array.from([b[2], 9])), new FixedSizeBinary(2)),
+    at_s: makeVector(makeData({ type: new TimeSecond(), length: n, data: seconds })),
+    ts_s: makeVector(makeData({ type: new TimestampSecond('UTC'), length: n, data: tsSeconds })),
+    u64: makeVector(makeData({ type: new Uint64(), length: n, data: u64 })),
     id: makeVector(makeData({ type: new Int64(), length: n, data: ids })),
     i: makeVector(makeData({ type: new Int32(), length: n, data: i32, nullBitmap: nulls, nullCount: Math.floor((n + 3) / 5) })),
     tiny: makeVector(makeData({ type: new Int8(), length: n, data: i8 })),
@@ -142,6 +160,13 @@ for (const table of [all]) {
       tags: n % 7 === 3 ? null : Array.from({ length: n % 4 }, (_, k) => n * 10 + k),
       point: n % 6 === 5 ? null : { label: `p${n}`, x: n + 0.25 },
       attrs: Object.fromEntries(Array.from({ length: n % 3 }, (_, k) => [`k${k}`, n + k])),
+      view: r.name === null ? null : `${r.name} and some more text past twelve bytes`,
+      big_blob: Buffer.from([0, 255, n % 256, 7]).toString('base64'),
+      wide: decimal(id * 98765432109876543210n - 12345678901234567890123n, 4),
+      pair: Buffer.from([n % 256, 9]).toString('base64'),
+      at_s: timeOfDay(BigInt((n * 37) % 86400) * 1000000n),
+      ts_s: isoMicros((1700000000n + id * 3600n) * 1000000n, true),
+      u64: (18446744073709551615n - id * 7919n).toString(),
     }));
   }
 }

@@ -30,7 +30,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * ({@code src/test/asl/write-arrow.mjs}, an independent writer): the stream format with two streams back to back as
  * Pontoon's append-mode cache writes them, and the file format, every flat type (integers of each width and sign,
  * floats, decimal128, utf8 and large utf8, a dictionary-encoded string, binary, booleans, both date units, times and
- * timestamps of several units, with and without a time zone, a list, a struct and a map landed as json) with nulls. The writer also writes the same rows as
+ * timestamps of several units, with and without a time zone, a list, a struct and a map landed as json; large binary, fixed-size binary, decimal256, time32 and timestamps in
+ * seconds, unsigned 64-bit integers, a string view) with nulls. The writer also writes the same rows as
  * JSONL, and each Arrow object must land byte for byte as that JSONL does; DuckDB reads the result back.
  */
 @QuarkusTest
@@ -60,7 +61,14 @@ class ArrowSourceTest {
         "ms:timestamptz",
         "tags:json",
         "point:json",
-        "attrs:json"
+        "attrs:json",
+        "big_blob:binary",
+        "wide:decimal(30,4)",
+        "pair:binary",
+        "at_s:time",
+        "ts_s:timestamptz",
+        "u64:decimal(20,0)",
+        "view:string"
     };
     private static Path files;
     private final S3TestServer server = S3TestServer.shared();
