@@ -50,6 +50,12 @@ final class ArrowVector {
         this.validity = validity == null || validity.remaining() == 0 ? null : le(validity);
         this.values = values == null ? null : le(values);
         this.offsets = offsets == null ? null : le(offsets);
+        if (variadic != null) {
+            variadic = variadic.clone();
+            for (int v = 0; v < variadic.length; v++) {
+                variadic[v] = le(variadic[v]); // once per buffer, not once per value read from it
+            }
+        }
         this.variadic = variadic;
         this.dictionary = dictionary;
     }
@@ -164,7 +170,7 @@ final class ArrowVector {
                     into.buffer = values;
                     into.start = view + 4;
                 } else {
-                    into.buffer = le(variadic[values.getInt(view + 8)]);
+                    into.buffer = variadic[values.getInt(view + 8)];
                     into.start = values.getInt(view + 12);
                 }
                 into.length = length;

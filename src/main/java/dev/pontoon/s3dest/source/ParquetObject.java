@@ -219,14 +219,12 @@ final class ParquetObject implements RowSource.Parts {
         }
     }
 
-    private static InvalidEventException notParquet(StagedObject.Where where, Exception e) {
+    /** A failure to open the file: the project's own S3 error as it is, anything else as "not Parquet". */
+    private static RuntimeException notParquet(StagedObject.Where where, Exception e) {
+        if (e instanceof dev.pontoon.s3dest.event.DestinationException d) {
+            return d; // a refused or failed GET, already mapped (InvalidEventException is one too)
+        }
         String m = String.valueOf(e.getMessage());
-        if (e instanceof InvalidEventException invalid) {
-            return invalid;
-        }
-        if (e instanceof dev.pontoon.s3dest.event.DestinationException) {
-            throw (RuntimeException) e;
-        }
         return new InvalidEventException(where.uri() + ": not a readable Parquet file ("
                 + (m.contains("magic number") || m.contains("is not a Parquet file")
                         ? "no Parquet magic number at its start or end; is it what source.format says?"

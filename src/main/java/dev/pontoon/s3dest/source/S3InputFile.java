@@ -26,8 +26,6 @@ final class S3InputFile implements InputFile {
     private final String key;
     private final long length;
     private final String etag;
-    /** Bytes fetched, for the benchmark and the memory bound's tests. */
-    private long fetched;
 
     S3InputFile(S3Client s3, String bucket, String key) {
         this.s3 = s3;
@@ -45,10 +43,6 @@ final class S3InputFile implements InputFile {
     @Override
     public long getLength() {
         return length;
-    }
-
-    long fetched() {
-        return fetched;
     }
 
     /** Fills {@code into} from {@code position} with one ranged GET. */
@@ -72,7 +66,6 @@ final class S3InputFile implements InputFile {
                     "s3://" + bucket + "/" + key + ": asked for " + count + " bytes, got " + body.remaining());
         }
         body.get(into, offset, count);
-        fetched += count;
     }
 
     @Override

@@ -63,13 +63,7 @@ public final class StagedRowSource implements RowSource {
         return Runtime.getRuntime().maxMemory() / 8;
     }
 
-    private long maxRowGroupBytes = defaultMaxRowGroupBytes();
-
-    /** The same source with another bound on a Parquet row group's needed bytes (tests). */
-    StagedRowSource withMaxRowGroupBytes(long bytes) {
-        this.maxRowGroupBytes = bytes;
-        return this;
-    }
+    private final long maxRowGroupBytes = defaultMaxRowGroupBytes();
 
     private final S3Client s3;
     private final java.util.concurrent.ExecutorService rangeReaders;
@@ -288,11 +282,19 @@ public final class StagedRowSource implements RowSource {
     private void arrowSchemaColumns(
             StagedObject.Where where, List<String> names, List<ColumnType> types, List<Boolean> nullable) {
         org.apache.arrow.flatbuf.Schema schema;
-        try (InputStream object = s3.getObject(r -> r.bucket(where.bucket()).key(where.key()));
-                InputStream in = decompress(new BufferedInputStream(object, BUFFER), where.key(), where.uri())) {
+        InputStream object;
+        try {
+            object = s3.getObject(r -> r.bucket(where.bucket()).key(where.key()));
+        } catch (RuntimeException e) {
+            throw S3Errors.map(e, "GetObject (source " + where.uri() + ")", where.bucket(), where.key());
+        }
+        try {
+            InputStream in = decompress(new BufferedInputStream(object, BUFFER), where.key(), where.uri());
             schema = ArrowObject.firstSchema(in, where, () -> arrowFooterSchema(where));
         } catch (IOException | RuntimeException e) {
             throw e instanceof InvalidEventException invalid ? invalid : where.readFailure(e, 1);
+        } finally {
+            StagedObject.abort(object); // only its first message was needed: the rest is not downloaded
         }
         for (int f = 0; f < schema.fieldsLength(); f++) {
             ArrowType type = ArrowType.of(schema.fields(f));

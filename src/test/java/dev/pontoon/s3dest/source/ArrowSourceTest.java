@@ -1,13 +1,12 @@
 package dev.pontoon.s3dest.source;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.pontoon.s3dest.event.Json;
 import dev.pontoon.s3dest.testing.Events;
+import dev.pontoon.s3dest.testing.Invoke;
 import dev.pontoon.s3dest.testing.Parquet;
 import dev.pontoon.s3dest.testing.S3TestServer;
 import io.quarkus.test.junit.QuarkusTest;
@@ -148,7 +147,7 @@ class ArrowSourceTest {
 
     @Test
     void aModelWithoutDeclaredColumnsTakesTheStreamsSchemaThroughTheSameTable() throws Exception {
-        JsonNode result = invoke(event("arrow", "cache/cache.arrows", new String[0]));
+        JsonNode result = Invoke.ok(event("arrow", "cache/cache.arrows", new String[0]));
         assertThat(result.get("rows").asLong()).isEqualTo(3000);
         Path file = Parquet.download(s3, bucket, result.at("/files/0/key").asText());
         assertThat(Parquet.duckTypes(file))
@@ -172,24 +171,24 @@ class ArrowSourceTest {
     void aTypeThatWouldChangeValuesAndAnObjectThatIsNotArrowAreRefusedAndLandNothing() throws Exception {
         String[] narrow = Arrays.copyOf(MODEL, MODEL.length);
         narrow[7] = "amount:decimal(12,2)";
-        assertThat(invokeFailing(event("arrow", "cache/cache.arrows", narrow)))
+        assertThat(Invoke.failing(event("arrow", "cache/cache.arrows", narrow)))
                 .contains("cache/cache.arrows: column 'amount' is decimal128(18,4) in stream 1 and decimal(12,2) in"
                         + " the model; it would change values");
         String[] wrong = Arrays.copyOf(MODEL, MODEL.length);
         wrong[8] = "name:bigint";
-        assertThat(invokeFailing(event("arrow", "cache/cache.arrow", wrong)))
+        assertThat(Invoke.failing(event("arrow", "cache/cache.arrow", wrong)))
                 .contains("column 'name' is utf8 in stream 1 and bigint in the model");
-        assertThat(invokeFailing(event("arrow", "cache/rows.jsonl", MODEL)))
+        assertThat(Invoke.failing(event("arrow", "cache/rows.jsonl", MODEL)))
                 .contains("cache/rows.jsonl: does not start like an Arrow IPC stream or file");
         assertThat(keys()).isEmpty(); // each refused before a row was read
         // a second stream whose column changed type is checked on its own: refused naming the stream
-        assertThat(invokeFailing(event("arrow", "cache/drifted.arrows", new String[] {"id:bigint!", "i:int"})))
+        assertThat(Invoke.failing(event("arrow", "cache/drifted.arrows", new String[] {"id:bigint!", "i:int"})))
                 .contains("cache/drifted.arrows: column 'i' is utf8 in stream 2 and int in the model");
         byte[] whole = Files.readAllBytes(files.resolve("cache.arrows"));
         s3.putObject(
                 r -> r.bucket(staging).key("cache/truncated.arrows"),
                 RequestBody.fromBytes(Arrays.copyOf(whole, whole.length / 2)));
-        assertThat(invokeFailing(event("arrow", "cache/truncated.arrows", MODEL)))
+        assertThat(Invoke.failing(event("arrow", "cache/truncated.arrows", MODEL)))
                 .contains("truncated");
         // files completed before the truncation stay whole, but no manifest claims the chunk and no upload is open
         assertThat(keys()).noneMatch(k -> k.contains("_manifests/"));
@@ -197,7 +196,7 @@ class ArrowSourceTest {
     }
 
     private List<byte[]> landed(String format, String key) {
-        JsonNode result = invoke(event(format, key, MODEL));
+        JsonNode result = Invoke.ok(event(format, key, MODEL));
         assertThat(result.get("rows").asLong()).isEqualTo(3000);
         List<byte[]> bytes = new java.util.ArrayList<>();
         for (JsonNode f : result.get("files")) {
@@ -224,28 +223,5 @@ class ArrowSourceTest {
         return s3.listObjectsV2Paginator(r -> r.bucket(bucket)).contents().stream()
                 .map(S3Object::key)
                 .toList();
-    }
-
-    private JsonNode invoke(ObjectNode event) {
-        return Json.read(given().contentType("application/json")
-                .body(event.toString())
-                .when()
-                .post()
-                .then()
-                .statusCode(200)
-                .extract()
-                .asString());
-    }
-
-    private String invokeFailing(ObjectNode event) {
-        return given().contentType("application/json")
-                .body(event.toString())
-                .when()
-                .post()
-                .then()
-                .statusCode(500)
-                .extract()
-                .jsonPath()
-                .getString("errorMessage");
     }
 }

@@ -1,13 +1,12 @@
 package dev.pontoon.s3dest.source;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.pontoon.s3dest.event.Json;
 import dev.pontoon.s3dest.testing.Events;
+import dev.pontoon.s3dest.testing.Invoke;
 import dev.pontoon.s3dest.testing.Parquet;
 import dev.pontoon.s3dest.testing.S3TestServer;
 import io.quarkus.test.junit.QuarkusTest;
@@ -119,7 +118,7 @@ class ParquetSourceTest {
                         .get(0)
                         .get("n"))
                 .isEqualTo(3L); // DuckDB cuts row groups at whole vectors of 2,048 rows
-        JsonNode result = invoke(event(keys.toArray(String[]::new)));
+        JsonNode result = Invoke.ok(event(keys.toArray(String[]::new)));
         assertThat(result.get("rows").asLong()).isEqualTo(20_000);
         assertThat(result.get("unmatched_fields").toString()).isEqualTo("{\"extra\":20000}");
         StringBuilder expected = new StringBuilder("SELECT ");
@@ -163,7 +162,7 @@ class ParquetSourceTest {
         Path file = dir.resolve("inferred.parquet");
         Parquet.execute("COPY (" + SOURCE_SELECT + ") TO '" + file + "' (FORMAT PARQUET)");
         put("infer/part-0.parquet", Files.readAllBytes(file));
-        JsonNode result = invoke(staged("parquet", "inferred", new String[0], "infer/part-0.parquet"));
+        JsonNode result = Invoke.ok(staged("parquet", "inferred", new String[0], "infer/part-0.parquet"));
         assertThat(result.get("rows").asLong()).isEqualTo(5000);
         Path out = Parquet.download(s3, bucket, result.at("/files/0/key").asText());
         assertThat(Parquet.duckTypes(out))
@@ -245,12 +244,12 @@ class ParquetSourceTest {
         ObjectNode fromJson = staged("jsonl", "json-out", columns, "same/rows.jsonl");
         ObjectNode fromParquet = staged("parquet", "json-out", columns, "same/rows.parquet");
         String bucketJson = bucket;
-        JsonNode a = invoke(fromJson);
+        JsonNode a = Invoke.ok(fromJson);
         byte[] jsonBytes = s3.getObjectAsBytes(
                         r -> r.bucket(bucketJson).key(a.at("/files/0/key").asText()))
                 .asByteArray();
         s3.deleteObject(r -> r.bucket(bucketJson).key(a.at("/files/0/key").asText()));
-        JsonNode b = invoke(fromParquet);
+        JsonNode b = Invoke.ok(fromParquet);
         assertThat(b.at("/files/0/key").asText()).isEqualTo(a.at("/files/0/key").asText());
         byte[] parquetBytes = s3.getObjectAsBytes(
                         r -> r.bucket(bucketJson).key(b.at("/files/0/key").asText()))
@@ -269,21 +268,21 @@ class ParquetSourceTest {
         byte[] typed = Files.readAllBytes(file);
         put("bad/truncated.parquet", java.util.Arrays.copyOf(typed, typed.length - 20)); // its footer cut short
 
-        String mismatch = invokeFailing(
+        String mismatch = Invoke.failing(
                 staged("parquet", "out", new String[] {"id:bigint!", "name:bigint"}, "bad/typed.parquet"));
         assertThat(mismatch)
                 .contains("bad/typed.parquet: column 'name' is binary (STRING) in the file and bigint in the model");
-        String narrow = invokeFailing(
+        String narrow = Invoke.failing(
                 staged("parquet", "out", new String[] {"id:bigint!", "amount:decimal(12,2)"}, "bad/typed.parquet"));
         assertThat(narrow).contains("column 'amount' is int64 (DECIMAL(12,3)) in the file and decimal(12,2)");
-        String nulls = invokeFailing(
+        String nulls = Invoke.failing(
                 staged("parquet", "out", new String[] {"id:bigint!", "must:bigint!"}, "bad/typed.parquet"));
         assertThat(nulls).contains("bad/typed.parquet row 42, column must: null in a non-nullable column");
-        String notParquet = invokeFailing(staged("parquet", "out", new String[] {"id:bigint!"}, "bad/not.parquet"));
+        String notParquet = Invoke.failing(staged("parquet", "out", new String[] {"id:bigint!"}, "bad/not.parquet"));
         assertThat(notParquet).contains("bad/not.parquet: not a readable Parquet file");
-        assertThat(invokeFailing(staged("parquet", "out", new String[] {"id:bigint!"}, "bad/truncated.parquet")))
+        assertThat(Invoke.failing(staged("parquet", "out", new String[] {"id:bigint!"}, "bad/truncated.parquet")))
                 .contains("bad/truncated.parquet: not a readable Parquet file");
-        String missing = invokeFailing(
+        String missing = Invoke.failing(
                 staged("parquet", "out", new String[] {"id:bigint!", "gone:string"}, "bad/typed.parquet"));
         assertThat(missing).contains("bad/typed.parquet: has no column 'gone'");
         assertThat(keys(bucket)).isEmpty();
@@ -319,28 +318,5 @@ class ParquetSourceTest {
         return s3.listObjectsV2Paginator(r -> r.bucket(b)).contents().stream()
                 .map(S3Object::key)
                 .toList();
-    }
-
-    private JsonNode invoke(ObjectNode event) {
-        return Json.read(given().contentType("application/json")
-                .body(event.toString())
-                .when()
-                .post()
-                .then()
-                .statusCode(200)
-                .extract()
-                .asString());
-    }
-
-    private String invokeFailing(ObjectNode event) {
-        return given().contentType("application/json")
-                .body(event.toString())
-                .when()
-                .post()
-                .then()
-                .statusCode(500)
-                .extract()
-                .jsonPath()
-                .getString("errorMessage");
     }
 }
