@@ -142,9 +142,9 @@ public final class BatchCommitter {
         String bucket = batch.destination().bucket();
         String prefix = ChunkManifest.keyPrefix(
                 batch.destination().prefix(), batch.model(), batch.startedAt(), batch.batchId());
-        // Only an Iceberg table records the files' column statistics.
-        boolean withStats = batch.destination().catalog() != null
-                && batch.destination().catalog().type() == dev.pontoon.s3dest.event.CatalogSpec.Type.ICEBERG_REST;
+        // Only Iceberg and Delta tables record the files' column statistics.
+        boolean withStats = batch.destination().catalogs().stream()
+                .anyMatch(c -> c.type() != dev.pontoon.s3dest.event.CatalogSpec.Type.GLUE);
         java.util.concurrent.ExecutorService pool =
                 java.util.concurrent.Executors.newFixedThreadPool(PARALLEL_READS, r -> {
                     Thread t = new Thread(r, "manifest-read");
@@ -250,7 +250,7 @@ public final class BatchCommitter {
         return uris.size() > NAMED ? shown + " (and " + (uris.size() - NAMED) + " more)" : shown;
     }
 
-    /** Catalog first, manifest last. */
+    /** Catalogs first, each in the order given, manifest last. */
     private CommitResult write(S3Client s3, Batch batch, List<FileResult> files, int sources) {
         DestinationConfig d = batch.destination();
         String modelPath = ObjectKeys.modelPath(d.prefix(), batch.model());
@@ -259,12 +259,12 @@ public final class BatchCommitter {
                 .distinct()
                 .sorted()
                 .toList();
-        if (d.catalog() != null) {
-            try (TableCatalog catalog = catalogs.open(d)) {
+        for (dev.pontoon.s3dest.event.CatalogSpec spec : d.catalogs()) {
+            try (TableCatalog catalog = catalogs.open(d, spec)) {
                 catalog.register(
                         new TableDefinition(
-                                d.catalog().namespace(),
-                                d.catalog().tableFor(batch.model()),
+                                spec.namespace(),
+                                spec.tableFor(batch.model()),
                                 d.bucket(),
                                 modelPath,
                                 batch.fileColumns()),

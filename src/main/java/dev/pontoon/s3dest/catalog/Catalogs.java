@@ -61,27 +61,36 @@ public final class Catalogs {
      * own batch calls it before writing a file, so a refused catalog leaves nothing behind.
      */
     public void check(DestinationConfig destination) {
-        CatalogSpec spec = destination.catalog();
-        if (spec != null && spec.type() == CatalogSpec.Type.ICEBERG_REST) {
+        CatalogSpec spec = destination.catalog(CatalogSpec.Type.ICEBERG_REST);
+        if (spec != null) {
             clients.policy()
-                    .checkEndpoint("destination.catalog.uri", URI.create(spec.uri()), ownCredentials(destination));
+                    .checkEndpoint(uriField(destination), URI.create(spec.uri()), ownCredentials(destination, spec));
         }
     }
 
-    /** Whether a catalog call carries credentials other than the function's own (or none, unsigned). */
-    private static boolean ownCredentials(DestinationConfig destination) {
-        return !destination.catalog().sigv4() || destination.hasStaticKeys() || destination.role() != null;
+    /** Where the REST catalog's URI is in the event, for errors. */
+    private static String uriField(DestinationConfig destination) {
+        return destination.catalogs().size() == 1
+                ? "destination.catalog.uri"
+                : "destination.catalogs["
+                        + destination.catalogs().indexOf(destination.catalog(CatalogSpec.Type.ICEBERG_REST)) + "].uri";
     }
 
-    public TableCatalog open(DestinationConfig destination) {
-        return switch (destination.catalog().type()) {
-            case GLUE -> glue(destination);
-            case ICEBERG_REST -> iceberg(destination);
+    /** Whether a catalog call carries credentials other than the function's own (or none, unsigned). */
+    private static boolean ownCredentials(DestinationConfig destination, CatalogSpec spec) {
+        return !spec.sigv4() || destination.hasStaticKeys() || destination.role() != null;
+    }
+
+    /** Opens one of the destination's catalogs. */
+    public TableCatalog open(DestinationConfig destination, CatalogSpec spec) {
+        return switch (spec.type()) {
+            case GLUE -> glue(destination, spec);
+            case ICEBERG_REST -> iceberg(destination, spec);
+            case DELTA -> new DeltaCatalog(clients.create(destination), destination);
         };
     }
 
-    private TableCatalog glue(DestinationConfig destination) {
-        CatalogSpec spec = destination.catalog();
+    private TableCatalog glue(DestinationConfig destination, CatalogSpec spec) {
         AwsCredentialsProvider credentials = clients.credentialsFor(destination);
         // Glue's endpoint is AWS's for the region, or the operator's: an event never names it.
         String endpoint = clients.environment("AWS_ENDPOINT_URL_GLUE");
@@ -104,11 +113,10 @@ public final class Catalogs {
         return new GlueCatalog(builder.build(), closeCredentials, clock);
     }
 
-    private TableCatalog iceberg(DestinationConfig destination) {
-        CatalogSpec spec = destination.catalog();
+    private TableCatalog iceberg(DestinationConfig destination, CatalogSpec spec) {
         URI uri = URI.create(spec.uri());
         // Signed with the function's own credentials only when the catalog is AWS's (or the operator's).
-        boolean ownCredentials = ownCredentials(destination);
+        boolean ownCredentials = ownCredentials(destination, spec);
         check(destination);
         Map<String, String> properties = new HashMap<>();
         properties.put(CatalogProperties.URI, spec.uri());
@@ -143,7 +151,9 @@ public final class Catalogs {
                     if (!base.equals(uri)) {
                         clients.policy()
                                 .checkEndpoint(
-                                        "destination.catalog.uri (as overridden by the catalog)", base, ownCredentials);
+                                        uriField(destination) + " (as overridden by the catalog)",
+                                        base,
+                                        ownCredentials);
                     }
                     return new PolicedRestClient(
                             base,

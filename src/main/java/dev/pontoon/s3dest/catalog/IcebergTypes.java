@@ -2,11 +2,7 @@ package dev.pontoon.s3dest.catalog;
 
 import dev.pontoon.s3dest.event.ColumnStats;
 import dev.pontoon.s3dest.event.ColumnType;
-import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import org.apache.iceberg.expressions.Literal;
 import org.apache.iceberg.types.Conversions;
 import org.apache.iceberg.types.Type;
@@ -50,7 +46,7 @@ final class IcebergTypes {
             return null;
         }
         Type.PrimitiveType iceberg = of(type);
-        Object value = value(type, stats.min());
+        Object value = FooterValues.value(type, stats.min());
         if (value instanceof String s) {
             value = UnicodeUtil.truncateStringMin(s, BOUND_LENGTH);
         } else if (value instanceof ByteBuffer b) {
@@ -65,7 +61,7 @@ final class IcebergTypes {
             return null;
         }
         Type.PrimitiveType iceberg = of(type);
-        Object value = value(type, stats.max());
+        Object value = FooterValues.value(type, stats.max());
         if (value instanceof String s) {
             value = UnicodeUtil.truncateStringMax(s, BOUND_LENGTH);
         } else if (value instanceof ByteBuffer b) {
@@ -73,28 +69,5 @@ final class IcebergTypes {
             value = max == null ? null : max.value();
         }
         return value == null ? null : Conversions.toByteBuffer(iceberg, value);
-    }
-
-    /** A Parquet plain-encoded statistic (little-endian numbers, big-endian decimal bytes) as Iceberg's value. */
-    private static Object value(ColumnType type, byte[] bytes) {
-        ByteBuffer le = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        return switch (type.kind()) {
-            case BOOLEAN -> bytes[0] != 0;
-            case INT, DATE -> le.getInt();
-            case BIGINT, TIME, TIMESTAMP, TIMESTAMP_NTZ -> le.getLong();
-            case FLOAT -> le.getFloat();
-            case DOUBLE -> le.getDouble();
-            case DECIMAL -> {
-                if (type.precision() <= 9) {
-                    yield BigDecimal.valueOf(le.getInt(), type.scale());
-                }
-                if (type.precision() <= 18) {
-                    yield BigDecimal.valueOf(le.getLong(), type.scale());
-                }
-                yield new BigDecimal(new BigInteger(bytes), type.scale());
-            }
-            case STRING, JSON -> new String(bytes, StandardCharsets.UTF_8);
-            case BINARY -> ByteBuffer.wrap(bytes);
-        };
     }
 }

@@ -203,9 +203,9 @@ public final class ConnectionTester {
                 progress.step = READ_SOURCES;
                 checks.add(staging(destination, event.staging()));
             }
-            if (destination.catalog() != null) {
+            for (CatalogSpec spec : destination.catalogs()) {
                 progress.step = CATALOG;
-                checks.add(catalog(destination));
+                checks.add(catalog(destination, spec));
             }
             List<Check> done;
             synchronized (checks) {
@@ -230,14 +230,14 @@ public final class ConnectionTester {
     }
 
     /**
-     * The catalog the commit will update: GetTable on the configured table, or on a probe name when the table is
-     * named after the model (which the connection test does not know). A missing table is fine: the commit creates
-     * it; a missing database or a refused call is not.
+     * A catalog the commit will update: GetTable on the configured table, or on a probe name when the table is
+     * named after the model (which the connection test does not know); for Delta, a listing of the destination's
+     * prefix, where every model's log will be. A missing table is fine: the commit creates it; a missing database or
+     * a refused call is not. One check per configured catalog, in the order given.
      */
-    private Check catalog(DestinationConfig destination) {
-        CatalogSpec spec = destination.catalog();
+    private Check catalog(DestinationConfig destination, CatalogSpec spec) {
         String table = spec.table() != null ? spec.table() : "pontoon_connection_probe";
-        try (TableCatalog catalog = catalogs.open(destination)) {
+        try (TableCatalog catalog = catalogs.open(destination, spec)) {
             return Check.passed(
                     CATALOG,
                     catalog.probe(new TableDefinition(

@@ -3,10 +3,11 @@ package dev.pontoon.s3dest.event;
 import java.util.Objects;
 
 /**
- * Where a committed batch is registered ({@code destination.catalog}): an AWS Glue Data Catalog table (SPEC §10) or
- * an Apache Iceberg table behind a REST catalog (SPEC §11).
+ * Where a committed batch is registered ({@code destination.catalog}, or one of {@code destination.catalogs}): an
+ * AWS Glue Data Catalog table (SPEC §10), an Apache Iceberg table behind a REST catalog (SPEC §11), or a Delta Lake
+ * table whose log lives beside the files (SPEC §14).
  *
- * @param namespace the Glue database, or the Iceberg namespace (levels separated by {@code .})
+ * @param namespace the Glue database, or the Iceberg namespace (levels separated by {@code .}); null for Delta
  * @param table the table name; the model's name when the event gives none
  * @param region the catalog's region (Glue's, or the SigV4 signing region), or null for the destination's
  * @param uri the REST catalog's base URI (Iceberg only)
@@ -24,13 +25,27 @@ public record CatalogSpec(
         boolean sigv4,
         String signingName) {
     public enum Type {
-        GLUE,
-        ICEBERG_REST
+        GLUE("glue"),
+        ICEBERG_REST("iceberg-rest"),
+        DELTA("delta");
+
+        private final String spelling;
+
+        Type(String spelling) {
+            this.spelling = spelling;
+        }
+
+        /** As the event spells it. */
+        public String spelling() {
+            return spelling;
+        }
     }
 
     public CatalogSpec {
         Objects.requireNonNull(type, "type is null");
-        Objects.requireNonNull(namespace, "namespace is null");
+        if (type != Type.DELTA) {
+            Objects.requireNonNull(namespace, "namespace is null");
+        }
         if (type == Type.ICEBERG_REST) {
             Objects.requireNonNull(uri, "uri is null");
         }
@@ -38,6 +53,11 @@ public record CatalogSpec(
 
     public static CatalogSpec glue(String database, String table, String region) {
         return new CatalogSpec(Type.GLUE, database, table, region, null, null, false, null);
+    }
+
+    /** A Delta Lake table at the model's folder: it has no name apart from its location. */
+    public static CatalogSpec delta() {
+        return new CatalogSpec(Type.DELTA, null, null, null, null, null, false, null);
     }
 
     /** The table name for {@code model}: the configured one, else the model's. */

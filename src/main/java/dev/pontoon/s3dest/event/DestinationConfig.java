@@ -1,6 +1,7 @@
 package dev.pontoon.s3dest.event;
 
 import java.net.URI;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -14,7 +15,7 @@ import java.util.Objects;
  * @param pathStyle path-style addressing on a custom endpoint (the default there)
  * @param role a role to assume first, or null
  * @param objects encryption, storage class and tags of every object written
- * @param catalog where a committed batch is registered, or null for none
+ * @param catalogs where a committed batch is registered, in the order given; empty for none
  * @param endpointField where {@code endpoint} came from in the event ({@code destination.endpoint_url} or a
  *     source's {@code endpoint_url}), for errors
  */
@@ -30,7 +31,7 @@ public record DestinationConfig(
         boolean pathStyle,
         RoleSettings role,
         ObjectSettings objects,
-        CatalogSpec catalog,
+        List<CatalogSpec> catalogs,
         String endpointField) {
 
     public static final String ENDPOINT_FIELD = "destination.endpoint_url";
@@ -40,6 +41,12 @@ public record DestinationConfig(
         Objects.requireNonNull(prefix, "prefix is null");
         Objects.requireNonNull(compression, "compression is null");
         Objects.requireNonNull(objects, "objects is null");
+        catalogs = catalogs == null ? List.of() : List.copyOf(catalogs);
+    }
+
+    /** The configured catalog of that type, or null. */
+    public CatalogSpec catalog(CatalogSpec.Type type) {
+        return catalogs.stream().filter(c -> c.type() == type).findFirst().orElse(null);
     }
 
     /** The same destination reached at another region or endpoint (a staged source's bucket). */
@@ -56,7 +63,7 @@ public record DestinationConfig(
                 pathStyle,
                 role,
                 objects,
-                catalog,
+                catalogs,
                 otherEndpoint != null ? otherEndpointField : endpointField);
     }
 
@@ -76,7 +83,7 @@ public record DestinationConfig(
                 pathStyle,
                 role,
                 ObjectSettings.NONE,
-                null,
+                List.of(),
                 at.endpointField);
     }
 
@@ -91,7 +98,7 @@ public record DestinationConfig(
                 + ", secretAccessKey=" + (secretAccessKey == null ? null : "****")
                 + ", sessionToken=" + (sessionToken == null ? null : "****")
                 + ", compression=" + compression + ", endpoint=" + endpoint + ", pathStyle=" + pathStyle
-                + ", role=" + role + ", objects=" + objects + ", catalog=" + catalog + "]";
+                + ", role=" + role + ", objects=" + objects + ", catalogs=" + catalogs + "]";
     }
 
     /** Key ids are not secret, but showing only the tail is enough to tell two apart. */

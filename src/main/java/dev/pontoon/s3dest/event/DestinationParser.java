@@ -35,7 +35,8 @@ final class DestinationParser {
             "bucket_key_enabled",
             "storage_class",
             "tags",
-            "catalog");
+            "catalog",
+            "catalogs");
 
     public static DestinationConfig destination(JsonNode node) {
         requireObject("destination", node);
@@ -88,11 +89,12 @@ final class DestinationParser {
                 pathStyle,
                 role,
                 objects,
-                catalog(node.get("catalog")),
+                catalogs(node),
                 DestinationConfig.ENDPOINT_FIELD);
     }
 
     static final Set<String> GLUE_FIELDS = Set.of("type", "database", "table", "region");
+    static final Set<String> DELTA_FIELDS = Set.of("type");
     static final Set<String> ICEBERG_FIELDS =
             Set.of("type", "uri", "warehouse", "namespace", "table", "sigv4", "signing_name", "region");
     /** Glue's rule for database and table names: lower-case letters, digits and underscores, at most 255. */
@@ -100,53 +102,95 @@ final class DestinationParser {
     /** An Iceberg namespace level or table name: printable, no dot (the namespace separator), at most 255. */
     private static final Pattern ICEBERG_NAME = Pattern.compile("[^.\\p{Cntrl}]{1,255}");
 
-    private static CatalogSpec catalog(JsonNode node) {
-        if (node == null || node.isNull()) {
-            return null;
+    /**
+     * {@code catalog} (one object) or {@code catalogs} (an array of them, at most one of each type), not both: every
+     * one is updated at commit, in the order given.
+     */
+    private static java.util.List<CatalogSpec> catalogs(JsonNode destination) {
+        JsonNode one = destination.get("catalog");
+        JsonNode many = destination.get("catalogs");
+        boolean hasOne = one != null && !one.isNull();
+        boolean hasMany = many != null && !many.isNull();
+        if (hasOne && hasMany) {
+            throw new InvalidEventException("destination.catalogs: give catalog (one) or catalogs (a list), not both");
         }
-        requireObject("destination.catalog", node);
-        String type = optionalText(node, "destination.catalog", "type");
+        if (hasOne) {
+            return java.util.List.of(catalog("destination.catalog", one));
+        }
+        if (!hasMany) {
+            return java.util.List.of();
+        }
+        if (!many.isArray()) {
+            throw new InvalidEventException(
+                    "destination.catalogs: must be an array of catalog objects, got " + describe(many));
+        }
+        if (many.size() > CatalogSpec.Type.values().length) {
+            throw new InvalidEventException("destination.catalogs: at most one catalog of each type ("
+                    + CatalogSpec.Type.values().length + "), got " + many.size());
+        }
+        java.util.List<CatalogSpec> specs = new java.util.ArrayList<>();
+        for (int i = 0; i < many.size(); i++) {
+            String field = "destination.catalogs[" + i + "]";
+            CatalogSpec spec = catalog(field, many.get(i));
+            for (CatalogSpec earlier : specs) {
+                if (earlier.type() == spec.type()) {
+                    throw new InvalidEventException(field + ".type: '"
+                            + spec.type().spelling() + "' is configured twice (one catalog of each type)");
+                }
+            }
+            specs.add(spec);
+        }
+        return specs;
+    }
+
+    private static CatalogSpec catalog(String field, JsonNode node) {
+        requireObject(field, node);
+        String type = optionalText(node, field, "type");
         if (type == null) {
-            throw new InvalidEventException("destination.catalog.type: is required (glue or iceberg-rest)");
+            throw new InvalidEventException(field + ".type: is required (glue, iceberg-rest or delta)");
         }
-        String region = optionalText(node, "destination.catalog", "region");
+        String region = optionalText(node, field, "region");
         if (region != null && !REGION.matcher(region).matches()) {
-            throw new InvalidEventException("destination.catalog.region: '" + region + "' is not a region name");
+            throw new InvalidEventException(field + ".region: '" + region + "' is not a region name");
         }
         return switch (type) {
-            case "glue" -> glueCatalog(node, region);
-            case "iceberg-rest" -> icebergCatalog(node, region);
+            case "glue" -> glueCatalog(field, node, region);
+            case "iceberg-rest" -> icebergCatalog(field, node, region);
+            case "delta" -> {
+                KnownFields.check(node, field, DELTA_FIELDS);
+                yield CatalogSpec.delta();
+            }
             default ->
                 throw new InvalidEventException(
-                        "destination.catalog.type: '" + type + "' is not supported (expected glue or iceberg-rest)");
+                        field + ".type: '" + type + "' is not supported (expected glue, iceberg-rest or delta)");
         };
     }
 
-    private static CatalogSpec glueCatalog(JsonNode node, String region) {
-        KnownFields.check(node, "destination.catalog", GLUE_FIELDS);
-        String database = optionalText(node, "destination.catalog", "database");
+    private static CatalogSpec glueCatalog(String field, JsonNode node, String region) {
+        KnownFields.check(node, field, GLUE_FIELDS);
+        String database = optionalText(node, field, "database");
         if (database == null) {
-            throw new InvalidEventException("destination.catalog.database: is required");
+            throw new InvalidEventException(field + ".database: is required");
         }
-        String table = optionalText(node, "destination.catalog", "table");
+        String table = optionalText(node, field, "table");
         for (String[] name : new String[][] {{"database", database}, {"table", table}}) {
             if (name[1] != null && !GLUE_NAME.matcher(name[1]).matches()) {
-                throw new InvalidEventException("destination.catalog." + name[0] + ": '" + name[1]
+                throw new InvalidEventException(field + "." + name[0] + ": '" + name[1]
                         + "' is not a Glue name (lower-case letters, digits and _)");
             }
         }
         return CatalogSpec.glue(database, table, region);
     }
 
-    private static CatalogSpec icebergCatalog(JsonNode node, String region) {
+    private static CatalogSpec icebergCatalog(String field, JsonNode node, String region) {
         if (node.has("database")) {
             throw new InvalidEventException(
-                    "destination.catalog.database: unknown field for an iceberg-rest catalog; did you mean 'namespace'?");
+                    field + ".database: unknown field for an iceberg-rest catalog; did you mean 'namespace'?");
         }
-        KnownFields.check(node, "destination.catalog", ICEBERG_FIELDS);
-        String uri = optionalText(node, "destination.catalog", "uri");
+        KnownFields.check(node, field, ICEBERG_FIELDS);
+        String uri = optionalText(node, field, "uri");
         if (uri == null) {
-            throw new InvalidEventException("destination.catalog.uri: is required (the REST catalog's base URI)");
+            throw new InvalidEventException(field + ".uri: is required (the REST catalog's base URI)");
         }
         try {
             java.net.URI parsed = new java.net.URI(uri);
@@ -157,36 +201,35 @@ final class DestinationParser {
             }
         } catch (java.net.URISyntaxException e) {
             // The URI is echoed only when it carries no user info.
-            throw new InvalidEventException("destination.catalog.uri: must be an http(s) URL without user info");
+            throw new InvalidEventException(field + ".uri: must be an http(s) URL without user info");
         }
-        String namespace = optionalText(node, "destination.catalog", "namespace");
+        String namespace = optionalText(node, field, "namespace");
         if (namespace == null) {
-            throw new InvalidEventException("destination.catalog.namespace: is required");
+            throw new InvalidEventException(field + ".namespace: is required");
         }
         for (String level : namespace.split("\\.", -1)) {
             if (!ICEBERG_NAME.matcher(level).matches()) {
-                throw new InvalidEventException("destination.catalog.namespace: '" + namespace
+                throw new InvalidEventException(field + ".namespace: '" + namespace
                         + "' is not a namespace (levels separated by '.', none empty)");
             }
         }
-        String table = optionalText(node, "destination.catalog", "table");
+        String table = optionalText(node, field, "table");
         if (table != null && !ICEBERG_NAME.matcher(table).matches()) {
             throw new InvalidEventException(
-                    "destination.catalog.table: '" + table + "' is not a table name (no '.', no control characters)");
+                    field + ".table: '" + table + "' is not a table name (no '.', no control characters)");
         }
         boolean sigv4 = false;
         JsonNode sigv4Node = node.get("sigv4");
         if (sigv4Node != null && !sigv4Node.isNull()) {
             if (!sigv4Node.isBoolean()) {
-                throw new InvalidEventException(
-                        "destination.catalog.sigv4: must be true or false, got " + describe(sigv4Node));
+                throw new InvalidEventException(field + ".sigv4: must be true or false, got " + describe(sigv4Node));
             }
             sigv4 = sigv4Node.booleanValue();
         }
-        String signingName = optionalText(node, "destination.catalog", "signing_name");
+        String signingName = optionalText(node, field, "signing_name");
         if (signingName != null && !signingName.matches("[a-z0-9-]{1,64}")) {
             throw new InvalidEventException(
-                    "destination.catalog.signing_name: '" + signingName + "' is not a service name (e.g. glue)");
+                    field + ".signing_name: '" + signingName + "' is not a service name (e.g. glue)");
         }
         return new CatalogSpec(
                 CatalogSpec.Type.ICEBERG_REST,
@@ -194,7 +237,7 @@ final class DestinationParser {
                 table,
                 region,
                 uri,
-                optionalText(node, "destination.catalog", "warehouse"),
+                optionalText(node, field, "warehouse"),
                 sigv4,
                 signingName);
     }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pontoon.s3dest.event.ColumnSpec;
 import dev.pontoon.s3dest.event.InvalidEventException;
 import dev.pontoon.s3dest.event.SourceSpec;
-import dev.pontoon.s3dest.parquet.PageDecompressors;
 import dev.pontoon.s3dest.parquet.Row;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -16,7 +15,6 @@ import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.ColumnReader;
 import org.apache.parquet.column.impl.ColumnReadStoreImpl;
 import org.apache.parquet.column.page.PageReadStore;
-import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.example.data.simple.convert.GroupRecordConverter;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
@@ -34,60 +32,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * {@link #maxRowGroupBytes}; a larger row group is refused naming the object and the row group.
  */
 final class ParquetObject implements RowSource.Parts {
-    /**
-     * parquet-java's read options with our Hadoop-free page decompressors. Its builder always makes Hadoop's codec
-     * factory first (a {@code new Configuration()}), which fails where Hadoop is not on the class path, as in the
-     * function; the options' own constructor takes the factory directly, but is package-private, so it is called
-     * reflectively, once, with the builder's defaults except one: page checksums are verified where the writer wrote
-     * them (a corrupt page is then an error, not wrong values).
-     */
-    private static final ParquetReadOptions READ_OPTIONS = readOptions();
-
-    private static ParquetReadOptions readOptions() {
-        try {
-            var constructor = ParquetReadOptions.class.getDeclaredConstructor(
-                    boolean.class, // useSignedStringMinMax
-                    boolean.class, // useStatsFilter
-                    boolean.class, // useDictionaryFilter
-                    boolean.class, // useRecordFilter
-                    boolean.class, // useColumnIndexFilter
-                    boolean.class, // usePageChecksumVerification
-                    boolean.class, // useBloomFilter
-                    boolean.class, // useOffHeapDecryptBuffer
-                    boolean.class, // useHadoopVectoredIo
-                    org.apache.parquet.filter2.compat.FilterCompat.Filter.class,
-                    org.apache.parquet.format.converter.ParquetMetadataConverter.MetadataFilter.class,
-                    org.apache.parquet.compression.CompressionCodecFactory.class,
-                    org.apache.parquet.bytes.ByteBufferAllocator.class,
-                    int.class,
-                    Map.class,
-                    org.apache.parquet.crypto.FileDecryptionProperties.class,
-                    org.apache.parquet.hadoop.ParquetMetricsCallback.class,
-                    org.apache.parquet.conf.ParquetConfiguration.class);
-            constructor.setAccessible(true);
-            return constructor.newInstance(
-                    false,
-                    false,
-                    false,
-                    false,
-                    false,
-                    true,
-                    false,
-                    false,
-                    false,
-                    org.apache.parquet.filter2.compat.FilterCompat.NOOP,
-                    org.apache.parquet.format.converter.ParquetMetadataConverter.NO_FILTER,
-                    new PageDecompressors(),
-                    new org.apache.parquet.bytes.HeapByteBufferAllocator(),
-                    8 * 1024 * 1024,
-                    Map.of(),
-                    null,
-                    null,
-                    new PlainParquetConfiguration());
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("parquet-java's read options changed shape: " + e, e);
-        }
-    }
+    private static final ParquetReadOptions READ_OPTIONS = dev.pontoon.s3dest.parquet.ReadOptions.HADOOP_FREE;
 
     private final StagedObject.Where where;
     private final List<ColumnSpec> columns;

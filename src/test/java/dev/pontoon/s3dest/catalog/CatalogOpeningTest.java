@@ -30,7 +30,7 @@ class CatalogOpeningTest {
     @Test
     void aCatalogAnswering5xxWhileOpeningIsTransient() throws Exception {
         try (InternalService failing = InternalService.reachable(InternalService.Answer.MARKER_500)) {
-            assertThatThrownBy(() -> catalogs.open(EventParser.destination(
+            assertThatThrownBy(() -> open(EventParser.destination(
                             destination(failing.endpoint().toString()))))
                     .isInstanceOf(CatalogTransientException.class)
                     .hasMessageContaining("opening the REST catalog")
@@ -40,8 +40,13 @@ class CatalogOpeningTest {
 
     @Test
     void anUnreachableCatalogIsTransient() throws Exception {
-        assertThatThrownBy(() -> catalogs.open(EventParser.destination(
+        assertThatThrownBy(() -> open(EventParser.destination(
                         destination(CannedS3.closedPort().toString()))))
                 .isInstanceOf(CatalogTransientException.class);
+    }
+
+    /** Opens the destination's one catalog, as the commit does. */
+    private dev.pontoon.s3dest.catalog.TableCatalog open(dev.pontoon.s3dest.event.DestinationConfig d) {
+        return catalogs.open(d, d.catalogs().get(0));
     }
 }

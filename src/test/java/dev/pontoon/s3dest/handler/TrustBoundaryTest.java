@@ -135,7 +135,11 @@ class TrustBoundaryTest {
             // Opened as the commit opens it (a connection test would first probe AWS S3, which is not reachable here).
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> new dev.pontoon.s3dest.catalog.Catalogs(
                                     new S3ClientFactory(S3ClientFactory.Settings.defaults(), Loopback.env()))
-                            .open(dev.pontoon.s3dest.event.EventParser.destination(signed)))
+                            .open(
+                                    dev.pontoon.s3dest.event.EventParser.destination(signed),
+                                    dev.pontoon.s3dest.event.EventParser.destination(signed)
+                                            .catalogs()
+                                            .get(0)))
                     .isInstanceOf(dev.pontoon.s3dest.event.InvalidEventException.class)
                     .hasMessageStartingWith("destination.catalog.uri: 127.0.0.1 is not an AWS endpoint");
             assertUntouched(customer);

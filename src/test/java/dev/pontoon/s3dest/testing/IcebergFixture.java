@@ -45,6 +45,11 @@ public final class IcebergFixture implements AutoCloseable {
     private final TransferService transfers;
 
     public IcebergFixture() throws Exception {
+        this(new String[0]);
+    }
+
+    /** With more environment for the function's clients (e.g. {@code AWS_ENDPOINT_URL_GLUE}). */
+    public IcebergFixture(String... env) throws Exception {
         String id = UUID.randomUUID().toString().substring(0, 8);
         bucket = "ice-" + id;
         staging = "ist-" + id;
@@ -52,7 +57,7 @@ public final class IcebergFixture implements AutoCloseable {
         s3.createBucket(staging);
         rest = new IcebergRestServer(s3, bucket);
         rest.backend().createNamespace(Namespace.of("analytics"));
-        clients = new S3ClientFactory(S3ClientFactory.Settings.defaults(), Loopback.env());
+        clients = new S3ClientFactory(S3ClientFactory.Settings.defaults(), Loopback.env(env));
         transfers = new TransferService(
                 new WriterSettings(64L << 20, 0, 8L << 20, 1 << 20), 65536, clients, Json.MAPPER, uploader);
         committer = new BatchCommitter(clients, Json.MAPPER, new Catalogs(clients));

@@ -190,6 +190,41 @@ public final class S3TestServer implements AutoCloseable {
 
         public synchronized void clear() {
             planned.clear();
+            beforePut.clear();
+            ignoreIfNoneMatch = false;
+        }
+
+        /** Runs {@code action} once, just before the first PUT of a key ending in {@code keySuffix} is stored. */
+        public synchronized void beforePut(String keySuffix, Runnable action) {
+            beforePut.put(keySuffix, action);
+        }
+
+        /** Behaves as a store without conditional writes: {@code If-None-Match} is dropped before the store sees it. */
+        public synchronized void ignoreIfNoneMatch() {
+            ignoreIfNoneMatch = true;
+        }
+
+        private final java.util.Map<String, Runnable> beforePut = new java.util.LinkedHashMap<>();
+        private boolean ignoreIfNoneMatch;
+
+        private PutObjectRequest beforePut(PutObjectRequest request) {
+            Runnable action = null;
+            boolean ignore;
+            synchronized (this) {
+                for (var it = beforePut.entrySet().iterator(); it.hasNext(); ) {
+                    var e = it.next();
+                    if (request.key().endsWith(e.getKey())) {
+                        action = e.getValue();
+                        it.remove();
+                        break;
+                    }
+                }
+                ignore = ignoreIfNoneMatch;
+            }
+            if (action != null) {
+                action.run();
+            }
+            return ignore ? request.toBuilder().ifNoneMatch(null).build() : request;
         }
 
         public static RuntimeException s3Error(int status, String code, String message) {
@@ -284,6 +319,7 @@ public final class S3TestServer implements AutoCloseable {
             // s3proxy stores its own multipart bookkeeping through putBlob too; only client objects take faults.
             if (!request.key().startsWith(".s3proxy-")) {
                 check(Op.PUT_OBJECT, in);
+                request = beforePut(request);
             }
             return super.putBlob(request, in);
         }
