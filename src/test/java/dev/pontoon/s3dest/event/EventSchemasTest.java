@@ -116,6 +116,8 @@ class EventSchemasTest {
                 .isEqualTo(new TreeSet<>(DestinationParser.GLUE_FIELDS));
         assertThat(names(defs.at("/catalog/oneOf/2/properties")))
                 .isEqualTo(new TreeSet<>(DestinationParser.ICEBERG_FIELDS));
+        assertThat(names(defs.at("/catalog/oneOf/3/properties")))
+                .isEqualTo(new TreeSet<>(DestinationParser.DELTA_FIELDS));
         assertThat(names(batch.get("properties"))).isEqualTo(new TreeSet<>(EventParser.BATCH_FIELDS));
         assertThat(names(batch.at("/properties/transfer/properties")))
                 .isEqualTo(new TreeSet<>(EventParser.BATCH_TRANSFER_FIELDS));
