@@ -47,6 +47,16 @@ class IamGrantsTest {
 
     @Test
     void everyS3RequestEachFunctionMakesIsGrantedByItsOwnStatements() throws Exception {
+        checkGrants(false);
+    }
+
+    /** With Delta tables: the log's reads, writes and listings, and the connection test's probe of the prefix. */
+    @Test
+    void everyS3RequestOfADeltaCommitIsGrantedWithDeltaTables() throws Exception {
+        checkGrants(true);
+    }
+
+    private void checkGrants(boolean delta) throws Exception {
         String id = UUID.randomUUID().toString().substring(0, 8);
         String bucket = "iam-" + id;
         String staging = "iams-" + id;
@@ -61,6 +71,11 @@ class IamGrantsTest {
             ObjectNode input = Batches.input(server, bucket, staging, "staging/orders/", "b1");
             ((ObjectNode) input.get("transfer").get("destination"))
                     .put("endpoint_url", proxy.endpoint().toString());
+            if (delta) {
+                ((ObjectNode) input.get("transfer").get("destination"))
+                        .putObject("catalog")
+                        .put("type", "delta");
+            }
             ((ObjectNode) input.get("source"))
                     .put("endpoint_url", proxy.endpoint().toString());
 
@@ -88,8 +103,14 @@ class IamGrantsTest {
             assertThat(probe.get("success").asBoolean()).as(probe.toString()).isTrue();
             byFunction.put("ConnectionTestFunction", requests(proxy));
 
+            if (delta) {
+                assertThat(byFunction.get("CommitFunction"))
+                        .anyMatch(r -> r.action().equals("s3:PutObject")
+                                && r.resource().contains("/_delta_log/0"));
+            }
+            Set<String> trueConditions = delta ? Set.of("HasPrefix", "HasDeltaTables") : Set.of("HasPrefix");
             for (var e : byFunction.entrySet()) {
-                List<Map<String, Object>> statements = statements(e.getKey(), parameters);
+                List<Map<String, Object>> statements = statements(e.getKey(), parameters, trueConditions);
                 assertThat(e.getValue()).as(e.getKey() + " made requests").isNotEmpty();
                 for (Request r : new LinkedHashSet<>(e.getValue())) {
                     assertThat(statements.stream().anyMatch(s -> allows(s, r)))
@@ -97,10 +118,13 @@ class IamGrantsTest {
                             .isTrue();
                 }
             }
-            // The listing grants are what the code needs and no more: the exports bucket is never listed by a transfer.
+            // The listing grants are what the code needs and no more: a transfer lists the exports bucket only to read
+            // a
+            // Delta table's log (a transfer with "commit": true).
             assertThat(byFunction.get("TransferFunction"))
-                    .noneMatch(r ->
-                            r.action().equals("s3:ListBucket") && r.resource().endsWith(":::" + bucket));
+                    .noneMatch(r -> r.action().equals("s3:ListBucket")
+                            && r.resource().endsWith(":::" + bucket)
+                            && !r.prefix().contains("/_delta_log/"));
         }
     }
 
@@ -191,10 +215,10 @@ class IamGrantsTest {
         return Pattern.compile(regex.toString());
     }
 
-    /** The function's statements with Fn::If, Fn::Sub and Ref evaluated: no KMS key, role, Glue or Iceberg. */
+    /** The function's statements with Fn::If, Fn::Sub and Ref evaluated for the conditions that hold. */
     @SuppressWarnings("unchecked")
-    private static List<Map<String, Object>> statements(String function, Map<String, String> parameters)
-            throws Exception {
+    private static List<Map<String, Object>> statements(
+            String function, Map<String, String> parameters, Set<String> trueConditions) throws Exception {
         Map<String, Object> template;
         try (Reader in = Files.newBufferedReader(Path.of("template.yaml"))) {
             template = new Yaml(new TemplateTest.CloudFormationConstructor()).load(in);
@@ -202,7 +226,6 @@ class IamGrantsTest {
         Map<String, Object> resource =
                 (Map<String, Object>) ((Map<String, Object>) template.get("Resources")).get(function);
         List<Object> policies = (List<Object>) ((Map<String, Object>) resource.get("Properties")).get("Policies");
-        Set<String> trueConditions = Set.of("HasPrefix");
         List<Map<String, Object>> out = new ArrayList<>();
         for (Object policy : policies) {
             for (Object s : (List<Object>) ((Map<String, Object>) policy).get("Statement")) {
