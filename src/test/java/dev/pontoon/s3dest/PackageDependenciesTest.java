@@ -70,7 +70,7 @@ class PackageDependenciesTest {
                 .whereLayer("source")
                 .mayOnlyBeAccessedByLayers("priming", "handler", "transfer")
                 .whereLayer("parquet")
-                .mayOnlyBeAccessedByLayers("priming", "handler", "transfer", "batch", "source")
+                .mayOnlyBeAccessedByLayers("priming", "handler", "transfer", "batch", "catalog", "source")
                 .whereLayer("s3")
                 .mayOnlyBeAccessedByLayers("priming", "handler", "transfer", "connection", "batch", "catalog", "source")
                 .whereLayer("trust")

@@ -12,16 +12,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What an Iceberg catalog costs the commit function's cold start: the first commit of a batch in a fresh JVM
- * started as the managed runtime starts it (function.zip, the template's JVM options), with no catalog and with an
- * {@code iceberg-rest} catalog (Iceberg's REST servlet in this process). The chunks run in this process first.
+ * What a catalog costs the commit function's cold start: the first commit of a batch in a fresh JVM started as the
+ * managed runtime starts it (function.zip, the template's JVM options), with no catalog, with an {@code iceberg-rest}
+ * catalog (Iceberg's REST servlet in this process) and with a {@code delta} table (its log on the local S3 server).
+ * The chunks run in this process first.
  *
  * <pre>
  * ./mvnw -q package -DskipTests &amp;&amp; ./mvnw -q test-compile exec:exec -Dexec.executable=java \
- *   -Dexec.classpathScope=test -Dexec.args="-cp %classpath dev.pontoon.s3dest.bench.IcebergCommitColdStart 3"
+ *   -Dexec.classpathScope=test -Dexec.args="-cp %classpath dev.pontoon.s3dest.bench.CatalogColdStart 3"
  * </pre>
  */
-public final class IcebergCommitColdStart {
+public final class CatalogColdStart {
     public static void main(String[] args) throws Exception {
         StandaloneLogging.configure();
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 3;
@@ -39,10 +40,10 @@ public final class IcebergCommitColdStart {
                 + "response | peak RSS |");
         System.out.println("| --- | --- | --- | --- | --- |");
         try (IcebergFixture ice = new IcebergFixture()) {
-            for (boolean iceberg : new boolean[] {false, true}) {
+            for (String catalog : new String[] {"none", "iceberg-rest", "delta"}) {
                 List<long[]> results = new ArrayList<>();
                 for (int run = 0; run < runs; run++) {
-                    String batch = (iceberg ? "ice" : "plain") + run;
+                    String batch = catalog.replace("-", "") + run;
                     StringBuilder rows = new StringBuilder();
                     for (int i = 0; i < 200; i++) {
                         rows.append("{\"id\": ")
@@ -62,8 +63,11 @@ public final class IcebergCommitColdStart {
                             .addObject()
                             .put("name", "note")
                             .put("type", "string");
-                    if (!iceberg) {
-                        ((ObjectNode) input.get("transfer").get("destination")).remove("catalog");
+                    ObjectNode destination = (ObjectNode) input.get("transfer").get("destination");
+                    if (catalog.equals("none")) {
+                        destination.remove("catalog");
+                    } else if (catalog.equals("delta")) {
+                        destination.putObject("catalog").put("type", "delta");
                     }
                     ice.runChunks(input);
                     results.add(ColdStartBenchmark.once(
@@ -79,7 +83,11 @@ public final class IcebergCommitColdStart {
                 long[] m = results.get(results.size() / 2);
                 System.out.printf(
                         "| %s | %,d ms | %,d ms | %,d ms | %,d MiB |%n",
-                        iceberg ? "iceberg-rest catalog (table created by the first run)" : "no catalog",
+                        switch (catalog) {
+                            case "none" -> "no catalog";
+                            case "iceberg-rest" -> "`iceberg-rest` catalog (the first run creates the table)";
+                            default -> "`delta` table (the first run creates the table)";
+                        },
                         m[0],
                         m[1],
                         m[2],
