@@ -198,7 +198,8 @@ final class DeltaCatalog implements TableCatalog {
                 }
             });
             if (!unknown.isEmpty()) {
-                throw new CatalogException(where + " uses table features this function does not write: " + unknown
+                throw new CatalogException(where + " uses table features this function does not write: "
+                        + shown(unknown.toString())
                         + " (it writes appends with " + new TreeSet<>(WRITER_FEATURES) + "); nothing was committed");
             }
         }
@@ -209,7 +210,7 @@ final class DeltaCatalog implements TableCatalog {
         }
         metaData.path("configuration").fieldNames().forEachRemaining(key -> {
             if (key.startsWith("delta.constraints.")) {
-                throw new CatalogException(where + " has the CHECK constraint " + key.substring(18)
+                throw new CatalogException(where + " has the CHECK constraint " + shown(key.substring(18))
                         + ", which this function does not check; nothing was committed");
             }
         });
@@ -223,7 +224,7 @@ final class DeltaCatalog implements TableCatalog {
         JsonNode partitioning = metaData.path("partitionColumns");
         if (!(partitioning.size() == 1
                 && Names.PARTITION_COLUMN.equals(partitioning.get(0).asText()))) {
-            throw new CatalogException(where + " is partitioned by " + partitioning
+            throw new CatalogException(where + " is partitioned by " + shown(partitioning.toString())
                     + ", not by [\"dt\"] as the files are laid out; nothing was committed");
         }
         ObjectNode schema;
@@ -247,16 +248,16 @@ final class DeltaCatalog implements TableCatalog {
             }
             ColumnSpec c = wanted.get(lower);
             if (c == null) {
-                throw new CatalogException("model.columns: " + where + " has column '" + name
+                throw new CatalogException("model.columns: " + where + " has column '" + shown(name)
                         + "', which the model no longer has; Delta cannot drop it here, so nothing was committed");
             }
             String type = DeltaTypes.of(c.type());
             if (!c.name().equals(name)
                     || !field.path("type").isTextual()
                     || !type.equals(field.path("type").asText().replace(" ", ""))) {
-                throw new CatalogException("model.columns." + c.name() + ": " + where + " has column '" + name
-                        + "' as " + field.path("type") + ", the model says " + type + " ('" + c.name()
-                        + "'); Delta cannot change it here, so nothing was committed");
+                throw new CatalogException("model.columns." + c.name() + ": " + where + " has column '" + shown(name)
+                        + "' as " + shown(field.path("type").toString()) + ", the model says " + type + " ('"
+                        + c.name() + "'); Delta cannot change it here, so nothing was committed");
             }
         }
         ArrayNode fields = (ArrayNode) schema.withArray("fields");
@@ -272,6 +273,11 @@ final class DeltaCatalog implements TableCatalog {
         ObjectNode evolved = metaData.deepCopy();
         evolved.put("schemaString", schema.toString());
         return evolved;
+    }
+
+    /** Text from the table's own log, as an error shows it: at most 100 characters. */
+    private static String shown(String text) {
+        return text.length() <= 100 ? text : text.substring(0, 100) + "…";
     }
 
     /** The protocol with {@code timestampNtz} added: reader 3 and writer 7, keeping what it had. */

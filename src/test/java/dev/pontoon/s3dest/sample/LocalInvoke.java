@@ -131,6 +131,7 @@ public final class LocalInvoke {
             if (iceberg != null) {
                 describeTable(iceberg, event);
             }
+            describeDelta(server, event);
             return 0;
         } catch (Exception e) {
             // What Lambda reports for an unhandled exception: its full class name and its message, nothing else.
@@ -209,6 +210,54 @@ public final class LocalInvoke {
                             + " bytes, bounds of "
                             + table.schema().columns().get(0).name() + ": "
                             + bound(table, f, true) + ".." + bound(table, f, false));
+                }
+            }
+        }
+    }
+
+    /** A Delta table the commit wrote: each version of its log, and what it added. */
+    private void describeDelta(S3TestServer server, JsonNode event) {
+        for (JsonNode transfer : transfers(event)) {
+            JsonNode d = transfer.path("destination");
+            boolean delta = "delta".equals(d.path("catalog").path("type").asText());
+            for (JsonNode c : d.path("catalogs")) {
+                delta |= "delta".equals(c.path("type").asText());
+            }
+            if (!delta) {
+                continue;
+            }
+            String prefix = d.path("s3_prefix").asText("");
+            String root = (prefix.isEmpty() ? "" : prefix + "/")
+                    + transfer.path("model").path("name").asText() + "/";
+            String bucket = d.path("s3_bucket").asText();
+            try (var s3 = server.client()) {
+                out.println();
+                out.println("Delta table s3://" + bucket + "/" + root + " (log in _delta_log/)");
+                for (var o : s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(root + "_delta_log/"))
+                        .contents()) {
+                    String name = o.key().substring((root + "_delta_log/").length());
+                    if (!name.endsWith(".json") || name.startsWith(".")) {
+                        out.println("  " + name);
+                        continue;
+                    }
+                    String body = s3.getObjectAsBytes(r -> r.bucket(bucket).key(o.key()))
+                            .asUtf8String();
+                    long files = 0;
+                    long records = 0;
+                    String batch = "?";
+                    for (String line : body.split("\n")) {
+                        JsonNode action = Json.read(line);
+                        if (action.has("add")) {
+                            files++;
+                            records += Json.read(action.get("add").get("stats").asText())
+                                    .path("numRecords")
+                                    .asLong();
+                        } else if (action.has("txn")) {
+                            batch = action.get("txn").get("appId").asText();
+                        }
+                    }
+                    out.println("  version " + Long.parseLong(name.substring(0, 20)) + ": " + batch + ", added " + files
+                            + " files, " + records + " records");
                 }
             }
         }

@@ -36,6 +36,7 @@ class LocalInvokeTest {
                 .containsExactly(
                         "connection-test.json",
                         "sqs-envelope.json",
+                        "state-machine-delta.json",
                         "state-machine-iceberg.json",
                         "state-machine-input.json",
                         "transfer-inline.json",
@@ -81,6 +82,13 @@ class LocalInvokeTest {
                                 "s3://my-export-bucket/exports/orders/dt=2025-09-25/20250925132233_1758806553123_0.parquet: "
                                         + "200 records",
                                 "bounds of id: 0..199");
+            case "state-machine-delta.json" ->
+                assertThat(output)
+                        .contains(
+                                "(state-machine)",
+                                "\"status\" : \"committed\"",
+                                "Delta table s3://my-export-bucket/exports/orders/ (log in _delta_log/)",
+                                "version 0: pontoon-s3-destination/batch/1758806553123, added 1 files, 200 records");
             case "connection-test.json" -> assertThat(output).contains("(connection-test)", "\"success\" : true");
             default -> throw new AssertionError("no expectation for " + name);
         }
