@@ -215,7 +215,11 @@ final class DeltaLog {
         return new Listing(commits, checkpoints);
     }
 
-    /** The version {@code _last_checkpoint} names, or null when there is none (or it cannot be read as one). */
+    /**
+     * The version {@code _last_checkpoint} names, or null when there is none (or it cannot be read as one). It is
+     * only a hint: a 403 is taken as "none" too, because S3 answers a missing key with 403 to a role whose
+     * {@code s3:ListBucket} is limited to a prefix; the listing that follows says whether the log can be read.
+     */
     private Long lastCheckpoint() {
         byte[] body = getIfExists(logPrefix + "_last_checkpoint");
         if (body == null) {
@@ -245,13 +249,14 @@ final class DeltaLog {
         }
     }
 
+    /** The object, or null when it is missing (or hidden: see {@link #lastCheckpoint()}). */
     private byte[] getIfExists(String key) {
         try {
             return s3.getObjectAsBytes(r -> r.bucket(bucket).key(key)).asByteArray();
         } catch (NoSuchKeyException e) {
             return null;
         } catch (S3Exception e) {
-            if (e.statusCode() == 404) {
+            if (e.statusCode() == 404 || e.statusCode() == 403) {
                 return null;
             }
             throw S3Errors.map(e, "GetObject (Delta log)", bucket, key);
