@@ -7,7 +7,6 @@ import dev.pontoon.s3dest.testing.S3TestServer;
 import dev.pontoon.s3dest.testing.StandaloneLogging;
 import java.io.File;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +15,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
@@ -293,11 +291,7 @@ public final class ColdStartBenchmark {
         System.out.println("\n(median of " + runs + " runs by launch → response; its own init and invoke split)");
     }
 
-    /**
-     * One cold start: a new JVM, one invocation; the time from launch to the posted response. The Runtime API is
-     * served over a plain socket because the client matches header names exactly (the JDK's HttpServer would send
-     * them as "Lambda-runtime-aws-request-id").
-     */
+    /** A configuration measured: JVM options, environment, and which java and class path. */
     private record Variant(String label, String options, Map<String, String> env, String java, String classpath) {
         Variant(String label, String options, Map<String, String> env) {
             this(label, options, env, null, null);
@@ -308,8 +302,10 @@ public final class ColdStartBenchmark {
         return options.isBlank() ? new String[0] : options.trim().split(" +");
     }
 
-    /** @return launch → first poll for an event, that event → its response, launch → response (ms) */
     /**
+     * One cold start: a new JVM, one invocation through {@link RuntimeApi}; the time from launch to the posted
+     * response.
+     *
      * @param training wait for the process to exit after the call (SIGTERM), so an AOT cache it records is written
      * @return launch → first poll, that event → its response, launch → response (ms), peak RSS (KiB)
      */
@@ -322,12 +318,7 @@ public final class ColdStartBenchmark {
             String handler,
             boolean training)
             throws Exception {
-        CompletableFuture<String> response = new CompletableFuture<>();
-        java.util.concurrent.atomic.AtomicLong firstPoll = new java.util.concurrent.atomic.AtomicLong();
-        java.net.ServerSocket api = new java.net.ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"));
-        Thread server = new Thread(() -> serve(api, event, response, firstPoll), "runtime-api");
-        server.setDaemon(true);
-        server.start();
+        RuntimeApi api = new RuntimeApi(List.of(event), i -> {}, i -> {});
         List<String> cmd = new ArrayList<>(List.of(javaBin));
         cmd.addAll(List.of(jvmOptions));
         cmd.addAll(List.of(
@@ -339,7 +330,7 @@ public final class ColdStartBenchmark {
         ProcessBuilder pb = new ProcessBuilder(cmd)
                 .redirectErrorStream(true)
                 .redirectOutput(Path.of("target/coldstart/function.log").toFile());
-        pb.environment().put("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:" + api.getLocalPort());
+        pb.environment().put("AWS_LAMBDA_RUNTIME_API", api.address());
         pb.environment().put("QUARKUS_LAMBDA_HANDLER", handler);
         pb.environment().put("AWS_REGION", "us-east-1");
         pb.environment().put("AWS_LAMBDA_FUNCTION_NAME", "transfer");
@@ -348,8 +339,8 @@ public final class ColdStartBenchmark {
         long start = System.nanoTime();
         Process process = pb.start();
         try {
-            String result = response.get(120, TimeUnit.SECONDS);
-            long end = System.nanoTime();
+            String result = api.response(0).get(120, TimeUnit.SECONDS);
+            long end = api.answered(0);
             if (!result.contains("\"status\":\"ok\"")
                     && !result.contains("\"success\":true")
                     && !result.contains("\"status\":\"committed\"")) {
@@ -363,8 +354,8 @@ public final class ColdStartBenchmark {
                 }
             }
             return new long[] {
-                (firstPoll.get() - start) / 1_000_000,
-                (end - firstPoll.get()) / 1_000_000,
+                (api.firstPoll() - start) / 1_000_000,
+                (end - api.firstPoll()) / 1_000_000,
                 (end - start) / 1_000_000,
                 rssKib
             };
@@ -375,7 +366,7 @@ public final class ColdStartBenchmark {
     }
 
     /** The process's peak resident set (VmHWM), in KiB; 0 where /proc is not there. */
-    private static long peakRss(long pid) {
+    static long peakRss(long pid) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
                 if (line.startsWith("VmHWM:")) {
@@ -386,97 +377,6 @@ public final class ColdStartBenchmark {
             // not Linux
         }
         return 0;
-    }
-
-    /** Hands out the event once, takes the response; a second poll for work is left waiting. */
-    private static void serve(
-            java.net.ServerSocket api,
-            byte[] event,
-            CompletableFuture<String> response,
-            java.util.concurrent.atomic.AtomicLong firstPoll) {
-        java.util.concurrent.atomic.AtomicBoolean served = new java.util.concurrent.atomic.AtomicBoolean();
-        while (!api.isClosed()) {
-            java.net.Socket socket;
-            try {
-                socket = api.accept();
-            } catch (IOException e) {
-                return;
-            }
-            // One thread per connection: the runtime client may post its result (an error report, say) on a new
-            // connection while the one that took the event stays open.
-            Thread connection =
-                    new Thread(() -> converse(socket, event, response, firstPoll, served), "runtime-api-conn");
-            connection.setDaemon(true);
-            connection.start();
-        }
-    }
-
-    private static void converse(
-            java.net.Socket socket,
-            byte[] event,
-            CompletableFuture<String> response,
-            java.util.concurrent.atomic.AtomicLong firstPoll,
-            java.util.concurrent.atomic.AtomicBoolean served) {
-        try (socket) {
-            java.io.BufferedInputStream in = new java.io.BufferedInputStream(socket.getInputStream());
-            OutputStream out = socket.getOutputStream();
-            while (true) {
-                String head = readHead(in);
-                if (head == null) {
-                    return;
-                }
-                String path = head.split(" ")[1];
-                int length = 0;
-                for (String line : head.split("\r\n")) {
-                    if (line.toLowerCase().startsWith("content-length:")) {
-                        length = Integer.parseInt(line.substring(15).trim());
-                    }
-                }
-                byte[] body = in.readNBytes(length);
-                if (path.endsWith("/invocation/next")) {
-                    firstPoll.compareAndSet(0, System.nanoTime());
-                    if (!served.compareAndSet(false, true)) {
-                        // keep this connection open and silent: one event per process
-                        new java.util.concurrent.CountDownLatch(1).await();
-                    }
-                    out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-                                    + "Lambda-Runtime-Aws-Request-Id: cold-1\r\n"
-                                    + "Lambda-Runtime-Deadline-Ms: " + (System.currentTimeMillis() + 900_000)
-                                    + "\r\n"
-                                    + "Lambda-Runtime-Invoked-Function-Arn: arn:aws:lambda:us-east-1:123456789012:function:transfer\r\n"
-                                    + "Lambda-Runtime-Trace-Id: Root=1-00000000-000000000000000000000000\r\n"
-                                    + "Content-Length: " + event.length + "\r\n\r\n")
-                            .getBytes(StandardCharsets.US_ASCII));
-                    out.write(event);
-                    out.flush();
-                } else {
-                    out.write("HTTP/1.1 202 Accepted\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-                    out.flush();
-                    String text = new String(body, StandardCharsets.UTF_8);
-                    if (path.endsWith("/response")) {
-                        response.complete(text);
-                    } else {
-                        response.completeExceptionally(new IllegalStateException(path + ": " + text));
-                    }
-                }
-            }
-        } catch (IOException e) {
-            // the process ended
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static String readHead(java.io.InputStream in) throws IOException {
-        StringBuilder head = new StringBuilder();
-        int b;
-        while ((b = in.read()) >= 0) {
-            head.append((char) b);
-            if (head.length() >= 4 && head.substring(head.length() - 4).equals("\r\n\r\n")) {
-                return head.toString();
-            }
-        }
-        return null;
     }
 
     static void unzip(Path zip, Path dir) throws IOException {

@@ -32,6 +32,15 @@ public final class ThroughputBenchmark {
 
         Process server = java(List.of("-Xmx1g"), "dev.pontoon.s3dest.testing.S3ServerMain", store.toString());
         List<String> table = new ArrayList<>();
+        List<String> calls = new ArrayList<>();
+        // The deployed function (function.zip on Java 25) when it is built and Java 25 is there; else in-process only.
+        String classpath = null;
+        if (Files.exists(Path.of("target/function.zip"))
+                && Files.exists(ColdStartBenchmark.JAVA25.resolve("bin/java"))) {
+            classpath = DeployedSide.taskClasspath();
+        } else {
+            System.out.println("no target/function.zip or Java 25: the deployed function is not measured");
+        }
         try {
             String endpoint = awaitLine(server, "ENDPOINT ").substring("ENDPOINT ".length());
             try (S3Client s3 = S3TestServer.clientFor(java.net.URI.create(endpoint))) {
@@ -65,6 +74,21 @@ public final class ThroughputBenchmark {
                                     "  s3proxy (another process on the same cores) used %.1f CPU s during the transfer%n",
                                     (cpuTicks(server) - serverBefore) / 100.0);
                         }
+                        DeployedSide.Result deployed = null;
+                        if (classpath != null) {
+                            byte[] event = TransferSide.event(endpoint, "s3://staging/" + key, codec, "jsonl")
+                                    .toString()
+                                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                            deployed = DeployedSide.run(classpath, event, 2, server.pid());
+                            for (DeployedSide.Call call : deployed.calls()) {
+                                if (call.rows() != rows) {
+                                    throw new IllegalStateException(
+                                            "the deployed function wrote " + call.rows() + " rows of " + rows);
+                                }
+                            }
+                        }
+                        BenchResult polars =
+                                polars(input, codec, work.resolve("polars-" + rows + "-" + codec + ".parquet"));
                         BenchResult duck = BenchResult.parse(awaitLine(
                                 java(
                                         List.of("-Xmx512m"),
@@ -107,6 +131,59 @@ public final class ThroughputBenchmark {
                                 duck,
                                 inputBytes,
                                 duck.seconds()));
+                        if (deployed != null) {
+                            for (int call = 0; call < deployed.calls().size(); call++) {
+                                DeployedSide.Call c = deployed.calls().get(call);
+                                table.add(row(
+                                        rows,
+                                        codec,
+                                        "deployed function, " + (call == 0 ? "cold (first call)" : "warm"),
+                                        c.rows() / c.seconds(),
+                                        c.cpuSeconds(),
+                                        new BenchResult(
+                                                c.rows(),
+                                                c.seconds(),
+                                                ours.outputBytes(),
+                                                -1,
+                                                deployed.peakRssBytes(),
+                                                c.cpuSeconds(),
+                                                -1,
+                                                -1),
+                                        inputBytes,
+                                        c.seconds()));
+                                calls.add(String.format(
+                                        "| %,d | %s | %s | %.2f | %.2f | %.2f |",
+                                        rows,
+                                        codec,
+                                        call == 0 ? "cold" : "warm",
+                                        c.cpuSeconds() / (rows / 1e6),
+                                        c.jitSeconds() / (rows / 1e6),
+                                        c.s3ServerSeconds() / (rows / 1e6)));
+                            }
+                        }
+                        if (polars != null) {
+                            table.add(row(
+                                    rows,
+                                    codec,
+                                    "Polars (nodejs-polars 0.25.2)",
+                                    polars.rows() / polars.seconds(),
+                                    polars.cpuSeconds(),
+                                    polars,
+                                    inputBytes,
+                                    polars.seconds()));
+                        }
+                        if (deployed != null) {
+                            DeployedSide.Call warm =
+                                    deployed.calls().get(deployed.calls().size() - 1);
+                            table.add(String.format(
+                                    "| %,d | %s | **deployed warm ÷ DuckDB** | **%.2f×** rows/s | **%.2f×** CPU | | "
+                                            + "| | **%.2f×** RSS |",
+                                    rows,
+                                    codec,
+                                    (warm.rows() / warm.seconds()) / (duck.rows() / duck.seconds()),
+                                    warm.cpuSeconds() / duck.cpuSeconds(),
+                                    (double) deployed.peakRssBytes() / duck.peakRssBytes()));
+                        }
                         table.add(String.format(
                                 "| %,d | %s | **warm ÷ DuckDB** | **%.2f×** rows/s | **%.2f×** CPU | | **%.3f×** size | "
                                         + "| **%.2f×** RSS |",
@@ -129,6 +206,33 @@ public final class ThroughputBenchmark {
                         + "MiB | peak RSS MiB |");
         System.out.println("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         table.forEach(System.out::println);
+        if (!calls.isEmpty()) {
+            System.out.println();
+            System.out.println(
+                    "The deployed function's calls: CPU seconds per 1M rows of its own process, of that the JIT"
+                            + " compiler threads', and the S3 server's (another process on the same cores) over the same call.");
+            System.out.println();
+            System.out.println(
+                    "| rows | codec | call | function CPU s / 1M rows | of it JIT | S3 server CPU s / 1M rows |");
+            System.out.println("| --- | --- | --- | --- | --- | --- |");
+            calls.forEach(System.out::println);
+        }
+    }
+
+    /**
+     * Polars converting the same JSONL ({@code src/test/bench-node/polars-side.mjs}), or null when its packages are
+     * not installed ({@code npm ci --prefix src/test/bench-node}).
+     */
+    private static BenchResult polars(Path input, String codec, Path output) throws Exception {
+        Path script = Path.of("src/test/bench-node/polars-side.mjs").toAbsolutePath();
+        if (!Files.isDirectory(script.resolveSibling("node_modules/nodejs-polars"))) {
+            System.out.println("  Polars is not installed (npm ci --prefix src/test/bench-node): not measured");
+            return null;
+        }
+        Process p = new ProcessBuilder("node", script.toString(), input.toString(), codec, output.toString())
+                .redirectErrorStream(true)
+                .start();
+        return BenchResult.parse(awaitLine(p, BenchResult.PREFIX));
     }
 
     /** The process's CPU time so far in 1/100 s, or -1 where /proc is not there. */

@@ -11,25 +11,33 @@ import dev.pontoon.s3dest.testing.StandaloneLogging;
 
 /** Child process of {@link ThroughputBenchmark}: one staged transfer, measured. Args: endpoint, uri, codec. */
 public final class TransferSide {
-    public static void main(String[] args) throws Exception {
-        StandaloneLogging.configure();
+    /**
+     * The benchmark's transfer event: the export table from the staged object(s) {@code uris} (comma-separated) at
+     * the S3 server {@code endpoint}, to bucket {@code exports} with {@code codec}.
+     */
+    static ObjectNode event(String endpoint, String uris, String codec, String format) {
         ObjectNode destination = (ObjectNode) Json.read("{}");
         destination.put("s3_bucket", "exports");
-        destination.put("s3_prefix", "bench-" + args[2]);
+        destination.put("s3_prefix", "bench-" + codec);
         destination.put("s3_region", S3TestServer.REGION);
-        destination.put("endpoint_url", args[0]);
+        destination.put("endpoint_url", endpoint);
         destination.put("aws_access_key_id", S3TestServer.ACCESS_KEY);
         destination.put("aws_secret_access_key", S3TestServer.SECRET_KEY);
-        destination.put("compression", args[2]);
+        destination.put("compression", codec);
         ObjectNode event =
                 Events.transfer(destination, "export", "2025-09-25T13:22:33.123Z", "bench", ExportTable.COLUMNS);
         event.remove("rows");
         // One staged object, or several separated by commas (decoded side by side with s3dest.decode-threads > 1).
-        String format = args.length > 4 ? args[4] : "jsonl";
-        var uris = event.putObject("source").put("format", format).putArray("uris");
-        for (String uri : args[1].split(",")) {
-            uris.add(uri);
+        var list = event.putObject("source").put("format", format).putArray("uris");
+        for (String uri : uris.split(",")) {
+            list.add(uri);
         }
+        return event;
+    }
+
+    public static void main(String[] args) throws Exception {
+        StandaloneLogging.configure();
+        ObjectNode event = event(args[0], args[1], args[2], args.length > 4 ? args[4] : "jsonl");
 
         // The first run is a cold container's first invocation, the last a warm container's (the same event again:
         // the same keys and bytes).

@@ -1,0 +1,126 @@
+package dev.pontoon.s3dest.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pontoon.s3dest.event.Json;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The transfer function as Lambda runs it (issue #26): function.zip's task folder under the Runtime Interface
+ * Client on Java 25, the template's JVM options, {@value #MEMORY_MB} MB seen as the machine's memory, the same event
+ * several times in one process (the last call is a warm container's). For each call: its wall time, the function
+ * process's CPU time (read from /proc at the moment the event leaves the Runtime API and the answer arrives), the part
+ * of it spent by the JIT compiler threads, and the S3 server's CPU (another process) over the same interval.
+ */
+final class DeployedSide {
+    /** The template's transfer memory. */
+    static final int MEMORY_MB = 1769;
+    /** The template's {@code S3DEST_JVM_OPTIONS} and {@code JAVA_TOOL_OPTIONS} for the transfer function. */
+    static final List<String> TEMPLATE_OPTIONS =
+            List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=4", "--add-opens=java.base/java.lang=ALL-UNNAMED");
+
+    record Call(long rows, double seconds, double cpuSeconds, double jitSeconds, double s3ServerSeconds) {}
+
+    record Result(List<Call> calls, long peakRssBytes) {}
+
+    private DeployedSide() {}
+
+    /** The task folder, unpacked once from target/function.zip. */
+    static String taskClasspath() throws IOException {
+        Path zip = Path.of("target/function.zip");
+        if (!Files.exists(zip)) {
+            throw new IllegalStateException("build it first: ./mvnw package -DskipTests");
+        }
+        Path task = Path.of("target/bench/task").toAbsolutePath();
+        ColdStartBenchmark.unzip(zip, task);
+        return ColdStartBenchmark.taskClasspath(task);
+    }
+
+    static Result run(String classpath, byte[] event, int calls, long s3ServerPid) throws Exception {
+        AtomicLong pid = new AtomicLong();
+        long[][] at = new long[calls][6]; // process, JIT and server ticks at hand-out, then at answer
+        List<byte[]> events = new ArrayList<>();
+        for (int i = 0; i < calls; i++) {
+            events.add(event);
+        }
+        try (RuntimeApi api = new RuntimeApi(
+                events, i -> sample(pid.get(), s3ServerPid, at[i], 0), i -> sample(pid.get(), s3ServerPid, at[i], 3))) {
+            List<String> cmd = new ArrayList<>(
+                    List.of(ColdStartBenchmark.JAVA25.resolve("bin/java").toString(), "-XX:MaxRAM=" + MEMORY_MB + "m"));
+            cmd.addAll(TEMPLATE_OPTIONS);
+            cmd.addAll(List.of(
+                    "-cp",
+                    classpath,
+                    "com.amazonaws.services.lambda.runtime.api.client.AWSLambda",
+                    "io.quarkus.amazon.lambda.runtime.QuarkusStreamHandler::handleRequest"));
+            ProcessBuilder pb = new ProcessBuilder(cmd)
+                    .redirectErrorStream(true)
+                    .redirectOutput(
+                            Path.of("target/bench/deployed-function.log").toFile());
+            pb.environment().put("AWS_LAMBDA_RUNTIME_API", api.address());
+            pb.environment().put("QUARKUS_LAMBDA_HANDLER", "transfer");
+            pb.environment().put("AWS_REGION", "us-east-1");
+            pb.environment().put("AWS_LAMBDA_FUNCTION_NAME", "transfer");
+            pb.environment().put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", String.valueOf(MEMORY_MB));
+            pb.environment().put("S3DEST_ALLOWED_ENDPOINTS", "http://127.0.0.1:*"); // the loopback S3 server
+            Process process = pb.start();
+            pid.set(process.pid());
+            try {
+                List<Call> out = new ArrayList<>();
+                for (int i = 0; i < calls; i++) {
+                    String response = api.response(i).get(30, TimeUnit.MINUTES);
+                    JsonNode result = Json.read(response);
+                    if (!"ok".equals(result.path("status").asText())) {
+                        throw new IllegalStateException("unexpected response: " + response);
+                    }
+                    long[] t = at[i];
+                    out.add(new Call(
+                            result.path("rows").asLong(),
+                            (api.answered(i) - api.handedOut(i)) / 1e9,
+                            (t[3] - t[0]) / 100.0,
+                            (t[4] - t[1]) / 100.0,
+                            (t[5] - t[2]) / 100.0));
+                }
+                return new Result(out, ColdStartBenchmark.peakRss(process.pid()) * 1024);
+            } finally {
+                process.destroyForcibly().waitFor();
+            }
+        }
+    }
+
+    /** Writes the function's CPU ticks, its compiler threads' and the S3 server's into {@code into[from..from+2]}. */
+    private static void sample(long pid, long server, long[] into, int from) {
+        into[from] = ticks(Path.of("/proc", String.valueOf(pid), "stat"));
+        long jit = 0;
+        File[] tasks = new File("/proc/" + pid + "/task").listFiles();
+        if (tasks != null) {
+            for (File task : tasks) {
+                try {
+                    String name = Files.readString(task.toPath().resolve("comm"), StandardCharsets.UTF_8);
+                    if (name.contains("Compiler")) {
+                        jit += ticks(task.toPath().resolve("stat"));
+                    }
+                } catch (IOException e) {
+                    // the thread ended
+                }
+            }
+        }
+        into[from + 1] = jit;
+        into[from + 2] = server > 0 ? ticks(Path.of("/proc", String.valueOf(server), "stat")) : 0;
+    }
+
+    private static long ticks(Path stat) {
+        try {
+            return BenchResult.cpuTicks(Files.readString(stat));
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+}
