@@ -23,7 +23,9 @@ import software.amazon.awssdk.services.s3.model.MultipartUpload;
  *
  * <ul>
  *   <li>Bytes fill a buffer of one part; a full part is uploaded on a background thread while the next fills.
- *       At most one part is in flight, so memory is about two parts whatever the object's size.</li>
+ *       At most one part is in flight while bytes come, so memory is about two parts whatever the object's size;
+ *       the last part goes out beside the one before it (no third buffer), so a file does not end on two uploads
+ *       in a row.</li>
  *   <li>An object that ends within its first part is written with one PutObject and no multipart upload.</li>
  *   <li>The object becomes visible only on {@link #commit()}; {@link #close()} without a commit aborts the
  *       multipart upload, so a failure never leaves a partial object or orphan parts behind.</li>
@@ -47,7 +49,9 @@ public final class S3MultipartOutputStream extends PositionOutputStream {
     private int count;
     private long position;
     private String uploadId;
-    private Future<CompletedPart> inFlight;
+    /** Parts uploading, oldest first: one while bytes come, two once the last is sent. */
+    private final java.util.ArrayDeque<Future<CompletedPart>> inFlight = new java.util.ArrayDeque<>();
+
     private boolean committed;
     private boolean closed;
     /** A CreateMultipartUpload was retried: an earlier try may have created an upload whose answer was lost. */
@@ -103,7 +107,7 @@ public final class S3MultipartOutputStream extends PositionOutputStream {
             putWhole();
         } else {
             if (count > 0) {
-                uploadPart();
+                submitPart(buffer, count); // beside the part still in flight
             }
             awaitInFlight();
             String op = "CompleteMultipartUpload";
@@ -137,16 +141,15 @@ public final class S3MultipartOutputStream extends PositionOutputStream {
         if (committed || uploadId == null) {
             return;
         }
-        // A part still uploading could land after the abort and keep storage alive: let it finish first.
-        if (inFlight != null) {
+        // A part still uploading could land after the abort and keep storage alive: let them finish first.
+        for (Future<CompletedPart> part; (part = inFlight.poll()) != null; ) {
             try {
-                inFlight.get();
+                part.get();
             } catch (ExecutionException | CancellationException ignored) {
                 // The part's failure is already the reason we are aborting.
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            inFlight = null;
         }
         try {
             s3.abortMultipartUpload(
@@ -220,9 +223,15 @@ public final class S3MultipartOutputStream extends PositionOutputStream {
     private void uploadPart() throws IOException {
         awaitInFlight();
         byte[] data = buffer;
-        int length = count;
-        int partNumber = parts.size() + 1;
-        inFlight = uploader.submit(() -> {
+        submitPart(data, count);
+        buffer = spare != null ? spare : new byte[partSize];
+        spare = data;
+        count = 0;
+    }
+
+    private void submitPart(byte[] data, int length) {
+        int partNumber = parts.size() + inFlight.size() + 1;
+        inFlight.add(uploader.submit(() -> {
             try {
                 String etag = s3.uploadPart(
                                 r -> r.bucket(target.bucket())
@@ -236,29 +245,26 @@ public final class S3MultipartOutputStream extends PositionOutputStream {
             } catch (RuntimeException e) {
                 throw S3Errors.map(e, "UploadPart " + partNumber, target.bucket(), target.key());
             }
-        });
-        buffer = spare != null ? spare : new byte[partSize];
-        spare = data;
-        count = 0;
+        }));
     }
 
+    /** Waits for every part in flight, in order; the first failure is thrown (close() waits for the rest). */
     private void awaitInFlight() throws IOException {
-        if (inFlight == null) {
-            return;
-        }
-        try {
-            parts.add(inFlight.get());
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException r) {
-                throw r;
+        for (Future<CompletedPart> part; (part = inFlight.peek()) != null; ) {
+            try {
+                parts.add(part.get());
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof RuntimeException r) {
+                    throw r;
+                }
+                throw new IOException(cause);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while uploading s3://" + target.bucket() + "/" + target.key(), e);
+            } finally {
+                inFlight.poll();
             }
-            throw new IOException(cause);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while uploading s3://" + target.bucket() + "/" + target.key(), e);
-        } finally {
-            inFlight = null;
         }
     }
 
