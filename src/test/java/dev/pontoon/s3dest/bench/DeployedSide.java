@@ -52,8 +52,8 @@ final class DeployedSide {
         }
         try (RuntimeApi api = new RuntimeApi(
                 events, i -> sample(pid.get(), s3ServerPid, at[i], 0), i -> sample(pid.get(), s3ServerPid, at[i], 3))) {
-            List<String> cmd = new ArrayList<>(
-                    List.of(ColdStartBenchmark.JAVA25.resolve("bin/java").toString(), "-XX:MaxRAM=" + MEMORY_MB + "m"));
+            List<String> cmd =
+                    new ArrayList<>(List.of(ColdStartBenchmark.JAVA25.toString(), "-XX:MaxRAM=" + MEMORY_MB + "m"));
             cmd.addAll(TEMPLATE_OPTIONS);
             cmd.addAll(List.of(
                     "-cp",

@@ -35,8 +35,7 @@ public final class ThroughputBenchmark {
         List<String> calls = new ArrayList<>();
         // The deployed function (function.zip on Java 25) when it is built and Java 25 is there; else in-process only.
         String classpath = null;
-        if (Files.exists(Path.of("target/function.zip"))
-                && Files.exists(ColdStartBenchmark.JAVA25.resolve("bin/java"))) {
+        if (Files.exists(Path.of("target/function.zip")) && Files.exists(ColdStartBenchmark.JAVA25)) {
             classpath = DeployedSide.taskClasspath();
         } else {
             System.out.println("no target/function.zip or Java 25: the deployed function is not measured");
@@ -254,7 +253,7 @@ public final class ThroughputBenchmark {
             long inputBytes,
             double seconds) {
         return String.format(
-                "| %,d | %s | %s | %,.0f | %.2f | %.1f | %,d | %.0f | %.0f |",
+                "| %,d | %s | %s | %,.0f | %.2f | %.1f | %,d | %s | %.0f |",
                 rows,
                 codec,
                 who,
@@ -262,7 +261,7 @@ public final class ThroughputBenchmark {
                 cpuSeconds / (rows / 1e6),
                 inputBytes / 1e6 / seconds,
                 r.outputBytes(),
-                r.peakHeapBytes() / 1048576.0,
+                r.peakHeapBytes() < 0 ? "—" : String.format("%.0f", r.peakHeapBytes() / 1048576.0),
                 r.peakRssBytes() / 1048576.0);
     }
 
