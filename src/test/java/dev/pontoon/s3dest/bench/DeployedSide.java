@@ -43,7 +43,8 @@ final class DeployedSide {
         return ColdStartBenchmark.taskClasspath(task);
     }
 
-    static Result run(String classpath, byte[] event, int calls, long s3ServerPid) throws Exception {
+    /** @param prime {@code S3DEST_PRIME}: {@code init} rehearses before the first poll, as SnapStart's snapshot holds */
+    static Result run(String classpath, byte[] event, int calls, long s3ServerPid, String prime) throws Exception {
         AtomicLong pid = new AtomicLong();
         long[][] at = new long[calls][6]; // process, JIT and server ticks at hand-out, then at answer
         List<byte[]> events = new ArrayList<>();
@@ -70,6 +71,7 @@ final class DeployedSide {
             pb.environment().put("AWS_LAMBDA_FUNCTION_NAME", "transfer");
             pb.environment().put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", String.valueOf(MEMORY_MB));
             pb.environment().put("S3DEST_ALLOWED_ENDPOINTS", "http://127.0.0.1:*"); // the loopback S3 server
+            pb.environment().put("S3DEST_PRIME", prime);
             Process process = pb.start();
             pid.set(process.pid());
             try {
