@@ -64,16 +64,8 @@ public final class Catalogs {
         CatalogSpec spec = destination.catalog(CatalogSpec.Type.ICEBERG_REST);
         if (spec != null) {
             clients.policy()
-                    .checkEndpoint(uriField(destination), URI.create(spec.uri()), ownCredentials(destination, spec));
+                    .checkEndpoint(spec.field() + ".uri", URI.create(spec.uri()), ownCredentials(destination, spec));
         }
-    }
-
-    /** Where the REST catalog's URI is in the event, for errors. */
-    private static String uriField(DestinationConfig destination) {
-        return destination.catalogs().size() == 1
-                ? "destination.catalog.uri"
-                : "destination.catalogs["
-                        + destination.catalogs().indexOf(destination.catalog(CatalogSpec.Type.ICEBERG_REST)) + "].uri";
     }
 
     /** Whether a catalog call carries credentials other than the function's own (or none, unsigned). */
@@ -151,9 +143,7 @@ public final class Catalogs {
                     if (!base.equals(uri)) {
                         clients.policy()
                                 .checkEndpoint(
-                                        uriField(destination) + " (as overridden by the catalog)",
-                                        base,
-                                        ownCredentials);
+                                        spec.field() + ".uri (as overridden by the catalog)", base, ownCredentials);
                     }
                     return new PolicedRestClient(
                             base,

@@ -14,6 +14,7 @@ import java.util.Objects;
  * @param warehouse the REST catalog's warehouse, or null for the catalog's default (Iceberg only)
  * @param sigv4 whether REST requests are signed with the destination's AWS credentials (Iceberg only)
  * @param signingName the SigV4 service name, e.g. {@code glue} (Iceberg only)
+ * @param field where it is in the event ({@code destination.catalog} or {@code destination.catalogs[i]}), for errors
  */
 public record CatalogSpec(
         Type type,
@@ -23,7 +24,8 @@ public record CatalogSpec(
         String uri,
         String warehouse,
         boolean sigv4,
-        String signingName) {
+        String signingName,
+        String field) {
     public enum Type {
         GLUE("glue"),
         ICEBERG_REST("iceberg-rest"),
@@ -51,13 +53,13 @@ public record CatalogSpec(
         }
     }
 
-    public static CatalogSpec glue(String database, String table, String region) {
-        return new CatalogSpec(Type.GLUE, database, table, region, null, null, false, null);
+    public static CatalogSpec glue(String database, String table, String region, String field) {
+        return new CatalogSpec(Type.GLUE, database, table, region, null, null, false, null, field);
     }
 
     /** A Delta Lake table at the model's folder: it has no name apart from its location. */
-    public static CatalogSpec delta() {
-        return new CatalogSpec(Type.DELTA, null, null, null, null, null, false, null);
+    public static CatalogSpec delta(String field) {
+        return new CatalogSpec(Type.DELTA, null, null, null, null, null, false, null, field);
     }
 
     /** The table name for {@code model}: the configured one, else the model's. */

@@ -158,7 +158,7 @@ final class DestinationParser {
             case "iceberg-rest" -> icebergCatalog(field, node, region);
             case "delta" -> {
                 KnownFields.check(node, field, DELTA_FIELDS);
-                yield CatalogSpec.delta();
+                yield CatalogSpec.delta(field);
             }
             default ->
                 throw new InvalidEventException(
@@ -179,7 +179,7 @@ final class DestinationParser {
                         + "' is not a Glue name (lower-case letters, digits and _)");
             }
         }
-        return CatalogSpec.glue(database, table, region);
+        return CatalogSpec.glue(database, table, region, field);
     }
 
     private static CatalogSpec icebergCatalog(String field, JsonNode node, String region) {
@@ -239,7 +239,8 @@ final class DestinationParser {
                 uri,
                 optionalText(node, field, "warehouse"),
                 sigv4,
-                signingName);
+                signingName,
+                field);
     }
 
     private static final Pattern ROLE_ARN = Pattern.compile("arn:aws[a-z-]*:iam::\\d{12}:role/[\\w+=,.@/-]{1,512}");

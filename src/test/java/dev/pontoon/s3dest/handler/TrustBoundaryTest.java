@@ -142,6 +142,14 @@ class TrustBoundaryTest {
                                             .get(0)))
                     .isInstanceOf(dev.pontoon.s3dest.event.InvalidEventException.class)
                     .hasMessageStartingWith("destination.catalog.uri: 127.0.0.1 is not an AWS endpoint");
+            // In a list of catalogs the error names the entry.
+            ObjectNode listed = onAws.deepCopy();
+            listed.putArray("catalogs").add(Json.read("{\"type\": \"delta\"}")).add(signed.get("catalog"));
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> new dev.pontoon.s3dest.catalog.Catalogs(
+                                    new S3ClientFactory(S3ClientFactory.Settings.defaults(), Loopback.env()))
+                            .check(dev.pontoon.s3dest.event.EventParser.destination(listed)))
+                    .isInstanceOf(dev.pontoon.s3dest.event.InvalidEventException.class)
+                    .hasMessageStartingWith("destination.catalogs[1].uri: 127.0.0.1 is not an AWS endpoint");
             assertUntouched(customer);
         }
     }
