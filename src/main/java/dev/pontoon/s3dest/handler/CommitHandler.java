@@ -42,6 +42,12 @@ public class CommitHandler implements RequestStreamHandler {
         if (context != null && context.getAwsRequestId() != null) {
             org.jboss.logging.MDC.put("aws_request_id", context.getAwsRequestId());
         }
-        Json.MAPPER.writeValue(output, committer.commit(EventParser.batch(Json.read(input))));
+        Object result;
+        try {
+            result = committer.commit(EventParser.batch(Json.read(input)));
+        } catch (Error e) {
+            throw dev.pontoon.s3dest.event.FunctionFailedException.of(e); // else the runtime's poll loop would end
+        }
+        Json.MAPPER.writeValue(output, result);
     }
 }

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pontoon.s3dest.event.EventParser;
+import dev.pontoon.s3dest.event.FunctionFailedException;
 import dev.pontoon.s3dest.event.Json;
 import dev.pontoon.s3dest.transfer.Deadline;
 import dev.pontoon.s3dest.transfer.TransferConfig;
@@ -65,12 +66,16 @@ public class TransferHandler implements RequestStreamHandler {
                 ? Deadline.NONE
                 : Deadline.fromRemaining(context.getRemainingTimeInMillis(), deadlineMargin());
         Object result;
-        if (SqsBatch.isSqsEvent(event)) {
-            result = SqsBatch.process(event, body -> transfers.transfer(EventParser.transferEvent(body), deadline));
-        } else if (isChunk(event)) {
-            result = transfers.transfer(EventParser.chunk(event), deadline);
-        } else {
-            result = transfers.transfer(EventParser.transferEvent(event), deadline);
+        try {
+            if (SqsBatch.isSqsEvent(event)) {
+                result = SqsBatch.process(event, body -> transfers.transfer(EventParser.transferEvent(body), deadline));
+            } else if (isChunk(event)) {
+                result = transfers.transfer(EventParser.chunk(event), deadline);
+            } else {
+                result = transfers.transfer(EventParser.transferEvent(event), deadline);
+            }
+        } catch (Error e) {
+            throw FunctionFailedException.of(e); // an Error would end the runtime's poll loop: the call would hang
         }
         Json.MAPPER.writeValue(output, result);
     }
