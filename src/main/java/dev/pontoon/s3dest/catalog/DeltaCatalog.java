@@ -251,11 +251,15 @@ final class DeltaCatalog implements TableCatalog {
                 throw new CatalogException("model.columns: " + where + " has column '" + shown(name)
                         + "', which the model no longer has; Delta cannot drop it here, so nothing was committed");
             }
+            if (!c.name().equals(name)) {
+                throw new CatalogException("model.columns." + c.name() + ": " + where + " has this column as '"
+                        + shown(name) + "'; Delta's names are case-insensitive and a rename needs column mapping, so"
+                        + " nothing was committed");
+            }
             String type = DeltaTypes.of(c.type());
-            if (!c.name().equals(name)
-                    || !field.path("type").isTextual()
+            if (!field.path("type").isTextual()
                     || !type.equals(field.path("type").asText().replace(" ", ""))) {
-                throw new CatalogException("model.columns." + c.name() + ": " + where + " has column '" + shown(name)
+                throw new CatalogException("model.columns." + c.name() + ": " + where + " has column '" + name
                         + "' as " + shown(field.path("type").toString()) + ", the model says " + type + " ('"
                         + c.name() + "'); Delta cannot change it here, so nothing was committed");
             }

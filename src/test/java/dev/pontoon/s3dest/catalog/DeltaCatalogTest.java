@@ -187,6 +187,18 @@ class DeltaCatalogTest {
                 .isInstanceOf(CatalogException.class)
                 .hasMessageContaining("'blob'")
                 .hasMessageContaining("nothing was committed");
+
+        ObjectNode renamed = delta(fx.input("b4", "2025-09-26T10:00:00Z", "{\"id\": 6}\n"));
+        for (JsonNode c : columns(renamed)) {
+            if (c.get("name").asText().equals("note")) {
+                ((ObjectNode) c).put("name", "Note");
+            }
+        }
+        fx.runChunks(renamed);
+        assertThatThrownBy(() -> fx.commit(renamed))
+                .isInstanceOf(CatalogException.class)
+                .hasMessageStartingWith("model.columns.Note: ")
+                .hasMessageContaining("as 'note'; Delta's names are case-insensitive");
         assertThat(log(fx)).containsOnlyKeys(0L);
         assertThat(fx.batchManifests()).hasSize(1);
     }
