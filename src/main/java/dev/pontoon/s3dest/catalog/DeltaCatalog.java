@@ -461,6 +461,10 @@ final class DeltaCatalog implements TableCatalog {
         return out.toByteArray();
     }
 
+    /**
+     * The connection test's check: the prefix can be listed, and off AWS the store honours {@code If-None-Match}
+     * (a probe object created only if absent, twice, then deleted), as every commit will need.
+     */
     @Override
     public String probe(TableDefinition table) {
         String prefix = table.modelPath().isEmpty() ? "" : table.modelPath() + "/";
@@ -472,8 +476,30 @@ final class DeltaCatalog implements TableCatalog {
                     + "); grant s3:ListBucket on the bucket and s3:GetObject and s3:PutObject on " + prefix
                     + "*/_delta_log/*");
         }
+        if (destination.endpoint() != null) {
+            String key = prefix + "_pontoon_conditional_write_probe_" + UUID.randomUUID() + ".txt";
+            byte[] body = "If-None-Match probe of pontoon-s3-destination\n".getBytes(StandardCharsets.UTF_8);
+            boolean honoured;
+            try {
+                honoured = putIfAbsent(key, body, ObjectTarget.JSON) && !putIfAbsent(key, body, ObjectTarget.JSON);
+            } finally {
+                try {
+                    s3.deleteObject(r -> r.bucket(table.bucket()).key(key));
+                } catch (RuntimeException e) {
+                    LOG.warnf(
+                            "the conditional-write probe s3://%s/%s was left behind: %s",
+                            table.bucket(), key, e.getMessage());
+                }
+            }
+            if (!honoured) {
+                throw new CatalogException("Delta: the store at destination.endpoint_url replaced an object it was"
+                        + " asked to create only if absent (If-None-Match: *): Delta commits there could lose one"
+                        + " another, so the commit will refuse them; use a store with conditional writes");
+            }
+        }
         return "Delta: each model's table will be s3://" + table.bucket() + "/" + prefix
-                + "<model>/ (its log in _delta_log/ there)";
+                + "<model>/ (its log in _delta_log/ there)"
+                + (destination.endpoint() != null ? "; the store honours conditional writes" : "");
     }
 
     @Override

@@ -258,6 +258,36 @@ class ConnectionTestHandlerTest {
                         "Invalid destination config: destination.s3_regoin: unknown field; did you mean 's3_region'?");
     }
 
+    @Test
+    void aDeltaCatalogIsProbedForConditionalWritesOffAwsAndLeavesNoProbe() {
+        ObjectNode destination = destination("exports");
+        destination.putArray("catalogs").addObject().put("type", "delta");
+        JsonNode result = test(destination);
+        assertThat(result.get("success").asBoolean()).as(result.toString()).isTrue();
+        assertThat(result.at("/checks/4/name").asText()).isEqualTo("catalog");
+        assertThat(result.at("/checks/4/message").asText())
+                .isEqualTo("Delta: each model's table will be s3://" + bucket + "/exports/<model>/ (its log in"
+                        + " _delta_log/ there); the store honours conditional writes");
+        try (S3Client s3 = server.client()) {
+            assertThat(s3.listObjectsV2(r -> r.bucket(bucket)).contents()).isEmpty();
+        }
+    }
+
+    @Test
+    void aStoreWithoutConditionalWritesFailsTheDeltaCheck() {
+        server.faults().ignoreIfNoneMatch();
+        ObjectNode destination = destination("exports");
+        destination.putObject("catalog").put("type", "delta");
+        JsonNode result = test(destination);
+        assertThat(result.get("success").asBoolean()).isFalse();
+        assertThat(result.get("message").asText())
+                .startsWith("Delta: the store at destination.endpoint_url replaced an object it was asked to create"
+                        + " only if absent");
+        try (S3Client s3 = server.client()) {
+            assertThat(s3.listObjectsV2(r -> r.bucket(bucket)).contents()).isEmpty();
+        }
+    }
+
     private ObjectNode destination(String prefix) {
         return Events.destination(server, bucket, prefix);
     }
