@@ -33,6 +33,12 @@ final class JsonLineDecoder extends JsonNumbers {
     private final byte[][] names;
     /** Whether a column's name is written in JSON as its plain bytes (no character that needs an escape). */
     private final boolean[] plainName;
+    /**
+     * The column expected after each column ({@code [columns.length]}: the first of a line), learned from the lines
+     * before: objects from one writer list their keys in one order, the model's or another (alphabetical, say), and
+     * a key found where it was expected needs no lookup. Only speed depends on it, never a value.
+     */
+    private final int[] next;
 
     private final Map<String, Integer> index = new HashMap<>();
     private final boolean[] seen;
@@ -77,6 +83,11 @@ final class JsonLineDecoder extends JsonNumbers {
             plainName[i] = columns[i].name().chars().noneMatch(ch -> ch == '\\' || ch == '"' || ch < 0x20);
             index.put(columns[i].name(), i);
         }
+        this.next = new int[columns.length + 1];
+        next[columns.length] = 0;
+        for (int i = 0; i < columns.length; i++) {
+            next[i] = i + 1; // until a line says otherwise: the model's order
+        }
         this.seen = new boolean[columns.length];
         this.maxLength = new int[columns.length];
         for (int i = 0; i < columns.length; i++) {
@@ -109,7 +120,8 @@ final class JsonLineDecoder extends JsonNumbers {
         pos++;
         Arrays.fill(seen, false);
         row.clearBytes();
-        int expected = 0;
+        int previous = columns.length;
+        int expected = next[previous];
         ws();
         if (at() == '}') {
             pos++;
@@ -134,7 +146,9 @@ final class JsonLineDecoder extends JsonNumbers {
                 }
                 if (column >= 0) {
                     seen[column] = true;
-                    expected = column + 1;
+                    next[previous] = column;
+                    previous = column;
+                    expected = next[column];
                 }
                 ws();
                 int c = at();
@@ -165,7 +179,7 @@ final class JsonLineDecoder extends JsonNumbers {
 
     /** Reads a field name after its opening quote; the column's index, {@link #UNKNOWN} or {@link #GIVE_UP}. */
     private int field(int expected) {
-        // rows usually list the columns in the model's order: try the expected name in place first
+        // rows list their keys in the order the line before did (at first, the model's): try that name in place first
         if (expected < names.length && plainName[expected]) {
             byte[] name = names[expected];
             int close = pos + name.length;

@@ -132,6 +132,27 @@ class JsonLineDecoderTest {
     }
 
     @Test
+    void keysInAnotherOrderThanTheModelsAndOrdersThatChangeDecodeAlike() {
+        String[] lines = {
+            // alphabetical, as many writers sort keys: learned after the first line
+            "{\"amount\": 1.5, \"at\": \"2025-09-25T13:22:33Z\", \"id\": 1, \"name\": \"a\", \"ok\": true}",
+            "{\"amount\": 2.5, \"at\": \"2025-09-25T13:22:34Z\", \"id\": 2, \"name\": \"b\", \"ok\": false}",
+            "{\"amount\": 3.5, \"at\": \"2025-09-25T13:22:35Z\", \"id\": 3, \"name\": \"c\", \"ok\": true}",
+            // back to the model's order, a key missing, an unknown key between known ones, then a reversed order
+            "{\"id\": 4, \"amount\": 4.5, \"name\": \"d\", \"ok\": false}",
+            "{\"id\": 5, \"name\": \"e\", \"other\": 1, \"amount\": 5.5}",
+            "{\"ok\": true, \"name\": \"f\", \"amount\": 6.5, \"id\": 6}",
+            "{\"ok\": false, \"name\": \"g\", \"amount\": 7.5, \"id\": 7}",
+            "{\"id\": 8}",
+        };
+        for (String line : lines) {
+            compare(line, true);
+        }
+        // a key given twice is still the general decoder's to name, whatever order was learned
+        compare("{\"ok\": true, \"name\": \"h\", \"name\": \"i\", \"id\": 9}", false);
+    }
+
+    @Test
     void randomRowsDecodeAlikeOnBothPaths() {
         SplittableRandom random = new SplittableRandom(11);
         int accepted = 0;
