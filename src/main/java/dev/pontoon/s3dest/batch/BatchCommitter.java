@@ -8,6 +8,7 @@ import dev.pontoon.s3dest.catalog.CommittedBatch;
 import dev.pontoon.s3dest.catalog.TableCatalog;
 import dev.pontoon.s3dest.catalog.TableDefinition;
 import dev.pontoon.s3dest.event.BatchEvent;
+import dev.pontoon.s3dest.event.CatalogSpec;
 import dev.pontoon.s3dest.event.ColumnSpec;
 import dev.pontoon.s3dest.event.CommitResult;
 import dev.pontoon.s3dest.event.DestinationConfig;
@@ -143,8 +144,7 @@ public final class BatchCommitter {
         String prefix = ChunkManifest.keyPrefix(
                 batch.destination().prefix(), batch.model(), batch.startedAt(), batch.batchId());
         // Only Iceberg and Delta tables record the files' column statistics.
-        boolean withStats = batch.destination().catalogs().stream()
-                .anyMatch(c -> c.type() != dev.pontoon.s3dest.event.CatalogSpec.Type.GLUE);
+        boolean withStats = batch.destination().catalogs().stream().anyMatch(c -> c.type() != CatalogSpec.Type.GLUE);
         java.util.concurrent.ExecutorService pool =
                 java.util.concurrent.Executors.newFixedThreadPool(PARALLEL_READS, r -> {
                     Thread t = new Thread(r, "manifest-read");
@@ -259,7 +259,7 @@ public final class BatchCommitter {
                 .distinct()
                 .sorted()
                 .toList();
-        for (dev.pontoon.s3dest.event.CatalogSpec spec : d.catalogs()) {
+        for (CatalogSpec spec : d.catalogs()) {
             try (TableCatalog catalog = catalogs.open(d, spec)) {
                 catalog.register(
                         new TableDefinition(

@@ -319,22 +319,10 @@ public final class ColdStartBenchmark {
             boolean training)
             throws Exception {
         RuntimeApi api = new RuntimeApi(List.of(event), i -> {}, i -> {});
-        List<String> cmd = new ArrayList<>(List.of(javaBin));
-        cmd.addAll(List.of(jvmOptions));
-        cmd.addAll(List.of(
-                "-Xmx400m",
-                "-cp",
-                classpath,
-                "com.amazonaws.services.lambda.runtime.api.client.AWSLambda",
-                "io.quarkus.amazon.lambda.runtime.QuarkusStreamHandler::handleRequest"));
-        ProcessBuilder pb = new ProcessBuilder(cmd)
-                .redirectErrorStream(true)
-                .redirectOutput(Path.of("target/coldstart/function.log").toFile());
-        pb.environment().put("AWS_LAMBDA_RUNTIME_API", api.address());
-        pb.environment().put("QUARKUS_LAMBDA_HANDLER", handler);
-        pb.environment().put("AWS_REGION", "us-east-1");
-        pb.environment().put("AWS_LAMBDA_FUNCTION_NAME", "transfer");
-        pb.environment().put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "1769");
+        List<String> options = new ArrayList<>(List.of(jvmOptions));
+        options.add("-Xmx400m");
+        ProcessBuilder pb =
+                api.function(javaBin, options, classpath, handler, Path.of("target/coldstart/function.log"));
         pb.environment().putAll(env);
         long start = System.nanoTime();
         Process process = pb.start();

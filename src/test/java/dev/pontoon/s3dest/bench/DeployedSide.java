@@ -53,23 +53,14 @@ final class DeployedSide {
         }
         try (RuntimeApi api = new RuntimeApi(
                 events, i -> sample(pid.get(), s3ServerPid, at[i], 0), i -> sample(pid.get(), s3ServerPid, at[i], 3))) {
-            List<String> cmd =
-                    new ArrayList<>(List.of(ColdStartBenchmark.JAVA25.toString(), "-XX:MaxRAM=" + MEMORY_MB + "m"));
-            cmd.addAll(TEMPLATE_OPTIONS);
-            cmd.addAll(List.of(
-                    "-cp",
+            List<String> options = new ArrayList<>(List.of("-XX:MaxRAM=" + MEMORY_MB + "m"));
+            options.addAll(TEMPLATE_OPTIONS);
+            ProcessBuilder pb = api.function(
+                    ColdStartBenchmark.JAVA25.toString(),
+                    options,
                     classpath,
-                    "com.amazonaws.services.lambda.runtime.api.client.AWSLambda",
-                    "io.quarkus.amazon.lambda.runtime.QuarkusStreamHandler::handleRequest"));
-            ProcessBuilder pb = new ProcessBuilder(cmd)
-                    .redirectErrorStream(true)
-                    .redirectOutput(
-                            Path.of("target/bench/deployed-function.log").toFile());
-            pb.environment().put("AWS_LAMBDA_RUNTIME_API", api.address());
-            pb.environment().put("QUARKUS_LAMBDA_HANDLER", "transfer");
-            pb.environment().put("AWS_REGION", "us-east-1");
-            pb.environment().put("AWS_LAMBDA_FUNCTION_NAME", "transfer");
-            pb.environment().put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", String.valueOf(MEMORY_MB));
+                    "transfer",
+                    Path.of("target/bench/deployed-function.log"));
             pb.environment().put("S3DEST_ALLOWED_ENDPOINTS", "http://127.0.0.1:*"); // the loopback S3 server
             pb.environment().put("S3DEST_PRIME", prime);
             Process process = pb.start();

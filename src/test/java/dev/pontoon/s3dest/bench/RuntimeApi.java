@@ -8,6 +8,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -50,6 +51,28 @@ final class RuntimeApi implements AutoCloseable {
     /** {@code AWS_LAMBDA_RUNTIME_API} */
     String address() {
         return "127.0.0.1:" + socket.getLocalPort();
+    }
+
+    /**
+     * A function process as the managed runtime starts one, polling this API: {@code java} with the options, the
+     * Runtime Interface Client's main on {@code classpath} with Quarkus's stream handler, Lambda's environment for
+     * {@code handler} at 1,769 MB; its output to {@code log}.
+     */
+    ProcessBuilder function(String java, List<String> jvmOptions, String classpath, String handler, Path log) {
+        List<String> cmd = new java.util.ArrayList<>(List.of(java));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of(
+                "-cp",
+                classpath,
+                "com.amazonaws.services.lambda.runtime.api.client.AWSLambda",
+                "io.quarkus.amazon.lambda.runtime.QuarkusStreamHandler::handleRequest"));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("AWS_LAMBDA_RUNTIME_API", address());
+        pb.environment().put("QUARKUS_LAMBDA_HANDLER", handler);
+        pb.environment().put("AWS_REGION", "us-east-1");
+        pb.environment().put("AWS_LAMBDA_FUNCTION_NAME", "transfer");
+        pb.environment().put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", String.valueOf(DeployedSide.MEMORY_MB));
+        return pb;
     }
 
     /** The answer to event {@code i}: the response body, or failed with the error the function posted. */

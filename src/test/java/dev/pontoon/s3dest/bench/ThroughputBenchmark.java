@@ -136,64 +136,8 @@ public final class ThroughputBenchmark {
                                 inputBytes,
                                 duck.seconds()));
                         if (deployed != null) {
-                            for (int call = 0; call < deployed.calls().size(); call++) {
-                                DeployedSide.Call c = deployed.calls().get(call);
-                                table.add(row(
-                                        rows,
-                                        codec,
-                                        "deployed function, " + (call == 0 ? "cold (first call)" : "warm"),
-                                        c.rows() / c.seconds(),
-                                        c.cpuSeconds(),
-                                        new BenchResult(
-                                                c.rows(),
-                                                c.seconds(),
-                                                ours.outputBytes(),
-                                                -1,
-                                                deployed.peakRssBytes(),
-                                                c.cpuSeconds(),
-                                                -1,
-                                                -1),
-                                        inputBytes,
-                                        c.seconds()));
-                                calls.add(String.format(
-                                        "| %,d | %s | %s | %.2f | %.2f | %.2f |",
-                                        rows,
-                                        codec,
-                                        call == 0 ? "cold" : "warm",
-                                        c.cpuSeconds() / (rows / 1e6),
-                                        c.jitSeconds() / (rows / 1e6),
-                                        c.s3ServerSeconds() / (rows / 1e6)));
-                            }
-                        }
-                        if (primed != null) {
-                            for (int call = 0; call < primed.calls().size(); call++) {
-                                DeployedSide.Call c = primed.calls().get(call);
-                                table.add(row(
-                                        rows,
-                                        codec,
-                                        "deployed, primed at init (SnapStart), " + (call == 0 ? "first call" : "warm"),
-                                        c.rows() / c.seconds(),
-                                        c.cpuSeconds(),
-                                        new BenchResult(
-                                                c.rows(),
-                                                c.seconds(),
-                                                ours.outputBytes(),
-                                                -1,
-                                                primed.peakRssBytes(),
-                                                c.cpuSeconds(),
-                                                -1,
-                                                -1),
-                                        inputBytes,
-                                        c.seconds()));
-                                calls.add(String.format(
-                                        "| %,d | %s | primed, %s | %.2f | %.2f | %.2f |",
-                                        rows,
-                                        codec,
-                                        call == 0 ? "first" : "warm",
-                                        c.cpuSeconds() / (rows / 1e6),
-                                        c.jitSeconds() / (rows / 1e6),
-                                        c.s3ServerSeconds() / (rows / 1e6)));
-                            }
+                            addCalls(table, calls, rows, codec, inputBytes, ours.outputBytes(), deployed, false);
+                            addCalls(table, calls, rows, codec, inputBytes, ours.outputBytes(), primed, true);
                         }
                         if (polars != null) {
                             table.add(row(
@@ -250,6 +194,42 @@ public final class ThroughputBenchmark {
                     "| rows | codec | call | function CPU s / 1M rows | of it JIT | S3 server CPU s / 1M rows |");
             System.out.println("| --- | --- | --- | --- | --- | --- |");
             calls.forEach(System.out::println);
+        }
+    }
+
+    /** The deployed function's calls: a row each in the main table, and their CPU, JIT and S3 server share. */
+    private static void addCalls(
+            List<String> table,
+            List<String> calls,
+            long rows,
+            String codec,
+            long inputBytes,
+            long outputBytes,
+            DeployedSide.Result result,
+            boolean primed) {
+        for (int call = 0; call < result.calls().size(); call++) {
+            DeployedSide.Call c = result.calls().get(call);
+            String which = primed
+                    ? "deployed, primed at init (SnapStart), " + (call == 0 ? "first call" : "warm")
+                    : "deployed function, " + (call == 0 ? "cold (first call)" : "warm");
+            table.add(row(
+                    rows,
+                    codec,
+                    which,
+                    c.rows() / c.seconds(),
+                    c.cpuSeconds(),
+                    new BenchResult(
+                            c.rows(), c.seconds(), outputBytes, -1, result.peakRssBytes(), c.cpuSeconds(), -1, -1),
+                    inputBytes,
+                    c.seconds()));
+            calls.add(String.format(
+                    "| %,d | %s | %s | %.2f | %.2f | %.2f |",
+                    rows,
+                    codec,
+                    primed ? (call == 0 ? "primed, first" : "primed, warm") : (call == 0 ? "cold" : "warm"),
+                    c.cpuSeconds() / (rows / 1e6),
+                    c.jitSeconds() / (rows / 1e6),
+                    c.s3ServerSeconds() / (rows / 1e6)));
         }
     }
 
