@@ -28,7 +28,8 @@ final class ByteSink {
         size = newSize;
     }
 
-    private void ensure(int more) {
+    /** Makes room for {@code more} bytes after the end, for a writer that fills {@link #array()} itself. */
+    void ensure(int more) {
         if (bytes.length - size < more) {
             bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + more));
         }
@@ -60,6 +61,11 @@ final class ByteSink {
         ensure(length);
         System.arraycopy(src, from, bytes, size, length);
         size += length;
+    }
+
+    /** Counts {@code n} bytes written into {@link #array()} after the end (after {@link #ensure}). */
+    void advance(int n) {
+        size += n;
     }
 
     /** Overwrites 4 bytes at {@code at} (a length prefix written before its content's size was known). */

@@ -26,6 +26,13 @@ abstract class Chunk {
     // Every per-column buffer starts small and grows with its first page: a model of 10,000 columns would
     // otherwise hold hundreds of megabytes of empty buffers before a row is written.
     final ByteSink encoded = new ByteSink(ColumnarFileWriter.INITIAL_VALUES * 8);
+    /**
+     * The compressed pages of the row group, one after another (each {@link Page} says where): kept from row group
+     * to row group and file to file, so a page is compressed straight into memory the collector already holds, not
+     * into a new array that lives until its row group is written.
+     */
+    ByteSink pageArea = new ByteSink(ColumnarFileWriter.INITIAL_VALUES * 8);
+
     long pagesBytes;
 
     /** Whether this chunk still encodes with its dictionary. */
@@ -170,10 +177,10 @@ abstract class Chunk {
         firstPage = false;
         int nulls = rows - values;
         Statistics<?> statistics = pageStatistics(nulls);
-        BytesInput raw = BytesInput.from(encoded.array(), 0, encoded.size());
-        BytesInput compressed = BytesInput.copy(limits.compressor().compress(raw));
-        pages.add(new Page(rows, encoded.size(), compressed, statistics, encoding));
-        pagesBytes += compressed.size();
+        int offset = pageArea.size();
+        int length = limits.compressor().compress(encoded.array(), encoded.size(), pageArea);
+        pages.add(new Page(rows, encoded.size(), offset, length, statistics, encoding));
+        pagesBytes += length;
         rows = 0;
         values = 0;
         resetPage();
@@ -208,7 +215,18 @@ abstract class Chunk {
         encoded.write(idBytes, 0, idBytes.length);
     }
 
+    /** The bytes of one of {@link #pages}. */
+    BytesInput pageBytes(Page page) {
+        return BytesInput.from(pageArea.array(), page.offset(), page.length());
+    }
+
     void resetChunk() {
+        // A page area far larger than this row group needed (one unusual row group) is not kept for the rest.
+        if (pageArea.array().length > Math.max(4L * pageArea.size(), 4L * limits.pageBytes())) {
+            pageArea = new ByteSink(ColumnarFileWriter.INITIAL_VALUES * 8);
+        } else {
+            pageArea.reset();
+        }
         pages.clear();
         pagesBytes = 0;
         usedDictionary = false;

@@ -45,8 +45,40 @@ final class Codecs {
         }
     }
 
-    /** A compressor for one writer's pages (it keeps buffers between pages, so it is not shared across threads). */
-    static BytesInputCompressor compressor(CompressionCodecName codec) {
+    /**
+     * A page compressor that writes where the writer keeps its pages: {@link #compress(byte[], int, ByteSink)} appends
+     * the compressed bytes to a sink, so a page costs no allocation and no copy but the compression itself. Also a
+     * parquet-java {@link BytesInputCompressor}, for the writers that go through parquet-java's own page store.
+     * It keeps buffers between pages, so it is not shared across threads.
+     */
+    abstract static class PageCodec implements BytesInputCompressor {
+        private final CompressionCodecName name;
+
+        PageCodec(CompressionCodecName name) {
+            this.name = name;
+        }
+
+        /** Appends {@code in[0, length)}, compressed, to {@code out}; returns how many bytes it appended. */
+        abstract int compress(byte[] in, int length, ByteSink out) throws IOException;
+
+        @Override
+        public final BytesInput compress(BytesInput bytes) throws IOException {
+            byte[] in = bytes.toByteArray();
+            ByteSink out = new ByteSink(in.length / 2);
+            compress(in, in.length, out);
+            return BytesInput.from(out.toByteArray());
+        }
+
+        @Override
+        public final CompressionCodecName getCodecName() {
+            return name;
+        }
+
+        @Override
+        public void release() {}
+    }
+
+    static PageCodec compressor(CompressionCodecName codec) {
         return switch (codec) {
             case UNCOMPRESSED -> new Passthrough();
             case SNAPPY -> new AirCompressor(codec, new SnappyCompressor());
@@ -56,101 +88,78 @@ final class Codecs {
         };
     }
 
-    private static final class Passthrough implements BytesInputCompressor {
-        @Override
-        public BytesInput compress(BytesInput bytes) {
-            return bytes;
+    private static final class Passthrough extends PageCodec {
+        Passthrough() {
+            super(CompressionCodecName.UNCOMPRESSED);
         }
 
         @Override
-        public CompressionCodecName getCodecName() {
-            return CompressionCodecName.UNCOMPRESSED;
+        int compress(byte[] in, int length, ByteSink out) {
+            out.write(in, 0, length);
+            return length;
         }
-
-        @Override
-        public void release() {}
     }
 
-    /** Keeps its output buffer between pages: a page is compressed into it and copied out once. */
-    private static final class AirCompressor implements BytesInputCompressor {
-        private final CompressionCodecName name;
+    /** aircompressor, one call a page, straight into the sink. */
+    private static final class AirCompressor extends PageCodec {
         private final Compressor compressor;
-        private byte[] out = new byte[0];
 
         AirCompressor(CompressionCodecName name, Compressor compressor) {
-            this.name = name;
+            super(name);
             this.compressor = compressor;
         }
 
         @Override
-        public BytesInput compress(BytesInput bytes) throws IOException {
-            byte[] in = bytes.toByteArray();
-            int max = compressor.maxCompressedLength(in.length);
-            if (out.length < max) {
-                out = new byte[max];
-            }
-            int n = compressor.compress(in, 0, in.length, out, 0, out.length);
-            return BytesInput.from(java.util.Arrays.copyOf(out, n));
-        }
-
-        @Override
-        public CompressionCodecName getCodecName() {
-            return name;
-        }
-
-        @Override
-        public void release() {
-            out = new byte[0];
+        int compress(byte[] in, int length, ByteSink out) {
+            int max = compressor.maxCompressedLength(length);
+            out.ensure(max);
+            int n = compressor.compress(in, 0, length, out.array(), out.size(), max);
+            out.advance(n);
+            return n;
         }
     }
 
-    /** zstd-jni, one call a page into a kept output buffer. */
-    private static final class NativeZstd implements BytesInputCompressor {
-        private byte[] out = new byte[0];
+    /** zstd-jni, one call a page, straight into the sink. */
+    private static final class NativeZstd extends PageCodec {
+        NativeZstd() {
+            super(CompressionCodecName.ZSTD);
+        }
 
         @Override
-        public BytesInput compress(BytesInput bytes) throws IOException {
-            byte[] in = bytes.toByteArray();
-            int max = (int) Zstd.compressBound(in.length);
-            if (out.length < max) {
-                out = new byte[max];
-            }
-            long n = Zstd.compressByteArray(out, 0, out.length, in, 0, in.length, ZSTD_LEVEL);
+        int compress(byte[] in, int length, ByteSink out) throws IOException {
+            int max = (int) Zstd.compressBound(length);
+            out.ensure(max);
+            long n = Zstd.compressByteArray(out.array(), out.size(), max, in, 0, length, ZSTD_LEVEL);
             if (Zstd.isError(n)) {
                 throw new IOException("zstd: " + Zstd.getErrorName(n));
             }
-            return BytesInput.from(java.util.Arrays.copyOf(out, (int) n));
-        }
-
-        @Override
-        public CompressionCodecName getCodecName() {
-            return CompressionCodecName.ZSTD;
-        }
-
-        @Override
-        public void release() {
-            out = new byte[0];
+            out.advance((int) n);
+            return (int) n;
         }
     }
 
-    private static final class Gzip implements BytesInputCompressor {
-        private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    private static final class Gzip extends PageCodec {
+        /** The JDK's stream, whose buffer is read in place. */
+        private static final class Buffer extends ByteArrayOutputStream {
+            byte[] bytes() {
+                return buf;
+            }
+        }
+
+        private final Buffer buffer = new Buffer();
+
+        Gzip() {
+            super(CompressionCodecName.GZIP);
+        }
 
         @Override
-        public BytesInput compress(BytesInput bytes) throws IOException {
+        int compress(byte[] in, int length, ByteSink out) throws IOException {
             buffer.reset();
             try (GZIPOutputStream gz = new GZIPOutputStream(buffer, 64 * 1024)) {
-                bytes.writeAllTo(gz);
+                gz.write(in, 0, length);
             }
-            return BytesInput.from(buffer.toByteArray());
+            out.write(buffer.bytes(), 0, buffer.size());
+            return buffer.size();
         }
-
-        @Override
-        public CompressionCodecName getCodecName() {
-            return CompressionCodecName.GZIP;
-        }
-
-        @Override
-        public void release() {}
     }
 }

@@ -11,7 +11,6 @@ import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.Encoding;
 import org.apache.parquet.column.ParquetProperties;
 import org.apache.parquet.column.page.DictionaryPage;
-import org.apache.parquet.compression.CompressionCodecFactory.BytesInputCompressor;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.OutputFile;
@@ -41,7 +40,7 @@ final class ColumnarFileWriter {
 
     private final MessageType schema;
     private final ParquetFileWriter file;
-    private final BytesInputCompressor compressor;
+    private final Codecs.PageCodec compressor;
     private final CompressionCodecName codec;
     private final long rowGroupBytes;
     private final Map<String, String> metadata;
@@ -59,23 +58,14 @@ final class ColumnarFileWriter {
     /** The row of {@link #write(Row)}, as a batch of one. */
     private final Row[] one = new Row[1];
 
-    ColumnarFileWriter(
-            OutputFile out,
-            MessageType schema,
-            ParquetProperties properties,
-            BytesInputCompressor compressor,
-            CompressionCodecName codec,
-            long rowGroupBytes,
-            Map<String, String> metadata,
-            Set<String> plainColumns)
-            throws IOException {
-        this.schema = schema;
-        this.compressor = compressor;
-        this.codec = codec;
-        this.rowGroupBytes = rowGroupBytes;
-        this.metadata = metadata;
+    /**
+     * The column chunks of a file of {@code schema}. A writer leaves them empty when it closes, so the next file
+     * of the same writer takes them with the buffers they grew (see {@link RollingParquetWriter}).
+     */
+    static Chunk[] chunks(
+            MessageType schema, ParquetProperties properties, Codecs.PageCodec compressor, Set<String> plainColumns) {
         List<ColumnDescriptor> columns = schema.getColumns();
-        this.chunks = new Chunk[columns.size()];
+        Chunk[] chunks = new Chunk[columns.size()];
         int pageBytes = properties.getPageSizeThreshold();
         int dictionaryBytes = properties.getDictionaryPageSizeThreshold();
         int pageRows = properties.getPageRowCountLimit();
@@ -92,6 +82,48 @@ final class ColumnarFileWriter {
                 default -> throw new IllegalStateException("unexpected physical type " + d.getPrimitiveType());
             };
         }
+        return chunks;
+    }
+
+    /** A file with chunks of its own. */
+    ColumnarFileWriter(
+            OutputFile out,
+            MessageType schema,
+            ParquetProperties properties,
+            Codecs.PageCodec compressor,
+            CompressionCodecName codec,
+            long rowGroupBytes,
+            Map<String, String> metadata,
+            Set<String> plainColumns)
+            throws IOException {
+        this(
+                out,
+                schema,
+                properties,
+                chunks(schema, properties, compressor, plainColumns),
+                compressor,
+                codec,
+                rowGroupBytes,
+                metadata);
+    }
+
+    /** @param chunks from {@link #chunks}, empty (new, or left so by a writer that closed) */
+    ColumnarFileWriter(
+            OutputFile out,
+            MessageType schema,
+            ParquetProperties properties,
+            Chunk[] chunks,
+            Codecs.PageCodec compressor,
+            CompressionCodecName codec,
+            long rowGroupBytes,
+            Map<String, String> metadata)
+            throws IOException {
+        this.schema = schema;
+        this.compressor = compressor;
+        this.codec = codec;
+        this.rowGroupBytes = rowGroupBytes;
+        this.metadata = metadata;
+        this.chunks = chunks;
         List<Integer> longs = new ArrayList<>();
         List<Integer> binaries = new ArrayList<>();
         List<Integer> others = new ArrayList<>();
@@ -203,7 +235,7 @@ final class ColumnarFileWriter {
     /** Drops what is buffered without writing a footer (the caller discards the output). */
     void abandon() {
         for (Chunk c : chunks) {
-            c.pages.clear();
+            c.resetChunk();
         }
     }
 
@@ -218,7 +250,7 @@ final class ColumnarFileWriter {
             if (c.usedDictionary) {
                 BytesInput dictionary = BytesInput.from(c.dictionaryPage());
                 int uncompressed = Math.toIntExact(dictionary.size());
-                BytesInput compressed = BytesInput.copy(compressor.compress(dictionary));
+                BytesInput compressed = compressor.compress(dictionary);
                 file.writeDictionaryPage(
                         new DictionaryPage(compressed, uncompressed, c.dictionarySize(), Encoding.PLAIN_DICTIONARY));
             }
@@ -227,7 +259,7 @@ final class ColumnarFileWriter {
                 file.writeDataPage(
                         p.rows(),
                         p.uncompressedSize(),
-                        p.bytes(),
+                        c.pageBytes(p),
                         p.statistics(),
                         p.rows(),
                         Encoding.BIT_PACKED,

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.IntFunction;
 import org.apache.parquet.column.ParquetProperties;
-import org.apache.parquet.compression.CompressionCodecFactory.BytesInputCompressor;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.schema.MessageType;
 
@@ -28,7 +27,7 @@ public final class RollingParquetWriter {
     private final MessageType schema;
     private final WriterSettings settings;
     private final ParquetProperties properties;
-    private final BytesInputCompressor compressor;
+    private final Codecs.PageCodec compressor;
     private final Map<String, String> metadata;
     private final IntFunction<String> keyForIndex;
     /** Columns whose dictionary did not pay: they start plain in later row groups and files (as parquet-java's own
@@ -42,6 +41,9 @@ public final class RollingParquetWriter {
     private int nextIndex;
     private CommittableFile file;
     private ColumnarFileWriter writer;
+    /** The column chunks every file of this writer reuses; dropped when a file is abandoned mid-page. */
+    private Chunk[] chunks;
+
     private String key;
     private long fileRows;
 
@@ -140,6 +142,7 @@ public final class RollingParquetWriter {
         // The Parquet writer is abandoned, not closed: closing it would write a footer nobody will read.
         if (writer != null) {
             writer.abandon();
+            chunks = null;
         }
         writer = null;
         file = null;
@@ -157,8 +160,11 @@ public final class RollingParquetWriter {
     private void open() throws IOException {
         key = keyForIndex.apply(nextIndex);
         file = files.open(key);
+        if (chunks == null) {
+            chunks = ColumnarFileWriter.chunks(schema, properties, compressor, plainColumns);
+        }
         writer = new ColumnarFileWriter(
-                file, schema, properties, compressor, codec, settings.rowGroupBytes(), metadata, plainColumns);
+                file, schema, properties, chunks, compressor, codec, settings.rowGroupBytes(), metadata);
         fileRows = 0;
     }
 

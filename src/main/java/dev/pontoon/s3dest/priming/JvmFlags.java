@@ -21,7 +21,9 @@ public final class JvmFlags {
         parts.add("java " + Runtime.version());
         try {
             HotSpotDiagnosticMXBean hotspot = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
-            for (String name : new String[] {"TieredCompilation", "TieredStopAtLevel", "UseSerialGC", "MaxHeapSize"}) {
+            for (String name : new String[] {
+                "TieredCompilation", "TieredStopAtLevel", "UseSerialGC", "MaxHeapSize", "PretenureSizeThreshold"
+            }) {
                 VMOption o = hotspot.getVMOption(name);
                 parts.add(name + "=" + o.getValue() + " (" + origin(o.getOrigin()) + ")");
             }

@@ -251,7 +251,12 @@ public final class ColdStartBenchmark {
     /** One table: each variant's median of {@code runs} cold starts on the same event. */
     private static void table(String classpath, int runs, byte[] body, String what) throws Exception {
 
-        String template = "-XX:+UseSerialGC -XX:TieredStopAtLevel=4"; // the transfer function's S3DEST_JVM_OPTIONS
+        // the transfer function's S3DEST_JVM_OPTIONS
+        String template = String.join(
+                " ",
+                DeployedSide.TEMPLATE_OPTIONS.stream()
+                        .filter(o -> o.startsWith("-XX:"))
+                        .toList());
         // AppCDS is not among the variants: the JVM refuses an archive for a class path holding a non-empty
         // directory, and the task folder (/var/task) is one ("Cannot have non-empty directory in paths").
         List<Variant> variants = List.of(

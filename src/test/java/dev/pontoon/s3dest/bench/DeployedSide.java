@@ -23,8 +23,26 @@ final class DeployedSide {
     /** The template's transfer memory. */
     static final int MEMORY_MB = 1769;
     /** The template's {@code S3DEST_JVM_OPTIONS} and {@code JAVA_TOOL_OPTIONS} for the transfer function. */
-    static final List<String> TEMPLATE_OPTIONS =
-            List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=4", "--add-opens=java.base/java.lang=ALL-UNNAMED");
+    static final List<String> TEMPLATE_OPTIONS = templateOptions();
+
+    /** Read from template.yaml (the transfer function's are the first of each), so the benchmark runs what it deploys. */
+    static List<String> templateOptions() {
+        try {
+            String template = Files.readString(Path.of("template.yaml"));
+            List<String> options = new ArrayList<>();
+            for (String variable : List.of("S3DEST_JVM_OPTIONS", "JAVA_TOOL_OPTIONS")) {
+                var m = java.util.regex.Pattern.compile("(?m)^\\s+" + variable + ": (.+)$")
+                        .matcher(template);
+                if (!m.find()) {
+                    throw new IllegalStateException("template.yaml sets no " + variable);
+                }
+                options.addAll(List.of(m.group(1).trim().split("\\s+")));
+            }
+            return List.copyOf(options);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 
     record Call(long rows, double seconds, double cpuSeconds, double jitSeconds, double s3ServerSeconds) {}
 

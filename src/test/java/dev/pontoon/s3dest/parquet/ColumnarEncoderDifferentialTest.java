@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.apache.parquet.column.ParquetProperties;
-import org.apache.parquet.compression.CompressionCodecFactory.BytesInputCompressor;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.LocalOutputFile;
 import org.apache.parquet.io.api.Binary;
@@ -70,7 +69,7 @@ class ColumnarEncoderDifferentialTest {
             Path file,
             MessageType schema,
             int pageBytes,
-            BytesInputCompressor compressor,
+            Codecs.PageCodec compressor,
             CompressionCodecName codec,
             long rowGroupBytes)
             throws IOException {
@@ -101,7 +100,7 @@ class ColumnarEncoderDifferentialTest {
         long rowGroupBytes = 512 * 1024;
         int pageBytes = 16 * 1024;
         ParquetProperties properties = properties(pageBytes, new AdaptiveDictionary());
-        BytesInputCompressor compressor = Codecs.compressor(codec);
+        Codecs.PageCodec compressor = Codecs.compressor(codec);
 
         RowFileWriter old = new RowFileWriter(
                 new LocalOutputFile(reference), schema, properties, compressor, rowGroupBytes, Map.of());

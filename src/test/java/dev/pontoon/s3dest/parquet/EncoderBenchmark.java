@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.apache.parquet.column.ParquetProperties;
-import org.apache.parquet.compression.CompressionCodecFactory.BytesInputCompressor;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.OutputFile;
 import org.apache.parquet.io.PositionOutputStream;
@@ -56,7 +55,7 @@ public final class EncoderBenchmark {
         String only = args.length > 3 ? args[3] : "both"; // rows | columnar | both (one only, for a profile)
         List<Row> rows = rows(200_000);
         MessageType schema = ParquetSchema.messageType("export", COLUMNS);
-        BytesInputCompressor compressor = Codecs.compressor(codec);
+        Codecs.PageCodec compressor = Codecs.compressor(codec);
         long rowGroupBytes = 8L << 20;
         int pageBytes = 1 << 20;
         var bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();

@@ -144,6 +144,62 @@ class RollingParquetWriterTest {
         }
     }
 
+    /**
+     * A writer's later files reuse the column chunks (and their buffers) of its first: they hold the bytes a new writer
+     * makes of the same rows, so nothing of one file stays behind in the next. The values repeat (no column leaves its
+     * dictionary, which a writer remembers from file to file on purpose) and the files end mid-page.
+     */
+    @Test
+    void aLaterFileOfTheSameRowsHasTheSameBytes() throws Exception {
+        List<Row> rows = new ArrayList<>();
+        SplittableRandom random = new SplittableRandom(17);
+        for (int i = 0; i < 2_345; i++) {
+            Row row = new Row(COLUMNS.size());
+            row.setLong(0, i % 50);
+            byte[] status = STATUSES[random.nextInt(STATUSES.length)].getBytes(StandardCharsets.UTF_8);
+            row.setBytes(1, status, 0, status.length);
+            if (i % 4 == 0) {
+                row.setNull(2);
+            } else {
+                row.setBinary(2, Binary.fromString("note " + (i % 7)));
+            }
+            Values.setDecimal(row, 3, COLUMNS.get(3).type(), BigDecimal.valueOf(i % 11, 2));
+            if (i % 3 == 0) {
+                row.setNull(4);
+            } else {
+                Values.setDecimal(row, 4, COLUMNS.get(4).type(), BigDecimal.valueOf(i % 5, 4));
+            }
+            row.setLong(5, i % 2);
+            row.setDouble(6, (i % 10) * 0.5);
+            row.setLong(7, i % 30);
+            row.setNull(8);
+            rows.add(row);
+        }
+        WriterSettings settings = new WriterSettings(1L << 30, rows.size(), 16 * 1024, 1024);
+        Row[] all = rows.toArray(Row[]::new);
+        Row[] reversed = new Row[all.length];
+        for (int i = 0; i < all.length; i++) {
+            reversed[i] = all[all.length - 1 - i];
+        }
+        // the rows in another order first (other dictionaries, pages, bounds), then in order, then in order again
+        RollingParquetWriter writer = writer(settings, "again-");
+        writer.write(reversed, 0, reversed.length);
+        writer.write(all, 0, all.length);
+        writer.write(all, 0, all.length);
+        List<FileResult> files = writer.finish();
+        assertThat(files).hasSize(3);
+        // the repeated values keep their dictionaries (the all-null column has none to keep)
+        assertThat(writer.writesPlain("status")).isFalse();
+        assertThat(writer.writesPlain("note")).isFalse();
+        assertThat(writer.writesPlain("id")).isFalse();
+        RollingParquetWriter fresh = writer(settings, "fresh-");
+        fresh.write(all, 0, all.length);
+        byte[] expected = Files.readAllBytes(dir.resolve(fresh.finish().get(0).key()));
+        for (FileResult later : files.subList(1, 3)) {
+            assertThat(Files.readAllBytes(dir.resolve(later.key()))).isEqualTo(expected);
+        }
+    }
+
     private RollingParquetWriter writer(WriterSettings settings, String prefix) {
         return new RollingParquetWriter(
                 "m",
