@@ -38,22 +38,25 @@ final class BinaryChunk extends Chunk {
     }
 
     @Override
-    void add(Row row, int column) {
+    void add(RowBatch batch, int row, int column) {
+        Binary b = batch.binaries[column][row];
+        if (b != null) {
+            add(b);
+        } else {
+            add(batch.bytes, batch.starts[column][row], batch.lengths[column][row], null);
+        }
+    }
+
+    /** A value that came as an object. */
+    void add(Binary b) {
+        byte[] src = b.getBytesUnsafe();
+        add(src, 0, src.length, b);
+    }
+
+    /** {@code src[from, from + length)}; {@code b} is the object it came as, if it came as one. */
+    void add(byte[] src, int from, int length, Binary b) {
         growRows();
         present[rows++] = true;
-        Binary b = row.binaries[column];
-        byte[] src;
-        int from;
-        int length;
-        if (b != null) {
-            src = b.getBytesUnsafe();
-            from = 0;
-            length = src.length;
-        } else {
-            src = row.bytesArea();
-            from = row.start(column);
-            length = row.length(column);
-        }
         if (arena.length - arenaUsed < length) {
             arena = Arrays.copyOf(arena, Math.max(arena.length * 2, arenaUsed + length));
         }

@@ -15,13 +15,13 @@ final class BooleanChunk extends Chunk {
     }
 
     @Override
-    void add(Row row, int column) {
+    void add(RowBatch batch, int row, int column) {
         growRows();
         present[rows++] = true;
         if (values == page.length) {
             page = Arrays.copyOf(page, values * 2);
         }
-        boolean v = row.longs[column] != 0;
+        boolean v = batch.longs[column][row] != 0;
         page[values++] = v;
         if (v) {
             sawTrue = true;

@@ -69,7 +69,8 @@ abstract class Chunk {
         endValue();
     }
 
-    abstract void add(Row row, int column);
+    /** Adds the column's value in row {@code row} of {@code batch} (present there). */
+    abstract void add(RowBatch batch, int row, int column);
 
     /**
      * Called once a row's value (or null) is in: closes the page when it is full. A dictionary page counts 4 bytes

@@ -14,6 +14,7 @@ import org.apache.parquet.column.page.DictionaryPage;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.OutputFile;
+import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.schema.MessageType;
 
 /**
@@ -166,14 +167,28 @@ final class ColumnarFileWriter {
     }
 
     private void encode(Row[] rows, int from, int to) {
+        if (RowBatch.consecutive(rows, from, to)) {
+            // the transfer's case: a run of one batch's rows, read column by column from the batch's arrays
+            int first = rows[from].index;
+            encode(rows[from].batch, first, first + (to - from));
+        } else {
+            for (int r = from; r < to; r++) {
+                encode(rows[r].batch, rows[r].index, rows[r].index + 1);
+            }
+        }
+    }
+
+    /** Rows {@code [from, to)} of {@code batch}, each column's values in row order. */
+    private void encode(RowBatch batch, int from, int to) {
         // Three loops, not one over all chunks: each add() call site then sees a single class, which the JIT inlines.
         for (int k = 0; k < longChunks.length; k++) {
             int i = longColumns[k];
             LongChunk c = longChunks[k];
+            boolean[] present = batch.present[i];
+            long[] values = batch.longs[i];
             for (int r = from; r < to; r++) {
-                Row row = rows[r];
-                if (row.present[i]) {
-                    c.add(row, i);
+                if (present[r]) {
+                    c.add(values[r]);
                 } else {
                     nullInto(c, i);
                 }
@@ -182,22 +197,28 @@ final class ColumnarFileWriter {
         for (int k = 0; k < binaryChunks.length; k++) {
             int i = binaryColumns[k];
             BinaryChunk c = binaryChunks[k];
+            boolean[] present = batch.present[i];
+            Binary[] objects = batch.binaries[i];
+            int[] starts = batch.starts[i];
+            int[] lengths = batch.lengths[i];
+            byte[] bytes = batch.bytes;
             for (int r = from; r < to; r++) {
-                Row row = rows[r];
-                if (row.present[i]) {
-                    c.add(row, i);
-                } else {
+                if (!present[r]) {
                     nullInto(c, i);
+                } else if (objects[r] != null) {
+                    c.add(objects[r]);
+                } else {
+                    c.add(bytes, starts[r], lengths[r], null);
                 }
             }
         }
         for (int k = 0; k < otherChunks.length; k++) {
             int i = otherColumns[k];
             Chunk c = otherChunks[k];
+            boolean[] present = batch.present[i];
             for (int r = from; r < to; r++) {
-                Row row = rows[r];
-                if (row.present[i]) {
-                    c.add(row, i);
+                if (present[r]) {
+                    c.add(batch, r, i);
                 } else {
                     nullInto(c, i);
                 }

@@ -20,10 +20,11 @@ final class DoubleChunk extends FixedWidthChunk {
     }
 
     @Override
-    void add(Row row, int column) {
+    void add(RowBatch batch, int row, int column) {
         growRows();
         present[rows++] = true;
-        double v = width == 4 ? (float) row.doubles[column] : row.doubles[column];
+        double value = batch.doubles[column][row];
+        double v = width == 4 ? (float) value : value;
         if (values == page.length) {
             page = Arrays.copyOf(page, values * 2);
         }

@@ -15,10 +15,14 @@ final class LongChunk extends FixedWidthChunk {
     }
 
     @Override
-    void add(Row row, int column) {
+    void add(RowBatch batch, int row, int column) {
+        add(batch.longs[column][row]);
+    }
+
+    void add(long value) {
         growRows();
         present[rows++] = true;
-        long v = width == 4 ? (int) row.longs[column] : row.longs[column];
+        long v = width == 4 ? (int) value : value;
         if (values == page.length) {
             page = Arrays.copyOf(page, values * 2);
         }

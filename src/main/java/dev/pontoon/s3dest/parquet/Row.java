@@ -11,95 +11,76 @@ import org.apache.parquet.io.api.Binary;
  *   <li>{@code doubles}: float, double</li>
  *   <li>{@code binaries}: string, json, binary, decimal with precision &gt; 18 (big-endian two's complement, fixed width)</li>
  * </ul>
- * A decoder that reads bytes can instead copy a value into the row's own byte area ({@link #setBytes}): no object
- * per value, and nothing for the garbage collector to trace from these long-lived rows to young objects. The
- * writer hands such a value on as a reused-buffer {@code Binary}, which parquet-java copies wherever it keeps one.
+ * A decoder that reads bytes can instead copy a value into the row's byte area ({@link #setBytes}): no object
+ * per value, and nothing for the garbage collector to trace from these long-lived rows to young objects.
+ *
+ * <p>The values live in a {@link RowBatch}, column by column; a row is a position in it. {@code new Row(columns)} is
+ * a batch of one.
  */
 public final class Row {
-    final long[] longs;
-    final double[] doubles;
-    final Binary[] binaries;
-    final boolean[] present;
-    private final int[] starts;
-    private final int[] lengths;
-    private byte[] bytes = new byte[INITIAL_BYTES];
-    private int used;
+    /** Where the values are: column {@code c}'s slot {@code x} is {@code batch.x[c][index]}. */
+    final RowBatch batch;
 
-    private static final int INITIAL_BYTES = 512;
-    /** A byte area grown past this by one huge row is dropped at the next row rather than kept for all of them. */
-    private static final int KEPT_BYTES = 1 << 20;
+    final int index;
 
+    /** A row of its own (a batch of one). */
     public Row(int columns) {
-        longs = new long[columns];
-        doubles = new double[columns];
-        binaries = new Binary[columns];
-        present = new boolean[columns];
-        starts = new int[columns];
-        lengths = new int[columns];
+        this(new RowBatch(columns, 1), 0);
+    }
+
+    Row(RowBatch batch, int index) {
+        this.batch = batch;
+        this.index = index;
     }
 
     /** Empties the byte area for a new row's values (the previous row's have been written). */
     public void clearBytes() {
-        used = 0;
-        if (bytes.length > KEPT_BYTES) {
-            bytes = new byte[INITIAL_BYTES];
-        }
+        batch.clearBytes(index);
     }
 
     /** Copies {@code src[from, from + length)} into the row's byte area as the column's value. */
     public void setBytes(int column, byte[] src, int from, int length) {
-        if (bytes.length - used < length) {
-            bytes = java.util.Arrays.copyOf(bytes, Math.max(bytes.length * 2, used + length));
-        }
-        System.arraycopy(src, from, bytes, used, length);
-        starts[column] = used;
-        lengths[column] = length;
-        used += length;
-        binaries[column] = null;
-        present[column] = true;
+        batch.setBytes(index, column, src, from, length);
     }
 
     /** The value of a binary-slot column, valid until the row is decoded again. */
     Binary binary(int column) {
-        Binary b = binaries[column];
-        return b != null ? b : Binary.fromReusedByteArray(bytes, starts[column], lengths[column]);
+        Binary b = batch.binaries[column][index];
+        return b != null
+                ? b
+                : Binary.fromReusedByteArray(batch.bytes, batch.starts[column][index], batch.lengths[column][index]);
     }
 
-    /** The byte area holding values set by {@link #setBytes}: read with {@link #start} and {@link #length}. */
-    byte[] bytesArea() {
-        return bytes;
-    }
-
-    int start(int column) {
-        return starts[column];
-    }
-
-    int length(int column) {
-        return lengths[column];
+    boolean present(int column) {
+        return batch.present[column][index];
     }
 
     public void setNull(int column) {
-        present[column] = false;
-        binaries[column] = null;
+        batch.present[column][index] = false;
+        batch.binaries[column][index] = null;
     }
 
     /** A long-slot column's value (see the class comment for which columns use the slot). */
     public long longValue(int column) {
-        return longs[column];
+        return batch.longs[column][index];
+    }
+
+    double doubleValue(int column) {
+        return batch.doubles[column][index];
     }
 
     public void setLong(int column, long value) {
-        longs[column] = value;
-        present[column] = true;
+        batch.longs[column][index] = value;
+        batch.present[column][index] = true;
     }
 
     public void setDouble(int column, double value) {
-        doubles[column] = value;
-        present[column] = true;
+        batch.doubles[column][index] = value;
+        batch.present[column][index] = true;
     }
 
     public void setBinary(int column, Binary value) {
-        binaries[column] = value;
-        present[column] = true;
+        batch.binaries[column][index] = value;
+        batch.present[column][index] = true;
     }
 }

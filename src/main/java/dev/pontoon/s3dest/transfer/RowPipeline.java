@@ -1,6 +1,7 @@
 package dev.pontoon.s3dest.transfer;
 
 import dev.pontoon.s3dest.parquet.Row;
+import dev.pontoon.s3dest.parquet.RowBatch;
 import dev.pontoon.s3dest.source.RowSource;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -19,7 +20,8 @@ import java.util.function.Consumer;
  * object's blocks of lines, a CSV object), each part a lane: up to {@code threads} lanes are decoded at once, and
  * the caller takes their batches lane by lane, so the rows arrive in exactly the source's order whatever the number
  * of threads. Rows travel in batches of {@link #BATCH} from a fixed pool (three a lane), so memory stays constant
- * and no row object is allocated per row. A failure, while decoding a part or while handing it out, reaches the
+ * and no row object is allocated per row; a batch holds its rows column by column ({@link RowBatch}), as the encoder
+ * reads them. A failure, while decoding a part or while handing it out, reaches the
  * caller as the same exception when the caller reaches its lane.
  */
 final class RowPipeline implements AutoCloseable {
@@ -39,7 +41,11 @@ final class RowPipeline implements AutoCloseable {
     private static final Lane NO_MORE = new Lane(null);
 
     /** A batch of decoded rows: {@code rows[0, count)} of {@code lane}. */
-    record Batch(Row[] rows, int count, Lane lane) {}
+    record Batch(RowBatch batch, int count, Lane lane) {
+        Row[] rows() {
+            return batch.rows();
+        }
+    }
 
     /** One part of the source: its queue of decoded batches and how many more it may take from the pool. */
     static final class Lane {
@@ -56,7 +62,7 @@ final class RowPipeline implements AutoCloseable {
     /** Lanes in the source's order as they are started, then {@link #NO_MORE}. */
     private final BlockingQueue<Lane> started = new LinkedBlockingQueue<>();
 
-    private final BlockingQueue<Row[]> pool;
+    private final BlockingQueue<RowBatch> pool;
     /**
      * Lanes started but not yet consumed. One more than the threads, so a thread that finished its lane starts the
      * next while the caller still takes the last batches of the one before.
@@ -93,12 +99,11 @@ final class RowPipeline implements AutoCloseable {
         this.pool = new ArrayBlockingQueue<>(batches);
         int batchRows = batchRows(columns, batches);
         for (int b = 0; b < batches; b++) {
-            Row[] rows = new Row[batchRows];
-            for (int i = 0; i < batchRows; i++) {
-                rows[i] = new Row(columns);
-                prepare.accept(rows[i]);
+            RowBatch batch = new RowBatch(columns, batchRows);
+            for (Row row : batch.rows()) {
+                prepare.accept(row);
             }
-            pool.add(rows);
+            pool.add(batch);
         }
         for (int w = 0; w < workersCount; w++) {
             workers.add(executor.submit(this::work));
@@ -166,12 +171,14 @@ final class RowPipeline implements AutoCloseable {
         try (RowSource part = lane.part) {
             while (!stopped) {
                 lane.room.acquire();
-                Row[] rows = pool.take();
+                RowBatch batch = pool.take();
+                batch.startOver();
+                Row[] rows = batch.rows();
                 int n = 0;
                 while (n < rows.length && part.next(rows[n])) {
                     n++;
                 }
-                lane.full.put(new Batch(rows, n, lane));
+                lane.full.put(new Batch(batch, n, lane));
                 if (n < rows.length) {
                     lane.full.put(END);
                     return;
@@ -217,7 +224,7 @@ final class RowPipeline implements AutoCloseable {
 
     /** Hands a written batch back to the decoders. */
     void release(Batch batch) throws InterruptedException {
-        pool.put(batch.rows());
+        pool.put(batch.batch());
         batch.lane().room.release();
     }
 

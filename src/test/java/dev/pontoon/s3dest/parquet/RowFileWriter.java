@@ -74,7 +74,7 @@ final class RowFileWriter {
         for (int i = 0; i < writers.length; i++) {
             ColumnWriter w = writers[i];
             int d = presentLevel[i];
-            if (!row.present[i]) {
+            if (!row.present(i)) {
                 if (d == 0) {
                     throw new IllegalStateException(
                             "column " + schema.getFieldName(i) + " is required but has no value");
@@ -83,11 +83,11 @@ final class RowFileWriter {
                 continue;
             }
             switch (physical[i]) {
-                case BOOLEAN -> w.write(row.longs[i] != 0, 0, d);
-                case INT32 -> w.write((int) row.longs[i], 0, d);
-                case INT64 -> w.write(row.longs[i], 0, d);
-                case FLOAT -> w.write((float) row.doubles[i], 0, d);
-                case DOUBLE -> w.write(row.doubles[i], 0, d);
+                case BOOLEAN -> w.write(row.longValue(i) != 0, 0, d);
+                case INT32 -> w.write((int) row.longValue(i), 0, d);
+                case INT64 -> w.write(row.longValue(i), 0, d);
+                case FLOAT -> w.write((float) row.doubleValue(i), 0, d);
+                case DOUBLE -> w.write(row.doubleValue(i), 0, d);
                 case BINARY, FIXED_LEN_BYTE_ARRAY -> w.write(row.binary(i), 0, d);
                 default -> throw new IllegalStateException("unexpected physical type " + physical[i]);
             }

@@ -7,7 +7,6 @@ import dev.pontoon.s3dest.event.ColumnSpec;
 import dev.pontoon.s3dest.event.ColumnType;
 import dev.pontoon.s3dest.event.Json;
 import dev.pontoon.s3dest.parquet.Row;
-import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -231,17 +230,19 @@ class JsonLineDecoderTest {
     private static List<String> slots(Row row) {
         try {
             List<String> out = new ArrayList<>();
-            boolean[] present = (boolean[]) field("present").get(row);
-            long[] longs = (long[]) field("longs").get(row);
-            double[] doubles = (double[]) field("doubles").get(row);
-            java.lang.reflect.Method binary = Row.class.getDeclaredMethod("binary", int.class);
-            binary.setAccessible(true);
-            for (int i = 0; i < present.length; i++) {
+            java.lang.reflect.Method present = method("present");
+            java.lang.reflect.Method doubles = method("doubleValue");
+            java.lang.reflect.Method binary = method("binary");
+            for (int i = 0; i < COLUMNS.size(); i++) {
                 ColumnType.Kind kind = COLUMNS.get(i).type().kind();
                 String bytes = kind == ColumnType.Kind.STRING || kind == ColumnType.Kind.JSON
                         ? Arrays.toString(((Binary) binary.invoke(row, i)).getBytes())
                         : "-";
-                out.add(!present[i] ? "null" : longs[i] + "/" + Double.doubleToRawLongBits(doubles[i]) + "/" + bytes);
+                out.add(
+                        !(boolean) present.invoke(row, i)
+                                ? "null"
+                                : row.longValue(i) + "/" + Double.doubleToRawLongBits((double) doubles.invoke(row, i))
+                                        + "/" + bytes);
             }
             return out;
         } catch (ReflectiveOperationException e) {
@@ -249,10 +250,11 @@ class JsonLineDecoderTest {
         }
     }
 
-    private static Field field(String name) throws NoSuchFieldException {
-        Field f = Row.class.getDeclaredField(name);
-        f.setAccessible(true);
-        return f;
+    /** A package-private reader of {@link Row}'s slots, {@code name(int column)}. */
+    private static java.lang.reflect.Method method(String name) throws NoSuchMethodException {
+        java.lang.reflect.Method m = Row.class.getDeclaredMethod(name, int.class);
+        m.setAccessible(true);
+        return m;
     }
 
     /** The project's mapper with strings capped at 1,000 characters, so the limit is cheap to cross. */
