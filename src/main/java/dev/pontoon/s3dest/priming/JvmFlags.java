@@ -22,7 +22,12 @@ public final class JvmFlags {
         try {
             HotSpotDiagnosticMXBean hotspot = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
             for (String name : new String[] {
-                "TieredCompilation", "TieredStopAtLevel", "UseSerialGC", "MaxHeapSize", "PretenureSizeThreshold", "CompileThresholdScaling"
+                "TieredCompilation",
+                "TieredStopAtLevel",
+                "UseSerialGC",
+                "MaxHeapSize",
+                "PretenureSizeThreshold",
+                "CompileThresholdScaling"
             }) {
                 VMOption o = hotspot.getVMOption(name);
                 parts.add(name + "=" + o.getValue() + " (" + origin(o.getOrigin()) + ")");

@@ -74,6 +74,9 @@ public final class StagedRowSource implements RowSource {
     /** The longest JSONL line: one string at the mapper's limit twice over (room for multi-byte text). */
     private final int maxLine;
     /** Decoders not in use: a block takes one while it is decoded (decoders hold state, blocks are many). */
+    /** Whether the first JSONL object filled {@link #idle} (objects are opened one at a time, in order). */
+    private boolean decodersPooled;
+
     private final java.util.concurrent.ConcurrentLinkedQueue<JsonDecoders> idle =
             new java.util.concurrent.ConcurrentLinkedQueue<>();
     /** Fields of the objects that match no declared column, from every decoding thread. */
@@ -424,6 +427,15 @@ public final class StagedRowSource implements RowSource {
             this.object = object;
             this.blocks = new LineBlocks(in, FIRST_BLOCK, LINES_PER_BLOCK, maxLine);
             this.where = where;
+            // A decoder for each block that can be decoded at once, made before the first block: a block that finds
+            // the pool empty makes one, and that branch, untaken when the JIT compiled the decoding loop in an
+            // earlier transfer, would throw the compiled loop away at the start of every later one.
+            if (!decodersPooled) {
+                decodersPooled = true;
+                for (int i = Math.min(8, Runtime.getRuntime().availableProcessors() + 1); i > 0; i--) {
+                    idle.add(new JsonDecoders());
+                }
+            }
         }
 
         @Override
