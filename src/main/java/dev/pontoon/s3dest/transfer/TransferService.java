@@ -277,7 +277,10 @@ public final class TransferService {
 
     /** The two pontoon columns hold the same values in every row; sources fill only the model's slots. */
     private static java.util.function.Consumer<Row> pontoonColumns(TransferEvent event, int modelColumns) {
-        Binary batchId = Binary.fromString(event.batchId());
+        // An array-backed value: a string-backed one caches its bytes on first use, a branch the encoder's compiled
+        // loop would see untaken in one transfer and taken at the start of the next (and be compiled again for it).
+        Binary batchId =
+                Binary.fromConstantByteArray(event.batchId().getBytes(java.nio.charset.StandardCharsets.UTF_8));
         long syncedAt = Values.micros(event.transferStartedAt());
         return row -> {
             row.setBinary(modelColumns, batchId);
