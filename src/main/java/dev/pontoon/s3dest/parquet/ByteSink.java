@@ -11,6 +11,11 @@ final class ByteSink {
         bytes = new byte[Math.max(16, capacity)];
     }
 
+    /** A sink over {@code array}, empty (what the array held is overwritten). */
+    ByteSink(byte[] array) {
+        bytes = array;
+    }
+
     int size() {
         return size;
     }

@@ -31,7 +31,7 @@ abstract class Chunk {
      * to row group and file to file, so a page is compressed straight into memory the collector already holds, not
      * into a new array that lives until its row group is written.
      */
-    ByteSink pageArea = new ByteSink(ColumnarFileWriter.INITIAL_VALUES * 8);
+    ByteSink pageArea = PageAreas.take();
 
     long pagesBytes;
 
@@ -214,6 +214,13 @@ abstract class Chunk {
         byte[] idBytes = rle.toBytes().toByteArray();
         rle.close();
         encoded.write(idBytes, 0, idBytes.length);
+    }
+
+    /** Hands the page area on to a later writer ({@link PageAreas}); the chunk is not used again. */
+    void release() {
+        pages.clear();
+        PageAreas.give(pageArea);
+        pageArea = null;
     }
 
     /** The bytes of one of {@link #pages}. */

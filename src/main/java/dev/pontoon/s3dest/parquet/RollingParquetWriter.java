@@ -114,6 +114,12 @@ public final class RollingParquetWriter {
         if (writer != null) {
             finishFile();
         }
+        if (chunks != null) {
+            for (Chunk c : chunks) {
+                c.release();
+            }
+            chunks = null;
+        }
         return List.copyOf(done);
     }
 

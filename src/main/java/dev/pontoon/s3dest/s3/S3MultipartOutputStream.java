@@ -37,6 +37,15 @@ public final class S3MultipartOutputStream extends PositionOutputStream {
     public static final int MIN_PART_SIZE = 5 * 1024 * 1024;
     /** Small files are common; the buffer starts small and doubles up to the part size. */
     private static final int INITIAL_BUFFER = 64 * 1024;
+    /**
+     * Part buffers of committed files, kept for the next file (or call): a file's buffer would otherwise grow from
+     * {@link #INITIAL_BUFFER} to a part by doubling, and a second one be made, every time. Softly held, at most
+     * {@link #KEPT_PARTS}: the collector takes them back before memory runs short. Only whole parts are kept, and a
+     * buffer is kept only once every upload that read it has ended.
+     */
+    private static final java.util.ArrayDeque<java.lang.ref.SoftReference<byte[]>> KEPT = new java.util.ArrayDeque<>();
+
+    private static final int KEPT_PARTS = 3;
 
     private final S3Client s3;
     private final ObjectTarget target;
@@ -62,7 +71,31 @@ public final class S3MultipartOutputStream extends PositionOutputStream {
         this.target = target;
         this.partSize = partSize;
         this.uploader = uploader;
-        this.buffer = new byte[Math.min(INITIAL_BUFFER, partSize)];
+        byte[] kept = keptPart(partSize);
+        this.buffer = kept != null ? kept : new byte[Math.min(INITIAL_BUFFER, partSize)];
+    }
+
+    /** A kept buffer of exactly {@code size} bytes, or null. */
+    private static byte[] keptPart(int size) {
+        synchronized (KEPT) {
+            for (java.lang.ref.SoftReference<byte[]> ref; (ref = KEPT.pollFirst()) != null; ) {
+                byte[] b = ref.get();
+                if (b != null && b.length == size) {
+                    return b;
+                }
+            }
+        }
+        return null;
+    }
+
+    private void keep(byte[] b) {
+        if (b != null && b.length == partSize) {
+            synchronized (KEPT) {
+                if (KEPT.size() < KEPT_PARTS) {
+                    KEPT.addLast(new java.lang.ref.SoftReference<>(b));
+                }
+            }
+        }
     }
 
     @Override
@@ -122,6 +155,9 @@ public final class S3MultipartOutputStream extends PositionOutputStream {
             }
         }
         committed = true;
+        // every part has been answered (awaitInFlight), so no upload reads these any more
+        keep(buffer);
+        keep(spare);
         buffer = null;
         spare = null;
         if (mayHaveOrphans) {
@@ -224,7 +260,12 @@ public final class S3MultipartOutputStream extends PositionOutputStream {
         awaitInFlight();
         byte[] data = buffer;
         submitPart(data, count);
-        buffer = spare != null ? spare : new byte[partSize];
+        if (spare != null) {
+            buffer = spare;
+        } else {
+            byte[] kept = keptPart(partSize);
+            buffer = kept != null ? kept : new byte[partSize];
+        }
         spare = data;
         count = 0;
     }
