@@ -281,8 +281,12 @@ public final class ThroughputBenchmark {
     }
 
     static Process java(List<String> options, String main, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(
-                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        return java(Path.of(System.getProperty("java.home"), "bin", "java"), options, main, args);
+    }
+
+    /** A child JVM run by the {@code java} launcher at {@code java}, on this class path. */
+    static Process java(Path java, List<String> options, String main, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(java.toString()));
         cmd.addAll(options);
         cmd.addAll(List.of(
                 "-Djava.util.logging.manager=org.jboss.logmanager.LogManager",
