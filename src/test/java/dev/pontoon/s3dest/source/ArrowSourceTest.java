@@ -35,6 +35,10 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  */
 @QuarkusTest
 class ArrowSourceTest {
+    /** Where the landed files are written for DuckDB to read (removed after the test, not left in /tmp). */
+    @org.junit.jupiter.api.io.TempDir
+    Path landedDir;
+
     private static final String STARTED = "2025-09-25T13:22:33.123Z";
     private static final String[] MODEL = {
         "id:bigint!",
@@ -128,7 +132,7 @@ class ArrowSourceTest {
             assertThat(fromFile.get(f))
                     .as("file " + f + " from the file format")
                     .isEqualTo(fromJsonl.get(f));
-            Path file = Files.createTempFile("arrow-landed", ".parquet");
+            Path file = landedDir.resolve("arrow-landed-" + f + ".parquet");
             Files.write(file, fromStream.get(f));
             paths.append(f == 0 ? "'" : ", '").append(file).append('\'');
         }
