@@ -31,11 +31,14 @@ public final class RowBatch {
     private final Row[] rows;
     private final int initialBytes;
 
-    /** Bytes a row's values start with, before the area grows (as the row-wise area did). */
-    private static final int INITIAL_BYTES_PER_ROW = 256;
-    /** An area grown past this many bytes a row (one batch of huge values) is not kept for the next batch. */
+    /** The byte area starts at this many bytes a row (at least 512 in all) and grows by doubling. */
+    private static final int INITIAL_BYTES_PER_ROW = 64;
+    /**
+     * An area grown past this many bytes a row (a batch of unusually long values) is dropped when the batch is
+     * filled again, rather than kept for every batch after it...
+     */
     private static final int KEPT_BYTES_PER_ROW = 16 * 1024;
-    /** ... nor past this, whatever the batch's size: a single row's area is kept to 1 MiB, as it was. */
+    /** ... unless it is within 1 MiB, the area a lone row kept before rows came in batches. */
     private static final int KEPT_BYTES_MIN = 1 << 20;
 
     public RowBatch(int columns, int size) {
@@ -46,7 +49,7 @@ public final class RowBatch {
         starts = new int[columns][size];
         lengths = new int[columns][size];
         rowStarts = new int[size];
-        initialBytes = Math.max(512, INITIAL_BYTES_PER_ROW * size / 4);
+        initialBytes = Math.max(512, INITIAL_BYTES_PER_ROW * size);
         bytes = new byte[initialBytes];
         rows = new Row[size];
         for (int i = 0; i < size; i++) {

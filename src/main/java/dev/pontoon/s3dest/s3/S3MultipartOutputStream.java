@@ -75,7 +75,7 @@ public final class S3MultipartOutputStream extends PositionOutputStream {
         this.buffer = kept != null ? kept : new byte[Math.min(INITIAL_BUFFER, partSize)];
     }
 
-    /** A kept buffer of exactly {@code size} bytes, or null. */
+    /** A kept buffer of exactly {@code size} bytes, or null; kept buffers of another size are let go. */
     private static byte[] keptPart(int size) {
         synchronized (KEPT) {
             for (java.lang.ref.SoftReference<byte[]> ref; (ref = KEPT.pollFirst()) != null; ) {
