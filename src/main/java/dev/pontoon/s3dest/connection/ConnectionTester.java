@@ -232,8 +232,9 @@ public final class ConnectionTester {
     /**
      * A catalog the commit will update: GetTable on the configured table, or on a probe name when the table is
      * named after the model (which the connection test does not know); for Delta, a listing of the destination's
-     * prefix, where every model's log will be, and off AWS whether the store honours conditional writes. A missing table is fine: the commit creates it; a missing database or
-     * a refused call is not. One check per configured catalog, in the order given.
+     * prefix, where every model's log will be, and off AWS whether the store honours conditional writes. A missing
+     * table is fine: the commit creates it; a missing database or a refused call is not. One check per configured
+     * catalog, in the order given.
      */
     private Check catalog(DestinationConfig destination, CatalogSpec spec) {
         String table = spec.table() != null ? spec.table() : "pontoon_connection_probe";

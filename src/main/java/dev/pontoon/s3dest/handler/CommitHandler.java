@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.pontoon.s3dest.batch.BatchCommitter;
 import dev.pontoon.s3dest.event.EventParser;
+import dev.pontoon.s3dest.event.FunctionFailedException;
 import dev.pontoon.s3dest.event.Json;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
@@ -46,7 +47,7 @@ public class CommitHandler implements RequestStreamHandler {
         try {
             result = committer.commit(EventParser.batch(Json.read(input)));
         } catch (Error e) {
-            throw dev.pontoon.s3dest.event.FunctionFailedException.of(e); // else the runtime's poll loop would end
+            throw FunctionFailedException.of(e); // else the runtime's poll loop would end
         }
         Json.MAPPER.writeValue(output, result);
     }

@@ -2,6 +2,8 @@ package dev.pontoon.s3dest.s3;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.lang.ref.SoftReference;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -43,7 +45,7 @@ public final class S3MultipartOutputStream extends PositionOutputStream {
      * {@link #KEPT_PARTS}: the collector takes them back before memory runs short. Only whole parts are kept, and a
      * buffer is kept only once every upload that read it has ended.
      */
-    private static final java.util.ArrayDeque<java.lang.ref.SoftReference<byte[]>> KEPT = new java.util.ArrayDeque<>();
+    private static final ArrayDeque<SoftReference<byte[]>> KEPT = new ArrayDeque<>();
 
     private static final int KEPT_PARTS = 3;
 
@@ -59,7 +61,7 @@ public final class S3MultipartOutputStream extends PositionOutputStream {
     private long position;
     private String uploadId;
     /** Parts uploading, oldest first: one while bytes come, two once the last is sent. */
-    private final java.util.ArrayDeque<Future<CompletedPart>> inFlight = new java.util.ArrayDeque<>();
+    private final ArrayDeque<Future<CompletedPart>> inFlight = new ArrayDeque<>();
 
     private boolean committed;
     private boolean closed;
@@ -78,7 +80,7 @@ public final class S3MultipartOutputStream extends PositionOutputStream {
     /** A kept buffer of exactly {@code size} bytes, or null; kept buffers of another size are let go. */
     private static byte[] keptPart(int size) {
         synchronized (KEPT) {
-            for (java.lang.ref.SoftReference<byte[]> ref; (ref = KEPT.pollFirst()) != null; ) {
+            for (SoftReference<byte[]> ref; (ref = KEPT.pollFirst()) != null; ) {
                 byte[] b = ref.get();
                 if (b != null && b.length == size) {
                     return b;
@@ -92,7 +94,7 @@ public final class S3MultipartOutputStream extends PositionOutputStream {
         if (b != null && b.length == partSize) {
             synchronized (KEPT) {
                 if (KEPT.size() < KEPT_PARTS) {
-                    KEPT.addLast(new java.lang.ref.SoftReference<>(b));
+                    KEPT.addLast(new SoftReference<>(b));
                 }
             }
         }

@@ -74,11 +74,10 @@ public final class StagedRowSource implements RowSource {
     /** The longest JSONL line: one string at the mapper's limit twice over (room for multi-byte text). */
     private final int maxLine;
     /** Decoders not in use: a block takes one while it is decoded (decoders hold state, blocks are many). */
-    /** Whether the first JSONL object filled {@link #idle} (objects are opened one at a time, in order). */
-    private boolean decodersPooled;
-
     private final java.util.concurrent.ConcurrentLinkedQueue<JsonDecoders> idle =
             new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** Whether the first JSONL object filled {@link #idle} (objects are opened one at a time, in order). */
+    private boolean decodersPooled;
     /** Fields of the objects that match no declared column, from every decoding thread. */
     private final UnmatchedFields unmatched = new UnmatchedFields();
     /** When read here rather than by a pipeline: the pieces, and the one being read. */

@@ -21,8 +21,8 @@ import java.util.function.Consumer;
  * the caller takes their batches lane by lane, so the rows arrive in exactly the source's order whatever the number
  * of threads. Rows travel in batches of {@link #BATCH} from a fixed pool (three a lane), so memory stays constant
  * and no row object is allocated per row; a batch holds its rows column by column ({@link RowBatch}), as the encoder
- * reads them. A failure, while decoding a part or while handing it out, reaches the
- * caller as the same exception when the caller reaches its lane.
+ * reads them. A failure, while decoding a part or while handing it out, reaches the caller as the same exception
+ * when the caller reaches its lane.
  */
 final class RowPipeline implements AutoCloseable {
     static final int BATCH = 1024;

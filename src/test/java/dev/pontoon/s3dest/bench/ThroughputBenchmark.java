@@ -3,6 +3,7 @@ package dev.pontoon.s3dest.bench;
 import dev.pontoon.s3dest.testing.S3TestServer;
 import dev.pontoon.s3dest.testing.StandaloneLogging;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,21 +44,11 @@ public final class ThroughputBenchmark {
         try {
             String endpoint = awaitLine(server, "ENDPOINT ").substring("ENDPOINT ".length());
             try (S3Client s3 = S3TestServer.clientFor(java.net.URI.create(endpoint))) {
-                for (String b : List.of("staging", "exports")) {
-                    if (!Files.isDirectory(store.resolve(b))) {
-                        s3.createBucket(r -> r.bucket(b));
-                    }
-                }
                 for (String count : counts) {
                     long rows = Long.parseLong(count);
-                    Path input = work.resolve("export-" + rows + ".jsonl");
-                    if (!Files.exists(input)) {
-                        System.out.printf("generating %,d rows of JSONL into %s …%n", rows, input);
-                        ExportTable.writeJsonl(input, Long.MAX_VALUE, rows, false);
-                    }
+                    Path input = stage(s3, store, work, rows);
                     long inputBytes = Files.size(input);
-                    String key = "export-" + rows + ".jsonl";
-                    s3.putObject(r -> r.bucket("staging").key(key), input);
+                    String key = input.getFileName().toString();
                     for (String codec : codecs) {
                         long serverBefore = cpuTicks(server);
                         BenchResult ours = BenchResult.parse(awaitLine(
@@ -278,6 +269,25 @@ public final class ThroughputBenchmark {
                 r.outputBytes(),
                 r.peakHeapBytes() < 0 ? "—" : String.format("%.0f", r.peakHeapBytes() / 1048576.0),
                 r.peakRssBytes() / 1048576.0);
+    }
+
+    /**
+     * The export table of {@code rows} rows as JSONL ({@code work/export-<rows>.jsonl}, generated once), staged at
+     * {@code s3://staging/<its name>} of the S3 server whose folder is {@code store}; makes the buckets it needs.
+     */
+    static Path stage(S3Client s3, Path store, Path work, long rows) throws IOException {
+        for (String b : List.of("staging", "exports")) {
+            if (!Files.isDirectory(store.resolve(b))) {
+                s3.createBucket(r -> r.bucket(b));
+            }
+        }
+        Path input = work.resolve("export-" + rows + ".jsonl");
+        if (!Files.exists(input)) {
+            System.out.printf("generating %,d rows of JSONL into %s …%n", rows, input);
+            ExportTable.writeJsonl(input, Long.MAX_VALUE, rows, false);
+        }
+        s3.putObject(r -> r.bucket("staging").key(input.getFileName().toString()), input);
+        return input;
     }
 
     static Process java(List<String> options, String main, String... args) throws Exception {

@@ -38,20 +38,11 @@ public final class WarmCalls {
                 List.of("-Xmx1g"), "dev.pontoon.s3dest.testing.S3ServerMain", store.toString());
         try {
             String endpoint = ThroughputBenchmark.awaitLine(server, "ENDPOINT ").substring("ENDPOINT ".length());
-            String key = "export-" + rows + ".jsonl";
+            String key;
             try (S3Client s3 = S3TestServer.clientFor(java.net.URI.create(endpoint))) {
-                for (String b : List.of("staging", "exports")) {
-                    if (!Files.isDirectory(store.resolve(b))) {
-                        s3.createBucket(r -> r.bucket(b));
-                    }
-                }
-                if (!Files.exists(store.resolve("staging").resolve(key))) {
-                    Path input = work.resolve(key);
-                    if (!Files.exists(input)) {
-                        ExportTable.writeJsonl(input, Long.MAX_VALUE, rows, false);
-                    }
-                    s3.putObject(r -> r.bucket("staging").key(key), input);
-                }
+                key = ThroughputBenchmark.stage(s3, store, work, rows)
+                        .getFileName()
+                        .toString();
             }
             List<String> options = new ArrayList<>(List.of("-XX:MaxRAM=" + DeployedSide.MEMORY_MB + "m"));
             options.addAll(DeployedSide.TEMPLATE_OPTIONS);
